@@ -1,0 +1,496 @@
+//! Clean: normalise the decoded text and give every line a role.
+//!
+//! Normalisation folds full-width ASCII to ASCII (as NFKC does) but keeps Chinese
+//! punctuation (。、“”《》…), removes control and zero-width characters, collapses spaces,
+//! strips pinyin annotations (`强(qiáng)`), and converts Traditional script to Simplified with
+//! OpenCC when the document is not already Simplified.
+//!
+//! Roles come from the patterns in `config/boilerplate.toml` and from position: the lines
+//! before the first body line are the header (title, subtitle, meta, byline), a tail marker
+//! (copyright, related links, comments) ends the article. Only body and in-article headings
+//! are kept in `documents.text`.
+
+use std::sync::Arc;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::config::{read_data, CleanConfig};
+use crate::document::{Document, Paragraph, Role};
+use crate::error::{Error, Result};
+use crate::lexicon::{builtin, Lexicon};
+
+/// The pattern file, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    tail_markers: Vec<String>,
+    boilerplate: Vec<String>,
+    section_labels: Vec<String>,
+    site_names: Vec<String>,
+    captions: Vec<String>,
+    meta: Vec<String>,
+    bylines: Vec<String>,
+    trailing_byline: String,
+}
+
+/// Compiled line patterns.
+struct Patterns {
+    tail: RegexSet,
+    boilerplate: RegexSet,
+    section: RegexSet,
+    site: RegexSet,
+    caption: RegexSet,
+    meta: RegexSet,
+    byline: RegexSet,
+    trailing_byline: Regex,
+}
+
+fn compile_set(key: &str, pats: &[String]) -> Result<RegexSet> {
+    for (i, p) in pats.iter().enumerate() {
+        Regex::new(p).map_err(|e| Error::config(format!("clean.patterns {key}[{i}]"), e.to_string()))?;
+    }
+    RegexSet::new(pats).map_err(|e| Error::config(format!("clean.patterns {key}"), e.to_string()))
+}
+
+impl Patterns {
+    fn parse(text: &str) -> Result<Patterns> {
+        let f: PatternFile =
+            toml::from_str(text).map_err(|e| Error::config("clean.patterns", e.message().to_string()))?;
+        Ok(Patterns {
+            tail: compile_set("tail_markers", &f.tail_markers)?,
+            boilerplate: compile_set("boilerplate", &f.boilerplate)?,
+            section: compile_set("section_labels", &f.section_labels)?,
+            site: compile_set("site_names", &f.site_names)?,
+            caption: compile_set("captions", &f.captions)?,
+            meta: compile_set("meta", &f.meta)?,
+            byline: compile_set("bylines", &f.bylines)?,
+            trailing_byline: Regex::new(&f.trailing_byline)
+                .map_err(|e| Error::config("clean.patterns trailing_byline", e.to_string()))?,
+        })
+    }
+}
+
+/// The clean stage.
+pub struct Cleaner {
+    patterns: Patterns,
+    t2s: bool,
+    strip_pinyin: bool,
+    max_heading_chars: usize,
+    lexicon: Arc<Lexicon>,
+}
+
+/// Longest line that can still be a title.
+const MAX_TITLE_CHARS: usize = 64;
+
+impl Cleaner {
+    /// Builds the stage: reads and compiles the pattern file.
+    ///
+    /// # Errors
+    /// `Error::Config` naming the bad pattern; `Error::Io` if the file cannot be read.
+    pub fn new(cfg: &CleanConfig, lexicon: Arc<Lexicon>) -> Result<Cleaner> {
+        let (text, _) = read_data(&cfg.patterns, builtin::PATTERNS)?;
+        Ok(Cleaner {
+            patterns: Patterns::parse(&text)?,
+            t2s: cfg.traditional_to_simplified,
+            strip_pinyin: cfg.strip_pinyin,
+            max_heading_chars: cfg.max_heading_chars,
+            lexicon,
+        })
+    }
+
+    /// Normalises `doc.raw_text`, sets `script`, fills `paragraphs` and `text`.
+    pub fn clean(&self, doc: &mut Document) {
+        let raw = std::mem::take(&mut doc.raw_text);
+        let mut text = normalize(&raw);
+        if self.strip_pinyin {
+            let (stripped, n, lost) = strip_pinyin(&text);
+            if n > 0 {
+                doc.repairs.push(format!("pinyin_annotations:{n}"));
+            }
+            if lost > 0 {
+                doc.repairs.push(format!("lost_characters:{lost}"));
+            }
+            text = stripped;
+        }
+        let (script, converted) = self.script(&text);
+        doc.script = script;
+        if let Some(c) = converted {
+            text = c;
+            doc.repairs.push("traditional_to_simplified".into());
+        }
+        doc.paragraphs = self.roles(&text);
+        let mut body = String::with_capacity(text.len());
+        let mut chars = 0u32;
+        for p in doc.paragraphs.iter_mut() {
+            if p.start.is_some() {
+                if !body.is_empty() {
+                    body.push('\n');
+                    chars += 1;
+                }
+                p.start = Some(chars);
+                body.push_str(&p.text);
+                chars += p.text.chars().count() as u32;
+            }
+        }
+        doc.text = body;
+    }
+
+    /// Classifies the script and converts when needed.
+    fn script(&self, text: &str) -> (&'static str, Option<String>) {
+        let han = text.chars().filter(|&c| is_han(c)).count();
+        if han == 0 {
+            return ("none", None);
+        }
+        let converted = self.lexicon.t2s.convert(text);
+        let changed = text.chars().zip(converted.chars()).filter(|(a, b)| a != b).count();
+        let ratio = changed as f64 / han as f64;
+        let script = if changed == 0 {
+            "simplified"
+        } else if ratio >= 0.08 {
+            "traditional"
+        } else if ratio < 0.002 {
+            "simplified"
+        } else {
+            "mixed"
+        };
+        if script == "simplified" || !self.t2s {
+            (script, None)
+        } else {
+            (script, Some(converted))
+        }
+    }
+
+    /// Gives each non-empty line a role; kept lines get `start = Some(_)` (offset set later).
+    fn roles(&self, text: &str) -> Vec<Paragraph> {
+        let p = &self.patterns;
+        let mut out: Vec<Paragraph> = Vec::new();
+        let mut in_tail = false;
+        // First pass: what the patterns say; `None` is left to position.
+        let mut lines: Vec<(String, Option<Role>)> = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let role = if p.meta.is_match(line) {
+                Some(Role::Meta)
+            } else if p.byline.is_match(line) && line.chars().count() <= 60 {
+                Some(Role::Byline)
+            } else if in_tail || p.tail.is_match(line) {
+                in_tail = true;
+                Some(Role::Boilerplate)
+            } else if p.boilerplate.is_match(line) || is_nav_bar(line) {
+                Some(Role::Boilerplate)
+            } else if p.caption.is_match(line) {
+                Some(Role::Caption)
+            } else if p.section.is_match(line) {
+                Some(Role::Heading)
+            } else {
+                None
+            };
+            // A reporter credit closing the last body paragraph: split it off.
+            if role.is_none() {
+                if let Some(m) = p.trailing_byline.find(line) {
+                    if m.start() > 0 {
+                        lines.push((line[..m.start()].trim_end().to_string(), None));
+                        lines.push((m.as_str().to_string(), Some(Role::Byline)));
+                        continue;
+                    }
+                }
+            }
+            lines.push((line.to_string(), role));
+        }
+        // Second pass: header, then body.
+        let mut in_body = false;
+        let mut title: Option<String> = None;
+        let mut has_subtitle = false;
+        for i in 0..lines.len() {
+            let (line, role) = &lines[i];
+            let n = line.chars().count();
+            let role = match role {
+                Some(Role::Heading) if !in_body => Role::Meta,
+                Some(r) => *r,
+                None if !in_body && !is_body_like(line, n) => {
+                    if p.site.is_match(line) && title.is_none() {
+                        Role::Boilerplate
+                    } else if title.is_none() {
+                        match line.split_once("——") {
+                            Some((t, sub)) if !t.trim().is_empty() => {
+                                title = Some(t.trim().to_string());
+                                out.push(Paragraph { role: Role::Title, text: t.trim().to_string(), start: None });
+                                if !sub.trim().is_empty() {
+                                    has_subtitle = true;
+                                    out.push(Paragraph {
+                                        role: Role::Subtitle,
+                                        text: sub.trim().to_string(),
+                                        start: None,
+                                    });
+                                }
+                                continue;
+                            }
+                            _ => {
+                                title = Some(line.clone());
+                                Role::Title
+                            }
+                        }
+                    } else if title.as_deref() == Some(line.as_str()) {
+                        Role::Title
+                    } else if line.starts_with("——") || line.starts_with("--") {
+                        Role::Subtitle
+                    } else if is_name_line(line) {
+                        Role::Byline
+                    } else if !has_subtitle {
+                        has_subtitle = true;
+                        Role::Subtitle
+                    } else {
+                        Role::Meta
+                    }
+                }
+                None => {
+                    in_body = true;
+                    let next_is_caption = lines.get(i + 1).is_some_and(|(_, r)| *r == Some(Role::Caption));
+                    if next_is_caption && n <= 40 && count_sentence_ends(line) <= 1 {
+                        Role::Caption
+                    } else if n <= self.max_heading_chars && !has_terminal_punct(line) {
+                        Role::Heading
+                    } else {
+                        Role::Body
+                    }
+                }
+            };
+            if role == Role::Subtitle {
+                let text = line.trim_start_matches(['—', '-']).trim().to_string();
+                out.push(Paragraph { role, text, start: None });
+                continue;
+            }
+            let kept = role == Role::Body || (role == Role::Heading && in_body);
+            out.push(Paragraph { role, text: line.clone(), start: kept.then_some(0) });
+        }
+        // Headings after the last body line (tail furniture without a marker) are not kept.
+        if let Some(last_body) = out.iter().rposition(|q| q.role == Role::Body) {
+            for q in out.iter_mut().skip(last_body + 1) {
+                if q.role == Role::Heading {
+                    q.role = Role::Boilerplate;
+                    q.start = None;
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// Sentence-final punctuation at the end of a line (before closing quotes).
+fn has_terminal_punct(line: &str) -> bool {
+    let t = line.trim_end_matches(['”', '’', '」', '』', ')', '"', '\'']);
+    t.ends_with(['。', '!', '?', '…', ';', '.'])
+}
+
+fn count_sentence_ends(line: &str) -> usize {
+    line.chars().filter(|c| matches!(c, '。' | '!' | '?')).count()
+}
+
+/// A line that starts the body: finished sentences, or too long for a headline.
+fn is_body_like(line: &str, n: usize) -> bool {
+    n > MAX_TITLE_CHARS || (has_terminal_punct(line) && n > 12) || count_sentence_ends(line) >= 2
+}
+
+/// Navigation bar: three or more short items between separators.
+fn is_nav_bar(line: &str) -> bool {
+    let parts: Vec<&str> = line.split(['|', '丨', '│']).map(str::trim).collect();
+    parts.len() >= 3 && parts.iter().all(|p| p.chars().count() <= 12) && !has_terminal_punct(line)
+}
+
+/// A header line holding only personal names (`梁璐`, `王小萍 王雪红`).
+fn is_name_line(line: &str) -> bool {
+    let parts: Vec<&str> = line.split([' ', '、', ',']).filter(|s| !s.is_empty()).collect();
+    !parts.is_empty()
+        && parts.len() <= 4
+        && parts.iter().all(|p| {
+            let n = p.chars().count();
+            (2..=4).contains(&n) && p.chars().all(is_han)
+        })
+        && line.chars().count() <= 20
+}
+
+/// Width and whitespace normalisation (see the module docs). Idempotent.
+pub fn normalize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => ' ',
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    continue;
+                }
+                '\n'
+            }
+            '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' | '\u{85}' => '\n',
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
+            c if c.is_control() && c != '\n' => continue,
+            c => c,
+        };
+        if c == ' ' {
+            pending_space = true;
+            continue;
+        }
+        if c == '\n' {
+            pending_space = false;
+            // drop trailing spaces on the line
+        } else if pending_space {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn is_tone_vowel(c: char) -> bool {
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ".contains(c)
+}
+
+fn is_pinyin_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c == 'ü' || c == 'ê' || is_tone_vowel(c)
+}
+
+/// Removes pinyin annotations after Han characters (`強(qiáng)` → `強`), and replaces a
+/// dangling one that lost its character and opening bracket (`?yàn)`) with U+FFFD. Returns
+/// the text, the number removed, and the number of lost characters marked.
+pub fn strip_pinyin(text: &str) -> (String, usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut removed, mut lost) = (0, 0);
+    let mut i = 0;
+    // Length of a toned pinyin syllable starting at `j` and closed by ')', if any.
+    let syllable = |j: usize| -> Option<usize> {
+        let mut k = j;
+        while k < chars.len() && k - j <= 7 && is_pinyin_char(chars[k]) {
+            k += 1;
+        }
+        (k > j && k < chars.len() && chars[k] == ')' && chars[j..k].iter().any(|&c| is_tone_vowel(c))).then_some(k - j)
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '(' && i > 0 && is_han(chars[i - 1]) {
+            if let Some(n) = syllable(i + 1) {
+                removed += 1;
+                i += n + 2;
+                continue;
+            }
+        }
+        if (c == '?' || c == '\u{FFFD}') && i > 0 && is_han(chars[i - 1]) {
+            if let Some(n) = syllable(i + 1) {
+                lost += 1;
+                out.push('\u{FFFD}');
+                i += n + 2;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    (out, removed, lost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static CLEANER: LazyLock<Cleaner> = LazyLock::new(|| {
+        let lex = Arc::new(Lexicon::new(&None, &None).unwrap());
+        Cleaner::new(&CleanConfig::default(), lex).unwrap()
+    });
+
+    fn clean(raw: &str) -> Document {
+        let mut doc = Document { raw_text: raw.to_string(), ..Document::default() };
+        CLEANER.clean(&mut doc);
+        doc
+    }
+
+    #[test]
+    fn width_folds_but_chinese_punctuation_stays() {
+        assert_eq!(normalize("ＡＢＣ１２３，：（）　“好”。……"), "ABC123,:() “好”。……");
+        assert_eq!(normalize("a\r\nb\rc\u{200B}d  e \n"), "a\nb\ncd e\n");
+    }
+
+    #[test]
+    fn normalize_is_idempotent() {
+        let s = normalize("  金昌：建强　基层\r\n\t堡垒 ");
+        assert_eq!(normalize(&s), s);
+    }
+
+    #[test]
+    fn pinyin_annotations_go() {
+        assert_eq!(strip_pinyin("強(qiáng)基鑄魂 擎旗奮進(jìn)"), ("強基鑄魂 擎旗奮進".to_string(), 2, 0));
+        assert_eq!(strip_pinyin("因?yàn)受損").0, "因\u{FFFD}受損");
+        assert_eq!(strip_pinyin("中国(China)人(ren)").0, "中国(China)人(ren)");
+    }
+
+    #[test]
+    fn traditional_is_converted() {
+        let doc = clean("強(qiáng)基鑄魂\n今年以來,崆峒區著力抓基層、夯基礎,基層黨組織建強了。");
+        assert_eq!(doc.script, "traditional");
+        assert!(doc.text.contains("今年以来,崆峒区著力抓基层"), "{}", doc.text);
+        assert_eq!(doc.paragraphs[0].text, "强基铸魂");
+    }
+
+    #[test]
+    fn roles_of_a_typical_page() {
+        let doc = clean(
+            "要闻 | 城市 | 老外在甘肃 | 视界\n金昌:建强基层堡垒\n2022-05-26 22:58:46来源:甘肃日报编辑:王奇英\n\
+             金昌市永昌县城关镇赵家庄村边有一片戈壁滩。过去这里一川碎石。\n\
+             图① 村民在晾晒香菇。\n\
+             党建引领强产业\n\
+             切实增强了群众的幸福感获得感安全感。(新甘肃·甘肃日报记者 谢晓玲)\n\
+             版权声明:本文内容由互联网用户自发贡献。\n编辑:路娇\n推荐内容\n",
+        );
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(
+            roles,
+            [
+                "boilerplate",
+                "title",
+                "meta",
+                "body",
+                "caption",
+                "heading",
+                "body",
+                "byline",
+                "boilerplate",
+                "meta",
+                "boilerplate"
+            ]
+        );
+        assert!(doc.text.starts_with("金昌市永昌县"));
+        assert!(doc.text.ends_with("安全感。"), "{}", doc.text);
+        assert!(!doc.text.contains("图①"));
+    }
+
+    #[test]
+    fn subtitle_after_dash_and_name_byline() {
+        let doc = clean("强基铸魂 擎旗奋进——平凉市基层党建综述\n来源:【新甘肃】\n强基铸魂 擎旗奋进\n——平凉市崆峒区基层党建工作综述\n梁璐\n基层治理井井有条、产业发展稳步提升、群众幸福指数节节攀升……\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert_eq!(roles[0], ("title", "强基铸魂 擎旗奋进"));
+        assert!(roles.contains(&("subtitle", "平凉市崆峒区基层党建工作综述")), "{roles:?}");
+        assert!(roles.contains(&("byline", "梁璐")), "{roles:?}");
+        assert!(doc.text.starts_with("基层治理"));
+    }
+
+    #[test]
+    fn clean_is_idempotent_on_text() {
+        let once = clean("金昌:建强基层堡垒\n  金昌市永昌县城关镇赵家庄村边有一片戈壁滩。\n");
+        let twice = clean(&once.text);
+        assert_eq!(once.text, twice.text);
+    }
+}

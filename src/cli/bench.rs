@@ -1,0 +1,167 @@
+//! `zhetl bench`: measures the real pipeline on a corpus held in memory, with 1 thread and
+//! with all cores, and reports end-to-end MB/s and docs/s, seconds per stage and peak memory.
+//!
+//! The sink encodes every table to Parquet exactly as `run` does but into `io::sink()`, so
+//! the figure is the pipeline's cost without the disk (arrow-rs benches its writer the same
+//! way). Stage seconds are CPU seconds summed over threads.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use serde::Serialize;
+use zhetl::{batches, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source, StageSeconds, Table};
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct BenchArgs {
+    /// Files or folders to measure on. Default: the bundled sample corpus.
+    inputs: Vec<PathBuf>,
+    /// Config file [default: config/default.toml when present].
+    #[arg(short = 'c', long = "config")]
+    config: Option<PathBuf>,
+    /// Most threads to measure [default: all cores].
+    #[arg(short = 'j', long = "threads")]
+    threads: Option<usize>,
+    /// Repeat the inputs until the corpus holds at least this many MB.
+    #[arg(long, default_value_t = 8.0)]
+    min_mb: f64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Encodes every table to Parquet and throws the bytes away.
+struct DiscardSink {
+    props: WriterProperties,
+    writers: Vec<Option<ArrowWriter<std::io::Sink>>>,
+}
+
+impl Sink for DiscardSink {
+    fn write(&mut self, docs: &[Document], errors: &[DocError]) -> zhetl::Result<()> {
+        for (i, (table, batch)) in batches(docs, errors)?.into_iter().enumerate() {
+            if self.writers[i].is_none() {
+                self.writers[i] =
+                    Some(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(self.props.clone()))?);
+            }
+            if let Some(w) = self.writers[i].as_mut() {
+                w.write(&batch)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &serde_json::Value) -> zhetl::Result<()> {
+        for w in self.writers.iter_mut().filter_map(Option::take) {
+            w.close()?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct Measure {
+    threads: usize,
+    wall_seconds: f64,
+    mb_per_s: f64,
+    docs_per_s: f64,
+    stage_cpu_seconds: StageSeconds,
+    stage_mb_per_cpu_s: StageSeconds,
+}
+
+#[derive(Serialize)]
+struct BenchReport {
+    corpus_mb: f64,
+    documents: usize,
+    cores: usize,
+    runs: Vec<Measure>,
+    speedup: f64,
+    peak_rss_mb: f64,
+}
+
+/// Peak resident memory of this process (VmHWM), in MB.
+pub(crate) fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+pub(crate) fn run(a: BenchArgs) -> Result<u8> {
+    let cfg = super::load_config(a.config.as_deref())?;
+    let inputs = super::resolve_inputs(&a.inputs, &cfg)?;
+    let base: Vec<RawDoc> = Source::new(&inputs, cfg.run.max_file_bytes).filter_map(|r| r.ok()).collect();
+    anyhow::ensure!(!base.is_empty(), "no readable input to measure");
+    let mut corpus = base.clone();
+    let mut bytes: usize = corpus.iter().map(|d| d.bytes.len()).sum();
+    let mut round = 1;
+    while (bytes as f64) < a.min_mb * 1e6 {
+        for d in &base {
+            corpus.push(RawDoc { source_path: format!("{}#{round}", d.source_path), bytes: d.bytes.clone() });
+            bytes += d.bytes.len();
+        }
+        round += 1;
+    }
+    let pipeline = Pipeline::new(&cfg)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max_threads = a.threads.unwrap_or(cores).max(1);
+    let mut counts = vec![1];
+    if max_threads > 1 {
+        counts.push(max_threads);
+    }
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(cfg.output.zstd_level)?))
+        .set_max_row_group_size(cfg.output.row_group_rows)
+        .build();
+    let mb = bytes as f64 / 1e6;
+    let mut runs = Vec::new();
+    for &threads in &counts {
+        let sink = DiscardSink { props: props.clone(), writers: (0..Table::ALL.len()).map(|_| None).collect() };
+        let docs = corpus.clone().into_iter().map(Ok);
+        let (report, _) = pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?;
+        let s = report.stage_seconds;
+        let per = |x: f64| if x > 0.0 { mb / x } else { 0.0 };
+        runs.push(Measure {
+            threads,
+            wall_seconds: report.wall_seconds,
+            mb_per_s: mb / report.wall_seconds,
+            docs_per_s: corpus.len() as f64 / report.wall_seconds,
+            stage_cpu_seconds: s,
+            stage_mb_per_cpu_s: StageSeconds {
+                read: per(s.read),
+                decode: per(s.decode),
+                clean: per(s.clean),
+                segment: per(s.segment),
+                extract: per(s.extract),
+                write: per(s.write),
+            },
+        });
+    }
+    let speedup = if runs.len() > 1 { runs[1].mb_per_s / runs[0].mb_per_s } else { 1.0 };
+    let report =
+        BenchReport { corpus_mb: mb, documents: corpus.len(), cores, runs, speedup, peak_rss_mb: peak_rss_mb() };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(0);
+    }
+    println!("corpus: {:.1} MB, {} documents; {} cores", report.corpus_mb, report.documents, cores);
+    println!(
+        "{:>7} {:>9} {:>9} {:>10}   MB per CPU-second: decode  clean  segment  extract  write",
+        "threads", "seconds", "MB/s", "docs/s"
+    );
+    for r in &report.runs {
+        let p = &r.stage_mb_per_cpu_s;
+        println!(
+            "{:>7} {:>9.2} {:>9.2} {:>10.0}   {:>24.1} {:>6.1} {:>8.1} {:>8.1} {:>6.1}",
+            r.threads, r.wall_seconds, r.mb_per_s, r.docs_per_s, p.decode, p.clean, p.segment, p.extract, p.write
+        );
+    }
+    println!("speedup {:.2}x with {} threads; peak RSS {:.0} MB", report.speedup, max_threads, report.peak_rss_mb);
+    Ok(0)
+}

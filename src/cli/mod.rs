@@ -1,0 +1,205 @@
+//! Command line (bin only): clap arguments, config loading with CLI overrides, and the four
+//! commands of the contract: `run`, `schema`, `inspect`, `bench`.
+
+mod bench;
+mod inspect;
+mod progress;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use zhetl::{Config, ParquetSink, Pipeline, Shard, Source, Table};
+
+/// Chinese news text in, clean Parquet tables out.
+#[derive(Parser, Debug)]
+#[command(name = "zhetl", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Process files and folders into Parquet tables under OUT.
+    Run(RunArgs),
+    /// Print every table, column and type, as the binary writes them.
+    Schema {
+        /// Print JSON ({table: {column: type}}) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Row counts per table, error summary and run manifest of an output folder.
+    Inspect {
+        /// The output folder.
+        out: PathBuf,
+    },
+    /// Throughput per stage and end to end (MB/s, docs/s), 1 thread and all cores.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Files or folders (walked recursively). Default: the bundled sample corpus.
+    inputs: Vec<PathBuf>,
+    /// Output folder [default: out, or output.path in the config].
+    #[arg(short = 'o', long = "out")]
+    out: Option<PathBuf>,
+    /// Config file [default: config/default.toml when present, else built-in defaults].
+    #[arg(short = 'c', long = "config")]
+    config: Option<PathBuf>,
+    /// Worker threads [default: run.threads in the config; 0 = all cores].
+    #[arg(short = 'j', long = "threads")]
+    threads: Option<usize>,
+    /// Process only shard I of N (0-based), e.g. 0/4.
+    #[arg(long)]
+    shard: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+/// Default config location, relative to the working directory.
+const DEFAULT_CONFIG: &str = "config/default.toml";
+
+/// Loads the config: an explicit `-c` must exist; otherwise `config/default.toml` if present,
+/// else the built-in defaults.
+pub(crate) fn load_config(path: Option<&Path>) -> Result<Config> {
+    let cfg = match path {
+        Some(p) => Config::load(p).with_context(|| format!("reading config {}", p.display()))?,
+        None if Path::new(DEFAULT_CONFIG).is_file() => {
+            Config::load(Path::new(DEFAULT_CONFIG)).with_context(|| format!("reading config {DEFAULT_CONFIG}"))?
+        }
+        None => Config::default(),
+    };
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// The inputs to process: those given, or the bundled sample corpus.
+pub(crate) fn resolve_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Vec<PathBuf>> {
+    if !inputs.is_empty() {
+        return Ok(inputs.to_vec());
+    }
+    let sample = &cfg.run.sample_corpus;
+    if sample.exists() {
+        return Ok(vec![sample.clone()]);
+    }
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join(sample);
+    if built_in.exists() {
+        return Ok(vec![built_in]);
+    }
+    bail!("no INPUT given and the sample corpus {} is not here; name files or folders to process", sample.display())
+}
+
+/// Parses arguments and runs the command; returns the exit status.
+pub fn run() -> Result<u8> {
+    let args = Args::parse();
+    match args.command {
+        Command::Run(a) => run_cmd(a),
+        Command::Schema { json } => {
+            schema_cmd(json);
+            Ok(0)
+        }
+        Command::Inspect { out } => inspect::run(&out),
+        Command::Bench(a) => bench::run(a),
+    }
+}
+
+fn run_cmd(a: RunArgs) -> Result<u8> {
+    let mut cfg = load_config(a.config.as_deref())?;
+    if let Some(t) = a.threads {
+        cfg.run.threads = t;
+    }
+    let out = a.out.clone().unwrap_or_else(|| cfg.output.path.clone());
+    let shard = match &a.shard {
+        Some(s) => Shard::parse(s)?,
+        None => Shard::ALL,
+    };
+    let inputs = resolve_inputs(&a.inputs, &cfg)?;
+    let pipeline = Pipeline::new(&cfg)?;
+    let sink = ParquetSink::new(&out, &shard.index.to_string(), &cfg.output)
+        .with_context(|| format!("cannot write output folder {}", out.display()))?;
+    let show = !a.no_progress && std::io::stderr().is_terminal();
+    let bar = progress::Bar::new(show, &inputs);
+    let source = Source::new(&inputs, cfg.run.max_file_bytes);
+    let (report, _) = pipeline
+        .run(source, sink, cfg.run.threads, shard, &|p| bar.update(p))
+        .with_context(|| format!("writing {}", out.display()))?;
+    bar.finish();
+    let mb = report.bytes_read as f64 / 1e6;
+    eprintln!(
+        "zhetl: {} documents, {} errors, {:.1} MB in {:.2} s ({:.2} MB/s, {} threads) -> {}",
+        report.documents_written,
+        report.errors,
+        mb,
+        report.wall_seconds,
+        mb / report.wall_seconds.max(1e-9),
+        report.threads,
+        out.display()
+    );
+    if report.error_rate() > cfg.run.max_error_rate {
+        eprintln!(
+            "zhetl: {:.0}% of inputs failed, over run.max_error_rate = {:.0}%; see {}/errors",
+            report.error_rate() * 100.0,
+            cfg.run.max_error_rate * 100.0,
+            out.display()
+        );
+        return Ok(3);
+    }
+    Ok(0)
+}
+
+/// The contract's name for an Arrow type.
+pub(crate) fn type_name(t: &arrow::datatypes::DataType) -> String {
+    use arrow::datatypes::DataType::*;
+    match t {
+        Utf8 => "utf8".into(),
+        UInt16 => "uint16".into(),
+        UInt32 => "uint32".into(),
+        UInt64 => "uint64".into(),
+        Float32 => "float32".into(),
+        Float64 => "float64".into(),
+        Boolean => "bool".into(),
+        Date32 => "date32".into(),
+        List(f) => format!("list<{}>", type_name(f.data_type())),
+        Timestamp(unit, tz) => {
+            let u = match unit {
+                arrow::datatypes::TimeUnit::Millisecond => "ms",
+                arrow::datatypes::TimeUnit::Microsecond => "us",
+                arrow::datatypes::TimeUnit::Nanosecond => "ns",
+                arrow::datatypes::TimeUnit::Second => "s",
+            };
+            match tz {
+                Some(z) => format!("timestamp[{u}, tz={z}]"),
+                None => format!("timestamp[{u}]"),
+            }
+        }
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+fn schema_cmd(json: bool) {
+    if json {
+        let mut tables = serde_json::Map::new();
+        for t in Table::ALL {
+            let cols: serde_json::Map<String, serde_json::Value> = t
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| (f.name().clone(), serde_json::Value::String(type_name(f.data_type()))))
+                .collect();
+            tables.insert(t.name().into(), serde_json::Value::Object(cols));
+        }
+        println!("{}", serde_json::to_string_pretty(&tables).unwrap_or_default());
+        return;
+    }
+    for t in Table::ALL {
+        println!("{}", t.name());
+        for f in t.schema().fields() {
+            let null = if f.is_nullable() { "  (nullable)" } else { "" };
+            println!("  {:<20} {}{}", f.name(), type_name(f.data_type()), null);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Run configuration: one serde section per stage, every field documented with its default.
+//!
+//! Config flows in two steps (STYLE.md 2.4): TOML is deserialised with unknown keys refused,
+//! the CLI overrides only what the user set, then [`Config::validate`] checks the values and
+//! `Pipeline::new` builds each stage from its own section. Data files (dictionaries, place
+//! table, boilerplate patterns) are named here; a key left unset uses the copy of the
+//! repository's `config/` file compiled into the binary, so the tool works from any folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The whole configuration, as read from `config/default.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// `[run]`: threads, chunking, error budget.
+    pub run: RunConfig,
+    /// `[decode]`: encoding detection and repair.
+    pub decode: DecodeConfig,
+    /// `[clean]`: normalisation and line roles.
+    pub clean: CleanConfig,
+    /// `[segment]`: sentences and words.
+    pub segment: SegmentConfig,
+    /// `[extract]`: metadata, entities, quantities, quotes, keywords.
+    pub extract: ExtractConfig,
+    /// `[output]`: Parquet layout.
+    pub output: OutputConfig,
+}
+
+/// `[run]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// Worker threads; 0 means one per core. Default 0.
+    pub threads: usize,
+    /// Documents processed per parallel chunk; bounds memory. Default 256.
+    pub chunk_size: usize,
+    /// Processed chunks that may wait for the writer; bounds memory. Default 2.
+    pub in_flight: usize,
+    /// Share of failed inputs above which `run` exits 3 (output still committed). Default 0.5.
+    pub max_error_rate: f64,
+    /// Inputs larger than this many bytes are refused as errors rows. Default 67108864 (64 MiB).
+    pub max_file_bytes: u64,
+    /// Folder processed when `run` gets no INPUT. Default "tests/fixtures/seeds".
+    pub sample_corpus: PathBuf,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            threads: 0,
+            chunk_size: 256,
+            in_flight: 2,
+            max_error_rate: 0.5,
+            max_file_bytes: 64 << 20,
+            sample_corpus: PathBuf::from("tests/fixtures/seeds"),
+        }
+    }
+}
+
+/// `[decode]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DecodeConfig {
+    /// WHATWG label that skips detection for every input (e.g. "gbk"); empty detects. Default "".
+    pub force_encoding: String,
+    /// Repair GBK byte-shift damage (a lost byte that misaligns the rest). Default true.
+    pub repair_byte_shift: bool,
+    /// Share of control or NUL bytes above which an input is refused as binary. Default 0.1.
+    pub max_binary_ratio: f64,
+}
+
+impl Default for DecodeConfig {
+    fn default() -> Self {
+        DecodeConfig { force_encoding: String::new(), repair_byte_shift: true, max_binary_ratio: 0.1 }
+    }
+}
+
+/// `[clean]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanConfig {
+    /// Convert Traditional script to Simplified (OpenCC t2s). Default true.
+    pub traditional_to_simplified: bool,
+    /// Remove pinyin annotations such as `强(qiáng)`. Default true.
+    pub strip_pinyin: bool,
+    /// Boilerplate and line-role patterns (TOML); unset uses the built-in copy of
+    /// `config/boilerplate.toml`. Default unset.
+    pub patterns: Option<PathBuf>,
+    /// Lines at most this many characters long, without sentence punctuation, inside the
+    /// body count as headings. Default 30.
+    pub max_heading_chars: usize,
+}
+
+impl Default for CleanConfig {
+    fn default() -> Self {
+        CleanConfig { traditional_to_simplified: true, strip_pinyin: true, patterns: None, max_heading_chars: 30 }
+    }
+}
+
+/// `[segment]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentConfig {
+    /// jieba user dictionary (`word [freq] [tag]` per line); unset uses the built-in copy of
+    /// `config/userdict.txt`. Default unset.
+    pub user_dict: Option<PathBuf>,
+    /// Let jieba's HMM find words missing from the dictionary (names). Default true.
+    pub hmm: bool,
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        SegmentConfig { user_dict: None, hmm: true }
+    }
+}
+
+/// `[extract]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractConfig {
+    /// Administrative-division table (`adcode,name,...` CSV); unset uses the built-in copy of
+    /// `config/places.csv`. Default unset.
+    pub places: Option<PathBuf>,
+    /// Name lists: surnames, roles, speech verbs, stop words (TOML); unset uses the built-in
+    /// copy of `config/lexicon.toml`. Default unset.
+    pub lexicon: Option<PathBuf>,
+    /// Units of measure with kinds and multipliers (TOML); unset uses the built-in copy of
+    /// `config/units.toml`. Default unset.
+    pub units: Option<PathBuf>,
+    /// Keywords kept per document. Default 10.
+    pub keywords_top_k: usize,
+    /// Parts of speech a keyword may have. Default ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].
+    pub keyword_pos: Vec<String>,
+    /// Longest text in quotation marks taken as a campaign or slogan name. Default 16.
+    pub max_campaign_chars: usize,
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        ExtractConfig {
+            places: None,
+            lexicon: None,
+            units: None,
+            keywords_top_k: 10,
+            keyword_pos: ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].map(String::from).to_vec(),
+            max_campaign_chars: 16,
+        }
+    }
+}
+
+/// `[output]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Output folder when `-o` is not given. Default "out".
+    pub path: PathBuf,
+    /// zstd level, 1 to 22. Default 3.
+    pub zstd_level: i32,
+    /// Most rows in one Parquet row group. Default 65536.
+    pub row_group_rows: usize,
+    /// Buffered bytes per table that force a row-group flush; bounds writer memory.
+    /// Default 33554432 (32 MiB).
+    pub row_group_bytes: usize,
+    /// Rows after which a table starts a new part file. Default 4000000.
+    pub part_rows: usize,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            path: PathBuf::from("out"),
+            zstd_level: 3,
+            row_group_rows: 65536,
+            row_group_bytes: 32 << 20,
+            part_rows: 4_000_000,
+        }
+    }
+}
+
+impl Config {
+    /// Parses TOML text. Relative data-file paths are resolved against `base`, the folder of
+    /// the config file.
+    ///
+    /// # Errors
+    /// `Error::Config` naming the offending key for unknown keys and wrong types.
+    pub fn from_toml(text: &str, base: &Path) -> Result<Config> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| {
+            let key = e.span().map(|s| key_at(text, s.start)).unwrap_or_default();
+            Error::config(key, e.message().trim().to_string())
+        })?;
+        for p in [
+            &mut cfg.clean.patterns,
+            &mut cfg.segment.user_dict,
+            &mut cfg.extract.places,
+            &mut cfg.extract.lexicon,
+            &mut cfg.extract.units,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Reads and parses a config file.
+    ///
+    /// # Errors
+    /// `Error::Io` when the file cannot be read, `Error::Config` when it is invalid.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::from_toml(&text, base).map_err(|e| match e {
+            Error::Config { key, msg } => Error::config(key, format!("{msg} (in {})", path.display())),
+            other => other,
+        })
+    }
+
+    /// Checks values that serde cannot: ranges and cross-field rules.
+    ///
+    /// # Errors
+    /// `Error::Config` naming the first bad key.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, msg: &str| Err(Error::config(key, msg));
+        if self.run.chunk_size == 0 {
+            return bad("run.chunk_size", "must be at least 1");
+        }
+        if self.run.in_flight == 0 {
+            return bad("run.in_flight", "must be at least 1");
+        }
+        if !(0.0..=1.0).contains(&self.run.max_error_rate) {
+            return bad("run.max_error_rate", "must be between 0 and 1");
+        }
+        if !(0.0..=1.0).contains(&self.decode.max_binary_ratio) {
+            return bad("decode.max_binary_ratio", "must be between 0 and 1");
+        }
+        if !self.decode.force_encoding.is_empty()
+            && encoding_rs::Encoding::for_label(self.decode.force_encoding.as_bytes()).is_none()
+        {
+            return bad("decode.force_encoding", "is not a WHATWG encoding label");
+        }
+        if !(1..=22).contains(&self.output.zstd_level) {
+            return bad("output.zstd_level", "must be between 1 and 22");
+        }
+        if self.output.row_group_rows == 0 || self.output.part_rows == 0 {
+            return bad("output.row_group_rows", "row counts must be at least 1");
+        }
+        if self.extract.keywords_top_k > u16::MAX as usize {
+            return bad("extract.keywords_top_k", "must fit in 16 bits");
+        }
+        for (key, p) in [
+            ("clean.patterns", &self.clean.patterns),
+            ("segment.user_dict", &self.segment.user_dict),
+            ("extract.places", &self.extract.places),
+            ("extract.lexicon", &self.extract.lexicon),
+            ("extract.units", &self.extract.units),
+        ] {
+            if let Some(p) = p {
+                if !p.is_file() {
+                    return Err(Error::config(key, format!("{} is not a readable file", p.display())));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A digest of the effective configuration, recorded in the manifest so that two runs can
+    /// be told apart.
+    pub fn digest(&self) -> String {
+        let text = format!("{self:?}");
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
+    }
+}
+
+/// The dotted key (`section.key`) of the TOML line holding byte `pos`, so that an error
+/// names what the user must fix even when the parser only points at a value.
+fn key_at(text: &str, pos: usize) -> String {
+    let pos = pos.min(text.len());
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    let key = line.split('=').next().unwrap_or("").trim();
+    if key.starts_with('[') {
+        return key.trim_matches(|c| c == '[' || c == ']').to_string();
+    }
+    match section {
+        Some(s) if !key.is_empty() => format!("{s}.{key}"),
+        Some(s) => s,
+        None => key.to_string(),
+    }
+}
+
+/// Reads a data file named in the config, or returns the built-in copy.
+pub(crate) fn read_data(path: &Option<PathBuf>, builtin: &'static str) -> Result<(String, PathBuf)> {
+    match path {
+        Some(p) => Ok((std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?, p.clone())),
+        None => Ok((builtin.to_string(), PathBuf::from("<built-in>"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Config::from_toml("[run]\nchunk_sise = 3\n", Path::new(".")).unwrap_err();
+        assert!(err.to_string().contains("run.chunk_sise"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_is_named() {
+        let cfg = Config::from_toml("[run]\nmax_error_rate = 2.0\n", Path::new(".")).unwrap();
+        let err = cfg.validate().unwrap_err();
+        assert!(err.to_string().contains("run.max_error_rate"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let err = Config::from_toml("[run]\nthreads = \"four\"\n", Path::new(".")).unwrap_err();
+        assert!(err.to_string().contains("run.threads"), "{err}");
+    }
+
+    #[test]
+    fn shipped_default_is_valid() {
+        let text = include_str!("../config/default.toml");
+        let cfg = Config::from_toml(text, Path::new("config")).unwrap();
+        cfg.validate().unwrap();
+    }
+}

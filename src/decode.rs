@@ -1,0 +1,404 @@
+//! Decode: the boundary from bytes to text.
+//!
+//! Order of evidence: a byte-order mark; a NUL pattern that betrays BOM-less UTF-16; valid
+//! UTF-8; then chardetng's guess among the legacy encodings. encoding_rs does the decoding.
+//! Malformed bytes are never an error (STYLE.md rule 6): they become U+FFFD and the document
+//! says so in `repairs`. What is refused (empty, binary) becomes an `errors` row.
+//!
+//! After decoding, text damaged by a lost GBK byte is re-aligned (see [`repair_byte_shift`]).
+
+use std::sync::Arc;
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::config::DecodeConfig;
+use crate::document::{Document, RawDoc};
+use crate::error::{DocError, Stage};
+use crate::lexicon::Lexicon;
+
+/// Turns raw bytes into a [`Document`] holding decoded text.
+pub struct Decoder {
+    force: Option<&'static Encoding>,
+    repair_byte_shift: bool,
+    max_binary_ratio: f64,
+    lexicon: Arc<Lexicon>,
+}
+
+impl Decoder {
+    /// Builds the stage. `lexicon` is the evidence for byte-shift repair.
+    pub fn new(cfg: &DecodeConfig, lexicon: Arc<Lexicon>) -> Decoder {
+        Decoder {
+            force: Encoding::for_label(cfg.force_encoding.as_bytes()),
+            repair_byte_shift: cfg.repair_byte_shift,
+            max_binary_ratio: cfg.max_binary_ratio,
+            lexicon,
+        }
+    }
+
+    /// Decodes one input.
+    ///
+    /// # Errors
+    /// A `DocError` (stage `decode`) for empty or whitespace-only inputs and for binary files.
+    pub fn decode(&self, raw: RawDoc) -> Result<Document, DocError> {
+        let doc_id = raw.doc_id();
+        let fail = |kind: &'static str, message: String| DocError {
+            source_path: raw.source_path.clone(),
+            doc_id: Some(doc_id.clone()),
+            stage: Stage::Decode,
+            kind,
+            message,
+            source_bytes: raw.bytes.len() as u64,
+        };
+        if raw.bytes.is_empty() {
+            return Err(fail("empty", "file is empty".into()));
+        }
+        let mut repairs = Vec::new();
+        let (encoding, confidence, body) = self.detect(&raw.bytes);
+        if !is_utf16(encoding) {
+            let ratio = control_ratio(body);
+            if ratio > self.max_binary_ratio {
+                return Err(fail(
+                    "binary",
+                    format!("{:.0}% control bytes: not text (decode.max_binary_ratio)", ratio * 100.0),
+                ));
+            }
+        }
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        let mut text = text.into_owned();
+        let confidence = if confidence.is_nan() { judged_confidence(&text, had_errors) } else { confidence };
+        if had_errors {
+            let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
+            repairs.push(format!("malformed_bytes:{n}"));
+        }
+        if text.contains('\0') {
+            text.retain(|c| c != '\0');
+            repairs.push("nul_bytes_removed".into());
+        }
+        if self.repair_byte_shift {
+            if let Some(fixed) = repair_byte_shift(&text, &self.lexicon) {
+                text = fixed.text;
+                if fixed.resolved > 0 {
+                    repairs.push(format!("gbk_byte_shift:{}", fixed.resolved));
+                }
+                if fixed.unresolved > 0 {
+                    repairs.push(format!("gbk_byte_shift_unresolved:{}", fixed.unresolved));
+                }
+            }
+        }
+        if text.trim().is_empty() {
+            return Err(fail("empty", "file holds only whitespace".into()));
+        }
+        Ok(Document {
+            doc_id,
+            source_bytes: raw.bytes.len() as u64,
+            source_path: raw.source_path,
+            encoding: display_name(encoding, body),
+            encoding_confidence: confidence,
+            repairs,
+            raw_text: text,
+            ..Document::default()
+        })
+    }
+
+    /// Picks the encoding; returns it, a confidence and the bytes after any BOM.
+    fn detect<'a>(&self, bytes: &'a [u8]) -> (&'static Encoding, f32, &'a [u8]) {
+        if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+            return (enc, 1.0, &bytes[bom_len..]);
+        }
+        if let Some(enc) = self.force {
+            return (enc, 1.0, bytes);
+        }
+        if let Some(enc) = utf16_by_nuls(bytes) {
+            return (enc, 0.9, bytes);
+        }
+        if std::str::from_utf8(bytes).is_ok() {
+            return (UTF_8, 1.0, bytes);
+        }
+        let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        let enc = det.guess(None, Utf8Detection::Allow);
+        // chardetng exposes no score; confidence is judged from the decoded text instead.
+        (enc, f32::NAN, bytes)
+    }
+}
+
+/// Confidence in a guessed legacy encoding, from what it decoded to: malformed sequences
+/// count against it, common CJK ideographs among the non-ASCII characters count for it.
+fn judged_confidence(text: &str, had_errors: bool) -> f32 {
+    let (mut non_ascii, mut common) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        if ('\u{4e00}'..='\u{9fa5}').contains(&c) || "。，、“”《》：；！？…—·".contains(c) {
+            common += 1;
+        }
+    }
+    let share = if non_ascii == 0 { 1.0 } else { common as f32 / non_ascii as f32 };
+    let base = if had_errors { 0.2 } else { 0.5 };
+    base + (1.0 - base) * share * 0.9
+}
+
+fn is_utf16(e: &'static Encoding) -> bool {
+    e == UTF_16LE || e == UTF_16BE
+}
+
+/// UTF-16 without a BOM shows as NUL bytes on one parity (the high byte of ASCII).
+fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096)];
+    if sample.len() < 4 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, &b) in sample.iter().enumerate() {
+        if b == 0 {
+            if i % 2 == 0 {
+                even += 1
+            } else {
+                odd += 1
+            }
+        }
+    }
+    let half = sample.len() / 2;
+    if odd * 10 >= half && even * 20 < odd {
+        Some(UTF_16LE)
+    } else if even * 10 >= half && odd * 20 < even {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Share of bytes that are C0 controls other than tab, newline, carriage return, form feed
+/// and escape; NUL counts. Text has almost none; binary files have many.
+fn control_ratio(bytes: &[u8]) -> f64 {
+    let sample = &bytes[..bytes.len().min(65536)];
+    if sample.is_empty() {
+        return 0.0;
+    }
+    let n = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
+    n as f64 / sample.len() as f64
+}
+
+/// The WHATWG name to report. encoding_rs decodes GBK and GB18030 alike; the name says
+/// gb18030 only when four-byte sequences are present.
+fn display_name(enc: &'static Encoding, bytes: &[u8]) -> &'static str {
+    if enc == GBK && has_gb18030_four_byte(bytes) {
+        return GB18030.name();
+    }
+    enc.name()
+}
+
+fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0x81..=0xfe).contains(&b) && bytes[i + 1].is_ascii_digit() {
+            return true;
+        } else {
+            i += 2;
+        }
+    }
+    false
+}
+
+/// The result of [`repair_byte_shift`].
+#[derive(Debug, PartialEq)]
+pub struct ShiftRepair {
+    /// The repaired text.
+    pub text: String,
+    /// Runs re-aligned with a lost byte chosen by dictionary evidence.
+    pub resolved: usize,
+    /// Runs re-aligned with U+FFFD for the lost character.
+    pub unresolved: usize,
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || matches!(c, 'ü' | 'ê' | '\u{e0}'..='\u{fc}' | '\u{100}'..='\u{1dc}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Repairs GBK byte-shift damage: the lead byte of one double-byte character was lost
+/// (replaced by `?`, often with a dangling pinyin annotation), so every following byte pair
+/// was read one byte out of step and produced valid but meaningless characters, until an
+/// ASCII byte (which was really a trail byte) brought the reader back in step.
+///
+/// The damaged run is the Han text between the marker and that ASCII character. Its GBK
+/// bytes, shifted back by one, decode to the original characters; the first one needs the
+/// lost lead byte, which is chosen among all 126 candidates by dictionary and place-name
+/// evidence in context. With no convincing winner the character becomes U+FFFD.
+///
+/// Returns `None` when nothing was changed.
+pub fn repair_byte_shift(text: &str, lexicon: &Lexicon) -> Option<ShiftRepair> {
+    if !text.contains('?') && !text.contains('\u{FFFD}') {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut resolved, mut unresolved) = (0, 0);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if (c == '?' || c == '\u{FFFD}') && i > 0 && is_han(chars[i - 1]) {
+            if let Some((fix, next, ok)) = try_realign(&chars, i, &out, lexicon) {
+                out.push_str(&fix);
+                if ok {
+                    resolved += 1
+                } else {
+                    unresolved += 1
+                }
+                i = next;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    (resolved + unresolved > 0).then_some(ShiftRepair { text: out, resolved, unresolved })
+}
+
+/// Tries to re-align the run after the marker at `at`. Returns the replacement text, the
+/// index to continue from, and whether the lost byte was resolved.
+fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Option<(String, usize, bool)> {
+    let mut j = at + 1;
+    // A dangling pinyin annotation left by the damage: `jīng)`.
+    let p = j;
+    while j < chars.len() && is_pinyin_letter(chars[j]) {
+        j += 1;
+    }
+    if j > p && j < chars.len() && chars[j] == ')' {
+        j += 1;
+    } else {
+        j = p;
+    }
+    let run_start = j;
+    while j < chars.len() && is_han(chars[j]) {
+        j += 1;
+    }
+    let run: String = chars[run_start..j].iter().collect();
+    let terminator = *chars.get(j)?;
+    if run.is_empty() || !(0x40..=0x7e).contains(&(terminator as u32)) {
+        return None;
+    }
+    let (bytes, _, unmappable) = GBK.encode(&run);
+    if unmappable {
+        return None;
+    }
+    let mut shifted = bytes.into_owned();
+    shifted.push(terminator as u8);
+    // Pairs after the first must decode on their own, to Han characters.
+    let (tail, tail_bad) = GBK.decode_without_bom_handling(&shifted[1..]);
+    if tail_bad || !tail.chars().all(is_han) || tail.chars().count() != (shifted.len() - 1) / 2 {
+        return None;
+    }
+    let context: String = before.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+    let simplify = |s: &str| lexicon.t2s.convert(s);
+    let original = lexicon.word_evidence(&simplify(&format!("{context}{run}")));
+    let mut scored: Vec<(i32, String)> = Vec::new();
+    for lead in 0x81u8..=0xfe {
+        let pair = [lead, shifted[0]];
+        let (ch, bad) = GBK.decode_without_bom_handling(&pair);
+        if bad || ch.chars().count() != 1 || !ch.chars().all(is_han) {
+            continue;
+        }
+        let candidate = format!("{ch}{tail}");
+        let score = lexicon.word_evidence(&simplify(&format!("{context}{candidate}")));
+        scored.push((score, candidate));
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    let realigned_plain = lexicon.word_evidence(&simplify(&format!("{context}{tail}")));
+    match scored.as_slice() {
+        [(best, text), rest @ ..] if *best > original && rest.first().is_none_or(|r| r.0 < *best) => {
+            Some((text.clone(), j + 1, true))
+        }
+        _ if realigned_plain > original => Some((format!("\u{FFFD}{tail}"), j + 1, false)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::BIG5;
+    use std::sync::LazyLock;
+
+    static LEX: LazyLock<Arc<Lexicon>> = LazyLock::new(|| Arc::new(Lexicon::new(&None, &None).unwrap()));
+
+    fn decoder() -> Decoder {
+        Decoder::new(&DecodeConfig::default(), LEX.clone())
+    }
+
+    fn raw(bytes: Vec<u8>) -> RawDoc {
+        RawDoc { source_path: "t.txt".into(), bytes }
+    }
+
+    const SAMPLE: &str = "金昌市永昌县城关镇赵家庄村边有一片戈壁滩。过去,这里建成了现代化的养殖小区。\n";
+    const TRADITIONAL: &str = "金昌市永昌縣城關鎮趙家莊村邊有一片戈壁灘。過去,這裡建成了現代化的養殖小區。\n";
+
+    #[test]
+    fn legacy_encodings_round_trip() {
+        for (enc, name) in [(GBK, "GBK"), (BIG5, "Big5"), (UTF_8, "UTF-8")] {
+            let text = if enc == BIG5 { TRADITIONAL } else { SAMPLE };
+            let (bytes, _, _) = enc.encode(text);
+            let doc = decoder().decode(raw(bytes.into_owned())).unwrap();
+            assert_eq!(doc.encoding, name);
+            assert_eq!(doc.raw_text, text);
+        }
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let mut le: Vec<u8> = vec![0xff, 0xfe];
+        for u in SAMPLE.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let doc = decoder().decode(raw(le.clone())).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-16LE", SAMPLE));
+        let ascii_heavy = "Xinhua 2024-01-02 report: 金昌市\n".repeat(4);
+        let mut be = Vec::new();
+        for u in ascii_heavy.encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let doc = decoder().decode(raw(be)).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-16BE", ascii_heavy.as_str()));
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert_eq!(decoder().decode(raw(vec![])).unwrap_err().kind, "empty");
+        assert_eq!(decoder().decode(raw(b" \n\t ".to_vec())).unwrap_err().kind, "empty");
+        let bin: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
+        assert_eq!(decoder().decode(raw(bin)).unwrap_err().kind, "binary");
+    }
+
+    #[test]
+    fn nul_bytes_are_removed_and_named() {
+        let doc = decoder().decode(raw("党建\0引领".as_bytes().to_vec())).unwrap();
+        assert_eq!(doc.raw_text, "党建引领");
+        assert!(doc.repairs.contains(&"nul_bytes_removed".to_string()));
+    }
+
+    #[test]
+    fn byte_shift_is_realigned() {
+        // Made the way the damage happens: GBK bytes of 平涼市崆峒區 with the lead byte of 涼
+        // lost, read back as GBK.
+        let (bytes, _, _) = GBK.encode("平涼市崆峒區(qū)基層");
+        let mut damaged = bytes.into_owned();
+        let lead = damaged.iter().position(|&b| b == 0x9b).unwrap();
+        damaged[lead] = b'?';
+        let (text, _) = GBK.decode_without_bom_handling(&damaged);
+        assert_ne!(text, "平涼市崆峒區(qū)基層");
+        let fixed = repair_byte_shift(&text, &LEX).unwrap();
+        assert_eq!(fixed.text, "平涼市崆峒區(qū)基層");
+        assert_eq!(fixed.resolved, 1);
+    }
+
+    #[test]
+    fn a_real_question_mark_is_left_alone() {
+        assert_eq!(repair_byte_shift("你好吗?我很好。", &LEX), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! Plain data passed between stages: `RawDoc` (bytes in) and `Document` (everything the
+//! stages learn). No I/O and no behaviour beyond small accessors.
+//!
+//! Invariant: every offset (`start`, `end`) counts Unicode scalar values in `Document::text`,
+//! as the contract requires; `end` is exclusive.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// One input as read from disk: its name and raw bytes.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    /// Where it came from (a path, or `archive!member`).
+    pub source_path: String,
+    /// The raw bytes, untouched.
+    pub bytes: Vec<u8>,
+}
+
+impl RawDoc {
+    /// The contract's `doc_id`: XXH3-128 of the raw bytes as 32 lowercase hex digits.
+    pub fn doc_id(&self) -> String {
+        doc_id_of(&self.bytes)
+    }
+}
+
+/// XXH3-128 of `bytes` as 32 lowercase hex digits.
+pub fn doc_id_of(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// The role of one line of the input, the `paragraphs.role` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The headline.
+    Title,
+    /// A second headline line (often after `——`).
+    Subtitle,
+    /// Date, source, editor and link lines.
+    Meta,
+    /// The reporters' credit.
+    Byline,
+    /// A section heading inside the article.
+    Heading,
+    /// Article text.
+    Body,
+    /// A photo caption or photo credit.
+    Caption,
+    /// Site furniture: navigation, copyright, related links, comments.
+    Boilerplate,
+}
+
+impl Role {
+    /// The name written to `paragraphs.role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Title => "title",
+            Role::Subtitle => "subtitle",
+            Role::Meta => "meta",
+            Role::Byline => "byline",
+            Role::Heading => "heading",
+            Role::Body => "body",
+            Role::Caption => "caption",
+            Role::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Whether lines of this role form `documents.text`.
+    pub fn is_kept(self) -> bool {
+        matches!(self, Role::Body | Role::Heading)
+    }
+}
+
+/// One non-empty line of the cleaned input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// Its role.
+    pub role: Role,
+    /// The normalised line.
+    pub text: String,
+    /// Char offset of the line in `Document::text` when kept.
+    pub start: Option<u32>,
+}
+
+/// One sentence of `Document::text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// Index of the paragraph (in `Document::paragraphs`) holding it.
+    pub paragraph_idx: u32,
+    /// Char offset of the first character.
+    pub start: u32,
+    /// Char offset one past the last character.
+    pub end: u32,
+    /// Byte offset of the first character (for slicing `text` without a scan).
+    pub byte_start: u32,
+    /// Byte offset one past the last character.
+    pub byte_end: u32,
+}
+
+/// One word with its part of speech.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Sentence index.
+    pub sentence_idx: u32,
+    /// Char offset in `Document::text`.
+    pub start: u32,
+    /// Char length.
+    pub len: u32,
+    /// Byte offset in `Document::text`.
+    pub byte_start: u32,
+    /// Byte length.
+    pub byte_len: u32,
+    /// jieba part-of-speech tag (ICTCLAS set: n, v, nr, ns, ...).
+    pub pos: &'static str,
+}
+
+/// What kind of entity a row of `entities` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EntityKind {
+    /// A place name.
+    #[default]
+    Place,
+    /// A person's name.
+    Person,
+    /// A body, company or outlet.
+    Organization,
+    /// A campaign or slogan name in quotation marks.
+    Campaign,
+}
+
+impl EntityKind {
+    /// The name written to `entities.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Place => "place",
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Campaign => "campaign",
+        }
+    }
+}
+
+/// One entity mention.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Entity {
+    /// Sentence index.
+    pub sentence_idx: u32,
+    /// Kind.
+    pub kind: EntityKind,
+    /// The text as it appears.
+    pub text: String,
+    /// Full official or canonical form.
+    pub normalized: String,
+    /// A person's role, as written beside the name.
+    pub role: Option<String>,
+    /// A place's level: province, city, county, town, village.
+    pub level: Option<&'static str>,
+    /// Administrative code (12 digits) when the place table knows it.
+    pub adcode: Option<String>,
+    /// Enclosing province.
+    pub province: Option<String>,
+    /// Enclosing city.
+    pub city: Option<String>,
+    /// Enclosing county.
+    pub county: Option<String>,
+    /// Char offset.
+    pub start: u32,
+    /// Char offset, exclusive.
+    pub end: u32,
+}
+
+/// One number with a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// Sentence index.
+    pub sentence_idx: u32,
+    /// The text as it appears (with 余/多/近 inside it).
+    pub text: String,
+    /// The value in the base unit (6651.85万元 → 66518500).
+    pub value: f64,
+    /// The base unit (元, 个, %, 平方米 …).
+    pub unit: String,
+    /// money, count, percent, area, mass, age, duration, other.
+    pub kind: &'static str,
+    /// Approximation word: 余, 多, 近, 超过, 以上, 约 …
+    pub qualifier: Option<String>,
+    /// The counted noun that follows (139个行政村 → 行政村).
+    pub object: Option<String>,
+    /// Char offset.
+    pub start: u32,
+    /// Char offset, exclusive.
+    pub end: u32,
+}
+
+/// A direct quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Sentence where the quote opens.
+    pub sentence_idx: u32,
+    /// Who said it.
+    pub speaker: Option<String>,
+    /// The speaker's role.
+    pub speaker_role: Option<String>,
+    /// The quoted words, without the quotation marks.
+    pub text: String,
+}
+
+/// One keyword with its TF-IDF weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyword {
+    /// The word.
+    pub keyword: String,
+    /// TF-IDF weight.
+    pub weight: f64,
+}
+
+/// Article metadata found in meta, byline and title lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    /// Headline.
+    pub title: Option<String>,
+    /// Second headline.
+    pub subtitle: Option<String>,
+    /// Publication date.
+    pub published_date: Option<NaiveDate>,
+    /// Publication date and time, Beijing time.
+    pub published_at: Option<NaiveDateTime>,
+    /// The outlet the article comes from.
+    pub source: Option<String>,
+    /// Reporters and writers.
+    pub authors: Vec<String>,
+    /// Editors.
+    pub editors: Vec<String>,
+    /// The original article's URL.
+    pub url: Option<String>,
+}
+
+/// Everything known about one input after the stages ran.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Contract `doc_id`.
+    pub doc_id: String,
+    /// Input path.
+    pub source_path: String,
+    /// Input size.
+    pub source_bytes: u64,
+    /// WHATWG encoding name used to decode.
+    pub encoding: &'static str,
+    /// Detector confidence in `encoding`, 0 to 1.
+    pub encoding_confidence: f32,
+    /// Repairs made, by name (`gbk_byte_shift`, `pinyin_annotations`, `nul_bytes` …).
+    pub repairs: Vec<String>,
+    /// simplified, traditional, mixed or none.
+    pub script: &'static str,
+    /// Decoded text before cleaning (dropped after the clean stage to save memory).
+    pub raw_text: String,
+    /// Every non-empty line with its role.
+    pub paragraphs: Vec<Paragraph>,
+    /// Metadata.
+    pub meta: Meta,
+    /// The kept body: body and heading lines joined by `\n`.
+    pub text: String,
+    /// Sentences of `text`.
+    pub sentences: Vec<Sentence>,
+    /// Words of `text`.
+    pub tokens: Vec<Token>,
+    /// Places, people, organisations, campaigns.
+    pub entities: Vec<Entity>,
+    /// Numbers with units.
+    pub quantities: Vec<Quantity>,
+    /// Direct quotes.
+    pub quotes: Vec<Quote>,
+    /// Keywords, best first.
+    pub keywords: Vec<Keyword>,
+}
+
+impl Document {
+    /// The text of a token.
+    pub fn token_text(&self, t: &Token) -> &str {
+        &self.text[t.byte_start as usize..(t.byte_start + t.byte_len) as usize]
+    }
+
+    /// The text of a sentence.
+    pub fn sentence_text(&self, s: &Sentence) -> &str {
+        &self.text[s.byte_start as usize..s.byte_end as usize]
+    }
+
+    /// Number of characters in `text`.
+    pub fn n_chars(&self) -> u32 {
+        self.text.chars().count() as u32
+    }
+}

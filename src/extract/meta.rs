@@ -1,0 +1,241 @@
+//! Article metadata from the header and tail lines the clean stage labelled: title,
+//! subtitle, publication date and time, source outlet, authors, editors and URL.
+//!
+//! Forms handled (all seen in real dumps): `2022-05-26 22:58:46来源:甘肃日报编辑:王奇英`,
+//! `2024-09-28大河网-河南日报`, `《 人民日报 》( 2020年12月14日 10 版)`, `来源:【新甘肃】`,
+//! `(中共三原县委组织部供稿)`, `责任编辑:林晓兵`, `原文链接:http://…/20220901/…`,
+//! `(新甘肃·甘肃日报记者 谢晓玲)`, `□本报记者王小萍王雪红本报通讯员刘飞白世锋`, and a name
+//! alone on a header line.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use regex::Regex;
+
+use super::{is_han, Lists};
+use crate::document::{Document, Meta, Role};
+use crate::error::{Error, Result};
+
+pub(crate) struct MetaRules {
+    date: Regex,
+    key: Regex,
+    paper: Regex,
+    contributed: Regex,
+    url: Regex,
+    url_date: Regex,
+    credit: Regex,
+}
+
+fn re(p: &str) -> Result<Regex> {
+    Regex::new(p).map_err(|e| Error::config("extract meta pattern", e.to_string()))
+}
+
+impl MetaRules {
+    pub fn new() -> Result<MetaRules> {
+        Ok(MetaRules {
+            date: re(
+                r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
+            )?,
+            key: re(
+                r"(来源|稿源|信息来源|作者|责任编辑|编辑|责编|审核|审校|校对|记者|通讯员|原文链接|原文地址|发布时间|发布日期|浏览次数|点击数)\s*[:]",
+            )?,
+            paper: re(r"^《\s*(\S+?)\s*》\s*[(]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:(\d+)\s*版)?")?,
+            contributed: re(r"^[(](.{2,30})供稿[)]$")?,
+            url: re(r"https?://[\x21-\x7e]+")?,
+            url_date: re(r"/(20\d{2}|19\d{2})-?(\d{2})-?(\d{2})/|[/_]t?(20\d{2})(\d{2})(\d{2})_")?,
+            credit: re(r"(?:(?:本报|特约)?(?:记者|通讯员|撰文|作者)\s*[:/]?|(?:文/图|文|图)\s*[:/])\s*")?,
+        })
+    }
+
+    pub fn extract(&self, doc: &Document, lists: &Lists) -> Meta {
+        let mut m = Meta::default();
+        let mut contributor = None;
+        for p in &doc.paragraphs {
+            match p.role {
+                Role::Title if m.title.is_none() => m.title = Some(p.text.clone()),
+                Role::Subtitle => m.subtitle = Some(p.text.clone()),
+                Role::Meta => self.meta_line(&p.text, &mut m, &mut contributor, lists),
+                Role::Byline => self.byline(&p.text, &mut m, lists),
+                _ => {}
+            }
+        }
+        if m.source.is_none() {
+            m.source = contributor;
+        }
+        if m.published_date.is_none() {
+            if let Some(url) = &m.url {
+                m.published_date = self.url_date.captures(url).and_then(|c| {
+                    let g = |a: usize, b: usize| c.get(a).or(c.get(b)).map(|x| x.as_str());
+                    ymd(g(1, 4)?, g(2, 5)?, g(3, 6)?)
+                });
+            }
+        }
+        dedup(&mut m.authors);
+        dedup(&mut m.editors);
+        m
+    }
+
+    fn meta_line(&self, line: &str, m: &mut Meta, contributor: &mut Option<String>, lists: &Lists) {
+        if let Some(c) = self.paper.captures(line) {
+            set_once(&mut m.source, clean_source(&c[1]));
+            if m.published_date.is_none() {
+                m.published_date = ymd(&c[2], &c[3], &c[4]);
+            }
+            return;
+        }
+        if let Some(c) = self.contributed.captures(line) {
+            *contributor = Some(c[1].trim().to_string());
+            return;
+        }
+        let mut rest_start = 0;
+        if let Some(c) = self.date.captures(line) {
+            let whole = c.get(0).expect("invariant: group 0");
+            if whole.start() == 0 || m.published_date.is_none() {
+                if let Some(d) = ymd(&c[1], &c[2], &c[3]) {
+                    if m.published_date.is_none() {
+                        m.published_date = Some(d);
+                        if let (Some(h), Some(mi)) = (c.get(4), c.get(5)) {
+                            let s = c.get(6).map_or("0", |x| x.as_str());
+                            m.published_at = NaiveTime::from_hms_opt(
+                                h.as_str().parse().unwrap_or(99),
+                                mi.as_str().parse().unwrap_or(99),
+                                s.parse().unwrap_or(99),
+                            )
+                            .map(|t| NaiveDateTime::new(d, t));
+                        }
+                    }
+                }
+            }
+            if whole.start() == 0 {
+                rest_start = whole.end();
+            }
+        }
+        // key:value pairs, each value running to the next key.
+        let keys: Vec<_> = self.key.captures_iter(line).collect();
+        if keys.is_empty() {
+            // `2024-09-28大河网-河南日报`: what follows a leading date is the outlet; when a
+            // site names the paper it reposts (大河网-河南日报), the paper is the source.
+            let rest = line[rest_start..].trim();
+            if rest_start > 0 && !rest.is_empty() && rest.chars().count() <= 30 {
+                let outlet = rest.rsplit(['-', '|', ' ']).find(|s| !s.trim().is_empty()).unwrap_or(rest);
+                set_once(&mut m.source, clean_source(outlet));
+            }
+            return;
+        }
+        if rest_start > 0 && keys[0].get(0).is_some_and(|k| k.start() > rest_start) {
+            let between = line[rest_start..keys[0].get(0).expect("invariant").start()].trim();
+            if !between.is_empty() && between.chars().count() <= 20 {
+                set_once(&mut m.source, clean_source(between));
+            }
+        }
+        for (i, k) in keys.iter().enumerate() {
+            let whole = k.get(0).expect("invariant: group 0");
+            let end = keys.get(i + 1).map_or(line.len(), |n| n.get(0).expect("invariant").start());
+            let value = line[whole.end()..end].trim();
+            match &k[1] {
+                "来源" | "稿源" | "信息来源" => set_once(&mut m.source, clean_source(value)),
+                "作者" | "记者" | "通讯员" => m.authors.extend(split_names(value, lists)),
+                "编辑" | "责任编辑" | "责编" => m.editors.extend(split_names(value, lists)),
+                "原文链接" | "原文地址" => {
+                    if let Some(u) = self.url.find(value) {
+                        m.url.get_or_insert_with(|| u.as_str().to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn byline(&self, line: &str, m: &mut Meta, lists: &Lists) {
+        let inner = line.trim_matches(|c| matches!(c, '(' | ')' | '□' | '■' | ' '));
+        let credits: Vec<_> = self.credit.find_iter(inner).collect();
+        if credits.is_empty() {
+            m.authors.extend(split_names(inner, lists));
+            return;
+        }
+        for (i, c) in credits.iter().enumerate() {
+            let end = credits.get(i + 1).map_or(inner.len(), |n| n.start());
+            m.authors.extend(split_names(&inner[c.end()..end], lists));
+        }
+    }
+}
+
+fn ymd(y: &str, mo: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, mo.parse().ok()?, d.parse().ok()?)
+        .filter(|d| (1949..=2100).contains(&chrono::Datelike::year(d)))
+}
+
+fn set_once(slot: &mut Option<String>, v: Option<String>) {
+    if slot.is_none() {
+        *slot = v;
+    }
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+}
+
+/// Strips brackets and filler from an outlet name; None when nothing is left.
+fn clean_source(s: &str) -> Option<String> {
+    let s = s
+        .trim()
+        .trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '《' | '》' | ' ' | ':' | '-' | '|'))
+        .trim();
+    let s = s.split([' ', '|']).next().unwrap_or("");
+    (!s.is_empty() && s.chars().count() <= 30).then(|| s.to_string())
+}
+
+/// Splits a credit into names: separators first, then runs of names written together
+/// (王小萍王雪红 → 王小萍, 王雪红), cut where every piece starts with a surname.
+pub(crate) fn split_names(s: &str, lists: &Lists) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in s.split([' ', '、', ',', ';', '/', '·', '(', ')']) {
+        // Keep only the trailing run of Han characters: `甘肃日报记者 谢晓玲` has had its
+        // credit word removed already; `新甘肃·甘肃日报` is an outlet, not a name.
+        let chars: Vec<char> = part.chars().filter(|&c| is_han(c)).collect();
+        if chars.len() < 2 || chars.len() != part.chars().count() {
+            continue;
+        }
+        if let Some(names) = cut_names(&chars, lists) {
+            out.extend(names);
+        }
+    }
+    out
+}
+
+/// Cuts a run of Han characters into names of 2–3 characters (4 with a compound surname),
+/// each starting with a surname; the cut with the fewest pieces wins.
+fn cut_names(chars: &[char], lists: &Lists) -> Option<Vec<String>> {
+    let n = chars.len();
+    // best[i] = fewest names covering chars[i..], with the first cut length.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[n] = Some((0, 0));
+    for i in (0..n).rev() {
+        let compound = lists.compound_surnames.iter().any(|c| chars[i..].starts_with(c));
+        if !compound && !lists.surnames.contains(&chars[i]) {
+            continue;
+        }
+        let lens: &[usize] = if compound { &[3, 4] } else { &[3, 2] };
+        for &l in lens {
+            if i + l <= n {
+                if let Some((k, _)) = best[i + l] {
+                    if best[i].is_none_or(|(bk, _)| k + 1 < bk) {
+                        best[i] = Some((k + 1, l));
+                    }
+                }
+            }
+        }
+    }
+    best[0]?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let (_, l) = best[i]?;
+        let name: String = chars[i..i + l].iter().collect();
+        if lists.not_names.contains(&name) {
+            return None;
+        }
+        out.push(name);
+        i += l;
+    }
+    Some(out)
+}

@@ -1,0 +1,282 @@
+//! People and organisations.
+//!
+//! A person is anchored by evidence beside the name, never by jieba's `nr` tag alone (which
+//! takes many common words for names): a role word before it (党支部书记王力), a role after
+//! it (习近平总书记), or a speech verb after it (王力说). Every later mention of a name found
+//! this way is a row too, carrying the role the document gives that person.
+//!
+//! An organisation is a noun phrase ending in an organisation head (党支部, 组织部, 合作社,
+//! 公司 …), reaching back over nouns and place names.
+
+use std::collections::HashMap;
+
+use super::{is_han, Lists, TextIndex};
+use crate::document::{Entity, EntityKind};
+
+/// Words that commonly follow a name and so mark where a two-character name ends.
+const AFTER_NAME: &[&str] = &[
+    "说", "介绍", "表示", "告诉", "在", "等", "和", "与", "的", "是", "也", "都", "就", "便", "带领", "带头", "亲自",
+    "多次", "一", "指出", "坦言", "认为", "强调", "谈到", "提到", "感慨", "回忆", "透露", "补充", "解释", "称", "道",
+    "对", "向", "从", "为", "将", "把", "被", "让", "给", "了", "着", "过", "同志", "决定", "挺", "正在", "还", "又",
+    "先后", "主动", "积极", "说道", "笑", "满面", "不禁", "告知", "通过", "来到", "每天",
+];
+
+/// Parts of speech a role may extend over to its left (组织部副部长, 物业项目经理).
+fn role_pos(pos: &str) -> bool {
+    matches!(pos, "n" | "nt" | "nz" | "vn" | "j" | "b" | "ng")
+}
+
+fn is_nr(pos: &str) -> bool {
+    matches!(pos, "nr" | "nrfg" | "nrt")
+}
+
+struct Finder<'a, 'b> {
+    ix: &'a TextIndex<'b>,
+    lists: &'a Lists,
+    place: Vec<bool>,
+}
+
+impl Finder<'_, '_> {
+    fn starts_surname(&self, p: usize) -> Option<usize> {
+        let chars = &self.ix.chars;
+        if let Some(c) = self.lists.compound_surnames.iter().find(|c| self.ix.at(p, c)) {
+            return Some(c.len());
+        }
+        chars.get(p).filter(|c| self.lists.surnames.contains(c)).map(|_| 1)
+    }
+
+    fn valid(&self, s: usize, e: usize) -> bool {
+        if e > self.ix.chars.len() || e - s < 2 || e - s > 4 {
+            return false;
+        }
+        if self.place[s..e].iter().any(|&b| b) || !self.ix.chars[s..e].iter().all(|&c| is_han(c)) {
+            return false;
+        }
+        let name = self.ix.slice(s, e);
+        !self.lists.not_names.contains(name)
+            && !self.lists.role_words.iter().any(|r| name.ends_with(r.as_str()) || r == name)
+    }
+
+    /// Length of the name starting at `p`, if one does.
+    fn name_at(&self, p: usize) -> Option<usize> {
+        let sl = self.starts_surname(p)?;
+        let ix = self.ix;
+        if let Some(t) = ix.token(p) {
+            let len = t.len as usize;
+            if t.start as usize == p && is_nr(t.pos) && (2..=3 + sl - 1).contains(&len) && self.valid(p, p + len) {
+                return Some(len);
+            }
+        }
+        let follows = |q: usize| {
+            let rest = ix.slice(q.min(ix.chars.len()), (q + 2).min(ix.chars.len()));
+            q >= ix.chars.len() || !is_han(ix.chars[q]) || AFTER_NAME.iter().any(|w| rest.starts_with(w))
+        };
+        let two = p + sl + 1;
+        if follows(two) && self.valid(p, two) {
+            return Some(sl + 1);
+        }
+        let three = p + sl + 2;
+        if three <= ix.chars.len() && self.valid(p, three) && (follows(three) || ix.is_token_end(three)) {
+            return Some(sl + 2);
+        }
+        None
+    }
+
+    /// Length of the name ending at `e`, if one does.
+    fn name_before(&self, e: usize) -> Option<usize> {
+        let ix = self.ix;
+        if let Some(t) = e.checked_sub(1).and_then(|q| ix.token(q)) {
+            let (ts, len) = (t.start as usize, t.len as usize);
+            if ts + len == e
+                && is_nr(t.pos)
+                && (2..=4).contains(&len)
+                && self.starts_surname(ts).is_some()
+                && self.valid(ts, e)
+            {
+                return Some(len);
+            }
+        }
+        for len in [3, 2] {
+            if e >= len
+                && ix.is_token_start(e - len)
+                && self.starts_surname(e - len).is_some()
+                && self.valid(e - len, e)
+            {
+                // A name must not swallow the end of a preceding word.
+                return Some(len);
+            }
+        }
+        None
+    }
+
+    /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
+    fn role_start(&self, s: usize) -> usize {
+        let ix = self.ix;
+        let mut start = s;
+        while start > 0 && s - start < 12 {
+            let Some(t) = ix.token(start - 1) else { break };
+            let ts = t.start as usize;
+            if self.place[ts..start].iter().any(|&b| b)
+                || !role_pos(t.pos)
+                || ix.chars[ts..start].iter().any(|&c| !is_han(c))
+            {
+                break;
+            }
+            start = ts;
+        }
+        start
+    }
+}
+
+/// People in the document.
+pub(crate) fn find(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<Entity> {
+    let mut place = vec![false; ix.chars.len()];
+    for p in places {
+        place[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
+    }
+    let f = Finder { ix, lists, place };
+    // (start, end) → role as written beside that mention
+    let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::new();
+    let text = &ix.doc.text;
+
+    // Role before the name: for each end position, the longest role not inside a place.
+    let mut role_at_end: HashMap<usize, usize> = HashMap::new();
+    for m in lists.roles.find_overlapping_iter(text) {
+        let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+        if f.place[s..e].iter().any(|&b| b) {
+            continue;
+        }
+        let slot = role_at_end.entry(e).or_insert(s);
+        *slot = (*slot).min(s);
+    }
+    let mut ends: Vec<(usize, usize)> = role_at_end.into_iter().map(|(e, s)| (s, e)).collect();
+    ends.sort();
+    for (s, e) in ends {
+        if let Some(len) = f.name_at(e) {
+            let role = ix.slice(f.role_start(s), e).to_string();
+            mentions.insert((e, e + len), Some(role));
+        }
+    }
+    // Role after the name (习近平总书记, 王阿姨).
+    for m in lists.roles_after.find_iter(text) {
+        let s = ix.char_at(m.start());
+        if let Some(len) = f.name_before(s) {
+            let role = lists.roles_after_words[m.pattern().as_usize()].clone();
+            mentions.entry((s - len, s)).or_insert(Some(role));
+        }
+    }
+    // Speech verb after the name.
+    for (v, _) in ix.chars.iter().enumerate() {
+        if !lists.speech_verbs.iter().any(|w| ix.at(v, w)) || !ix.is_token_start(v) {
+            continue;
+        }
+        if let Some(len) = f.name_before(v) {
+            // Only a name jieba also sees as one, so that 地说 or 群众说 stay out.
+            let t = ix.token(v - len);
+            if t.is_some_and(|t| is_nr(t.pos) || t.len == 1) {
+                mentions.entry((v - len, v)).or_insert(None);
+            }
+        }
+    }
+    // The document's role for each name, then every mention of every name.
+    let mut role_of: HashMap<String, Option<String>> = HashMap::new();
+    let mut sorted: Vec<_> = mentions.iter().collect();
+    sorted.sort_by_key(|(k, _)| **k);
+    for ((s, e), role) in &sorted {
+        let slot = role_of.entry(ix.slice(*s, *e).to_string()).or_insert(None);
+        if slot.is_none() {
+            slot.clone_from(role);
+        }
+    }
+    let mut out = Vec::new();
+    let mut names: Vec<&String> = role_of.keys().collect();
+    names.sort();
+    for name in names {
+        let n = name.chars().count();
+        for (b, _) in text.match_indices(name.as_str()) {
+            let s = ix.char_at(b);
+            let e = s + n;
+            if f.place[s..e].iter().any(|&x| x) {
+                continue;
+            }
+            let known = mentions.get(&(s, e));
+            if known.is_none() && !(ix.is_token_start(s) && ix.is_token_end(e)) {
+                continue;
+            }
+            let role = known.cloned().flatten().or_else(|| role_of[name].clone());
+            out.push(Entity {
+                sentence_idx: ix.sentence_of(s),
+                kind: EntityKind::Person,
+                text: name.clone(),
+                normalized: name.clone(),
+                role,
+                start: s as u32,
+                end: e as u32,
+                ..Entity::default()
+            });
+        }
+    }
+    out.sort_by_key(|e| e.start);
+    out
+}
+
+/// Organisations: noun phrases ending in an organisation head.
+pub(crate) fn organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: &[Entity]) -> Vec<Entity> {
+    let mut blocked = vec![false; ix.chars.len()];
+    for p in people {
+        blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
+    }
+    let mut place_start: HashMap<usize, usize> = HashMap::new();
+    for p in places {
+        place_start.insert(p.end as usize, p.start as usize);
+    }
+    let mut out: Vec<Entity> = Vec::new();
+    let mut i = 0;
+    while i < ix.chars.len() {
+        let Some(suf) = lists.org_suffixes.iter().find(|s| ix.at(i, s)) else {
+            i += 1;
+            continue;
+        };
+        let end = i + suf.len();
+        if !ix.is_token_end(end)
+            || !ix.is_token_start(i) && ix.token(i).is_some_and(|t| t.start as usize + t.len as usize > end)
+        {
+            i += 1;
+            continue;
+        }
+        let floor = out.last().map_or(0, |o| o.end as usize);
+        let mut start = i;
+        while start > floor && i - start < 16 {
+            if let Some(&ps) = place_start.get(&start) {
+                start = ps;
+                continue;
+            }
+            let Some(t) = ix.token(start - 1) else { break };
+            let ts = t.start as usize;
+            if ts < floor
+                || blocked[ts..start].iter().any(|&b| b)
+                || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b"))
+            {
+                break;
+            }
+            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) {
+                break;
+            }
+            start = ts;
+        }
+        if start < i {
+            let text = ix.slice(start, end).to_string();
+            out.push(Entity {
+                sentence_idx: ix.sentence_of(start),
+                kind: EntityKind::Organization,
+                normalized: text.clone(),
+                text,
+                start: start as u32,
+                end: end as u32,
+                ..Entity::default()
+            });
+        }
+        i = end;
+    }
+    out
+}

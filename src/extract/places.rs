@@ -1,0 +1,243 @@
+//! Places. Province, city and county names (and accepted short forms: 内蒙古, 金昌) come
+//! from the administrative-division table through one Aho-Corasick automaton; a name that
+//! several provinces share is resolved by the document's other places. Towns, streets,
+//! villages and communities are found by their suffix (镇, 乡, 街道, 村, 社区 …) and take their
+//! province, city and county from the nearest enclosing place named before them.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{is_han, Lists, TextIndex};
+use crate::document::{Entity, EntityKind};
+use crate::error::{Error, Result};
+use crate::lexicon::{Level, Lexicon};
+
+pub(crate) struct PlaceMatcher {
+    ac: AhoCorasick,
+    /// Pattern id → key in `PlaceTable::by_name`.
+    names: Vec<String>,
+}
+
+/// Characters that may follow a place name inside a longer word without making the match
+/// wrong (金昌市委, 崆峒区政府, 内蒙古自治区党委).
+const CONTINUATIONS: &str = "委府人党区县镇乡村街政";
+
+/// Parts of speech that can sit inside a town or village name.
+fn name_pos(pos: &str) -> bool {
+    pos.starts_with('n') || matches!(pos, "j" | "s" | "f" | "b" | "a" | "g" | "x" | "m" | "t" | "z" | "l" | "i" | "nz")
+}
+
+impl PlaceMatcher {
+    pub fn new(lexicon: &Lexicon) -> Result<PlaceMatcher> {
+        let table = &lexicon.places;
+        let mut names: Vec<String> = Vec::new();
+        for (name, ids) in &table.by_name {
+            let is_full = ids.iter().any(|&i| &table.places[i].name == name);
+            let n = name.chars().count();
+            if !is_full || n <= 2 {
+                // Short forms and two-character names collide with common words (大同, 城区):
+                // keep them only where jieba's own dictionary calls the word a place.
+                let tags = lexicon.jieba.tag(name, false);
+                if tags.len() != 1 || tags[0].tag != "ns" {
+                    continue;
+                }
+            }
+            names.push(name.clone());
+        }
+        names.sort();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .map_err(|e| Error::config("extract.places", e.to_string()))?;
+        Ok(PlaceMatcher { ac, names })
+    }
+
+    /// Every place mention in the document's text.
+    pub fn find(&self, ix: &TextIndex, lists: &Lists, lexicon: &Lexicon) -> Vec<Entity> {
+        let table = &lexicon.places;
+        let text = &ix.doc.text;
+        // (start, end, candidate place ids)
+        let mut hits: Vec<(usize, usize, &Vec<usize>)> = Vec::new();
+        for m in self.ac.find_iter(text) {
+            let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+            if !ix.is_token_start(s) {
+                continue;
+            }
+            if !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
+                continue;
+            }
+            hits.push((s, e, &table.by_name[&self.names[m.pattern().as_usize()]]));
+        }
+        // Evidence for ambiguous names: provinces and cities of the unambiguous ones.
+        let mut support: HashMap<&str, usize> = HashMap::new();
+        for (_, _, ids) in &hits {
+            if ids.len() == 1 {
+                let code = &table.places[ids[0]].adcode;
+                *support.entry(&code[..2]).or_default() += 1;
+                *support.entry(&code[..4]).or_default() += 2;
+            }
+        }
+        let mut out = Vec::new();
+        // (end, place id) of county- and city-level places, for towns and villages.
+        let mut enclosing: Vec<(usize, usize)> = Vec::new();
+        for (s, e, ids) in hits {
+            let id = *ids
+                .iter()
+                .max_by_key(|&&i| {
+                    let code = &table.places[i].adcode;
+                    let score =
+                        support.get(&code[..2]).copied().unwrap_or(0) + support.get(&code[..4]).copied().unwrap_or(0);
+                    // Higher level first on ties (吉林 the province before 吉林 the city).
+                    (score, std::cmp::Reverse(table.places[i].level), std::cmp::Reverse(i))
+                })
+                .expect("invariant: by_name lists are never empty");
+            let p = &table.places[id];
+            if p.level != Level::Province {
+                enclosing.push((e, id));
+            }
+            out.push(Entity {
+                sentence_idx: ix.sentence_of(s),
+                kind: EntityKind::Place,
+                text: ix.slice(s, e).to_string(),
+                normalized: p.name.clone(),
+                level: Some(p.level.as_str()),
+                adcode: Some(p.adcode.clone()),
+                province: table.province_of(id).map(str::to_string),
+                city: table.city_of(id).map(str::to_string),
+                county: (p.level == Level::County).then(|| p.name.clone()),
+                start: s as u32,
+                end: e as u32,
+                ..Entity::default()
+            });
+        }
+        let taken: Vec<(usize, usize)> = out.iter().map(|e| (e.start as usize, e.end as usize)).collect();
+        let mut local = self.by_suffix(ix, lists, &taken);
+        // The dominant county of the document encloses towns named before any county.
+        let mut county_count: HashMap<usize, usize> = HashMap::new();
+        for (_, id) in &enclosing {
+            *county_count.entry(*id).or_default() += 1;
+        }
+        let dominant = county_count.into_iter().max_by_key(|&(id, n)| (n, std::cmp::Reverse(id))).map(|x| x.0);
+        for ent in &mut local {
+            let before = enclosing.iter().rev().find(|(end, _)| *end <= ent.start as usize).map(|x| x.1);
+            if let Some(id) = before.or(dominant) {
+                let p = &table.places[id];
+                ent.province = table.province_of(id).map(str::to_string);
+                ent.city = table.city_of(id).map(str::to_string);
+                ent.county = (p.level == Level::County).then(|| p.name.clone());
+            }
+        }
+        out.extend(local);
+        out.sort_by_key(|e| e.start);
+        out
+    }
+
+    /// Towns and villages by suffix. `taken` are spans already known as places; a name never
+    /// reaches back into one.
+    fn by_suffix(&self, ix: &TextIndex, lists: &Lists, taken: &[(usize, usize)]) -> Vec<Entity> {
+        let chars = &ix.chars;
+        let mut out: Vec<Entity> = Vec::new();
+        let mut floor = 0usize; // names never start before this (end of the previous place)
+        let mut taken_iter = taken.iter().peekable();
+        let mut i = 0;
+        while i < chars.len() {
+            while let Some(&&(ts, te)) = taken_iter.peek() {
+                if ts <= i {
+                    floor = floor.max(te);
+                    if te > i {
+                        i = te;
+                    }
+                    taken_iter.next();
+                } else {
+                    break;
+                }
+            }
+            if i >= chars.len() {
+                break;
+            }
+            let suffix = lists
+                .town_suffixes
+                .iter()
+                .map(|s| (s, Level::Town))
+                .chain(lists.village_suffixes.iter().map(|s| (s, Level::Village)))
+                .filter(|(s, _)| ix.at(i, s))
+                .max_by_key(|(s, _)| s.len());
+            let Some((suffix, level)) = suffix else {
+                i += 1;
+                continue;
+            };
+            let end = i + suffix.len();
+            if let Some(start) = self.name_start(ix, lists, i, end, floor) {
+                let text = ix.slice(start, end).to_string();
+                floor = end;
+                out.push(Entity {
+                    sentence_idx: ix.sentence_of(start),
+                    kind: EntityKind::Place,
+                    normalized: text.clone(),
+                    text,
+                    level: Some(level.as_str()),
+                    start: start as u32,
+                    end: end as u32,
+                    ..Entity::default()
+                });
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Where the name ending in the suffix at `[at, end)` begins, if it is a real name.
+    fn name_start(&self, ix: &TextIndex, lists: &Lists, at: usize, end: usize, floor: usize) -> Option<usize> {
+        let chars = &ix.chars;
+        // The token holding the suffix must not be a common word (乡村, 城镇, 小区 …).
+        if let Some(t) = ix.token(at) {
+            let word = ix.doc.token_text(t);
+            if lists.generic_places.contains(word) {
+                return None;
+            }
+            // The suffix must start its token or end it: 村 in 村边 or 赵家庄村, not 乡村旅游.
+            let (ts, te) = (t.start as usize, (t.start + t.len) as usize);
+            if ts != at && te != end {
+                return None;
+            }
+        }
+        // Walk left over name-like tokens, at most 6 characters, never past `floor`.
+        let mut start = at;
+        while start > floor && at - start < 6 {
+            let c = chars[start - 1];
+            if !is_han(c) {
+                break;
+            }
+            match ix.token(start - 1) {
+                Some(t) if t.start as usize >= floor && (t.start as usize) < start => {
+                    let tpos = t.start as usize;
+                    // The suffix's own token may begin before it (赵家庄村 as one word).
+                    if tpos + (t.len as usize) > at || name_pos(t.pos) {
+                        if at - tpos > 6 {
+                            break;
+                        }
+                        start = tpos;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let prefix: String = chars[start..at].iter().collect();
+        let name: String = chars[start..end].iter().collect();
+        let n = prefix.chars().count();
+        if n < 2 || lists.generic_places.contains(&name) || lists.generic_places.contains(&prefix) {
+            return None;
+        }
+        let first = chars[start];
+        if "全各每本该这那此其某一两二三四五六七八九十百千万多个我你他".contains(first) && n <= 2
+        {
+            return None;
+        }
+        Some(start)
+    }
+}

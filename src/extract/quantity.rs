@@ -1,0 +1,295 @@
+//! Quantities: a number (Arabic or Chinese numerals), an optional multiplier (万, 亿),
+//! an optional inner qualifier (余, 多), a unit from `config/units.toml`, and the qualifiers
+//! around it (近, 超过, 以上). Values are normalised to the base unit with exact decimal
+//! arithmetic where the input allows: 6651.85万元 is 66518500 元.
+//!
+//! Left out on purpose: years (2021年 is a date, not a duration), ordinals (第一书记), the
+//! article 一 (一个党组织), and numerals inside idioms (三心二意).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::TextIndex;
+use crate::document::Quantity;
+use crate::error::{Error, Result};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    units: HashMap<String, (String, String, f64)>,
+    multipliers: HashMap<String, f64>,
+    qualifiers: QualifierLists,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QualifierLists {
+    bound_prefixes: Vec<String>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+    inner: Vec<String>,
+}
+
+const KINDS: &[&str] = &["money", "count", "percent", "area", "mass", "age", "duration", "other"];
+
+struct Unit {
+    word: Vec<char>,
+    kind: &'static str,
+    base: String,
+    factor: f64,
+}
+
+pub(crate) struct Units {
+    /// Longest first, so 平方公里 wins over 公里.
+    units: Vec<Unit>,
+    multipliers: Vec<(Vec<char>, f64)>,
+    bound_prefixes: Vec<Vec<char>>,
+    prefixes: Vec<Vec<char>>,
+    suffixes: Vec<Vec<char>>,
+    inner: Vec<Vec<char>>,
+}
+
+fn chars_desc(words: &[String]) -> Vec<Vec<char>> {
+    let mut v: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();
+    v.sort_by(|a, b| b.len().cmp(&a.len()));
+    v
+}
+
+fn cn_digit(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn cn_unit(c: char) -> Option<u64> {
+    Some(match c {
+        '十' => 10,
+        '百' => 100,
+        '千' => 1000,
+        '万' => 10_000,
+        '亿' => 100_000_000,
+        _ => return None,
+    })
+}
+
+/// Value of a run of Chinese numerals (一千二百 → 1200, 两万 → 20000, 十五 → 15).
+pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
+    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    for &c in s {
+        if let Some(d) = cn_digit(c) {
+            digit = Some(d);
+            continue;
+        }
+        match cn_unit(c)? {
+            u @ (10 | 100 | 1000) => section += digit.unwrap_or(1) * u,
+            10_000 => {
+                let part = section + digit.unwrap_or(0);
+                total += part.max(1) * 10_000;
+                section = 0;
+            }
+            u => {
+                let part = total + section + digit.unwrap_or(0);
+                total = part.max(1) * u;
+                section = 0;
+            }
+        }
+        digit = None;
+    }
+    Some(total + section + digit.unwrap_or(0))
+}
+
+impl Units {
+    pub fn parse(text: &str) -> Result<Units> {
+        let f: UnitsFile = toml::from_str(text).map_err(|e| Error::config("extract.units", e.message().to_string()))?;
+        let mut units = Vec::new();
+        for (word, (kind, base, factor)) in f.units {
+            let kind = KINDS.iter().find(|k| **k == kind).ok_or_else(|| {
+                Error::config(format!("extract.units units.{word}"), format!("unknown kind {kind:?}"))
+            })?;
+            units.push(Unit { word: word.chars().collect(), kind, base, factor });
+        }
+        units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
+        let mut multipliers: Vec<(Vec<char>, f64)> =
+            f.multipliers.into_iter().map(|(k, v)| (k.chars().collect(), v)).collect();
+        multipliers.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        Ok(Units {
+            units,
+            multipliers,
+            bound_prefixes: chars_desc(&f.qualifiers.bound_prefixes),
+            prefixes: chars_desc(&f.qualifiers.prefixes),
+            suffixes: chars_desc(&f.qualifiers.suffixes),
+            inner: chars_desc(&f.qualifiers.inner),
+        })
+    }
+
+    pub fn find(&self, ix: &TextIndex) -> Vec<Quantity> {
+        let chars = &ix.chars;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let arabic = c.is_ascii_digit();
+            let chinese = cn_digit(c).is_some() || (c == '十' || c == '万' || c == '百' || c == '千');
+            if !(arabic || chinese) || (i > 0 && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.')) {
+                i += 1;
+                continue;
+            }
+            match self.read(ix, i, arabic) {
+                Some((q, next)) => {
+                    out.push(q);
+                    i = next;
+                }
+                None => {
+                    // Skip the rest of this number.
+                    let mut j = i + 1;
+                    while j < chars.len()
+                        && (chars[j].is_ascii_digit() || chars[j] == '.' || cn_digit(chars[j]).is_some())
+                    {
+                        j += 1;
+                    }
+                    i = j;
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads one quantity whose number starts at `i`; returns it and where to go on.
+    fn read(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
+        let chars = &ix.chars;
+        let mut j = i;
+        let (mantissa, decimals, cn_value);
+        if arabic {
+            let mut digits: u128 = 0;
+            let mut dec: Option<u32> = None;
+            while j < chars.len() {
+                let c = chars[j];
+                if let Some(d) = c.to_digit(10) {
+                    digits = digits.checked_mul(10)?.checked_add(d as u128)?;
+                    if let Some(n) = dec.as_mut() {
+                        *n += 1;
+                    }
+                } else if c == '.' && dec.is_none() && chars.get(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                    dec = Some(0);
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            mantissa = digits;
+            decimals = dec.unwrap_or(0);
+            cn_value = None;
+        } else {
+            while j < chars.len() && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some()) {
+                j += 1;
+            }
+            // A numeral inside a longer word (统一, 万一, 一心一意) is not a number.
+            if !ix.is_token_start(i) || i > 0 && chars[i - 1] == '第' {
+                return None;
+            }
+            cn_value = Some(parse_chinese(&chars[i..j])?);
+            mantissa = 0;
+            decimals = 0;
+        }
+        if i > 0 && chars[i - 1] == '第' {
+            return None;
+        }
+        let num_end = j;
+        let mut mult = 1.0;
+        if arabic {
+            if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(j, w)) {
+                mult = *m;
+                j += w.len();
+            }
+        }
+        let mut qualifier: Option<String> = None;
+        if let Some(w) = self.inner.iter().find(|w| ix.at(j, w)) {
+            qualifier = Some(w.iter().collect());
+            j += w.len();
+        }
+        let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
+        let unit_end = j + unit.word.len();
+        // 2021年 is a year; 9月 and 14日 are dates.
+        if unit.kind == "duration" && arabic && decimals == 0 && (1900..=2100).contains(&mantissa) && num_end - i == 4 {
+            return None;
+        }
+        if !arabic && cn_value == Some(1) && qualifier.is_none() && unit.kind == "count" {
+            return None;
+        }
+        // Numerals inside an idiom.
+        if !arabic {
+            if let Some(t) = ix.token(i) {
+                if matches!(t.pos, "i" | "l") && t.len >= 4 {
+                    return None;
+                }
+            }
+        }
+        let mut start = i;
+        if let Some(w) = self.bound_prefixes.iter().find(|w| i >= w.len() && ix.at(i - w.len(), w)) {
+            start = i - w.len();
+            qualifier = Some(w.iter().collect());
+        } else if let Some(w) = self.prefixes.iter().find(|w| i >= w.len() && ix.at(i - w.len(), w)) {
+            qualifier.get_or_insert_with(|| w.iter().collect());
+        }
+        let mut after = unit_end;
+        if let Some(w) = self.suffixes.iter().find(|w| ix.at(unit_end, w)) {
+            qualifier.get_or_insert_with(|| w.iter().collect());
+            after += w.len();
+        }
+        let base = match cn_value {
+            Some(v) => v as f64,
+            None => mantissa as f64 / 10f64.powi(decimals as i32),
+        };
+        // Multiply before dividing where the product stays exact: 665185 × 10000 / 100.
+        let value = match cn_value {
+            None if decimals > 0 => mantissa as f64 * (mult * unit.factor) / 10f64.powi(decimals as i32),
+            _ => base * mult * unit.factor,
+        };
+        let object = (unit.kind == "count")
+            .then(|| ix.token(after))
+            .flatten()
+            .filter(|t| t.start as usize == after && (t.pos.starts_with('n') && t.pos != "nr" || t.pos == "vn"))
+            .map(|t| ix.doc.token_text(t).to_string());
+        Some((
+            Quantity {
+                sentence_idx: ix.sentence_of(start),
+                text: ix.slice(start, unit_end).to_string(),
+                value,
+                unit: unit.base.clone(),
+                kind: unit.kind,
+                qualifier,
+                object,
+                start: start as u32,
+                end: unit_end as u32,
+            },
+            unit_end,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        let p = |s: &str| parse_chinese(&s.chars().collect::<Vec<_>>());
+        assert_eq!(p("一千二百"), Some(1200));
+        assert_eq!(p("两万"), Some(20000));
+        assert_eq!(p("十五"), Some(15));
+        assert_eq!(p("三"), Some(3));
+        assert_eq!(p("万"), Some(10000));
+        assert_eq!(p("一亿二千万"), Some(120_000_000));
+    }
+}

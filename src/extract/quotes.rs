@@ -1,0 +1,97 @@
+//! Text in quotation marks: short phrases are campaign and slogan names (“两委”, “一肩挑”,
+//! ‘五星’), longer ones with sentence punctuation are direct quotes, attributed to the person
+//! named next to them with a speech verb: `“…。”王力介绍。` or `孙新文说:“…”`.
+
+use super::{Lists, TextIndex};
+use crate::document::{Entity, EntityKind, Quote};
+
+/// Punctuation that a campaign or slogan name never contains.
+const CLAUSE_PUNCT: &str = "。!?,;:、…";
+
+fn opening(c: char) -> Option<char> {
+    match c {
+        '“' => Some('”'),
+        '‘' => Some('’'),
+        '「' => Some('」'),
+        '『' => Some('』'),
+        _ => None,
+    }
+}
+
+/// Campaign entities and quotes.
+pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaign: usize) -> (Vec<Entity>, Vec<Quote>) {
+    let chars = &ix.chars;
+    let mut campaigns = Vec::new();
+    let mut quotes = Vec::new();
+    // Open marks waiting for their closing mark: (closing char, position).
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            stack.clear();
+            continue;
+        }
+        if let Some(close) = opening(c) {
+            stack.push((close, i));
+            continue;
+        }
+        let Some(k) = stack.iter().rposition(|&(close, _)| close == c) else { continue };
+        let (_, open) = stack[k];
+        stack.truncate(k);
+        let (s, e) = (open + 1, i);
+        if e <= s {
+            continue;
+        }
+        let content = ix.slice(s, e);
+        let n = e - s;
+        let is_double = matches!(c, '”' | '」');
+        if n <= max_campaign && !content.chars().any(|c| CLAUSE_PUNCT.contains(c)) && content.chars().any(super::is_han)
+        {
+            campaigns.push(Entity {
+                sentence_idx: ix.sentence_of(s),
+                kind: EntityKind::Campaign,
+                text: content.to_string(),
+                normalized: content.to_string(),
+                start: s as u32,
+                end: e as u32,
+                ..Entity::default()
+            });
+        } else if is_double && stack.is_empty() {
+            let speaker = speaker_after(ix, lists, people, i + 1).or_else(|| speaker_before(ix, lists, people, open));
+            quotes.push(Quote {
+                sentence_idx: ix.sentence_of(s),
+                speaker: speaker.map(|p| p.text.clone()),
+                speaker_role: speaker.and_then(|p| p.role.clone()),
+                text: content.to_string(),
+            });
+        }
+    }
+    (campaigns, quotes)
+}
+
+fn has_speech_verb(ix: &TextIndex, lists: &Lists, from: usize, to: usize) -> bool {
+    (from..to).any(|p| lists.speech_verbs.iter().any(|w| ix.at(p, w)))
+}
+
+/// `“…。”卢氏县…理事长李帅民说。`: a person soon after the closing mark, then a speech verb,
+/// all before the sentence ends.
+fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: usize) -> Option<&'a Entity> {
+    let chars = &ix.chars;
+    let limit = (from + 40).min(chars.len());
+    let stop = (from..limit).find(|&p| matches!(chars[p], '。' | '!' | '?' | '“' | '\n')).unwrap_or(limit);
+    let p = people.iter().find(|p| p.start as usize >= from && (p.end as usize) <= stop)?;
+    let verb_end = (p.end as usize + 20).min(stop + 1).min(chars.len());
+    has_speech_verb(ix, lists, p.end as usize, verb_end).then_some(p)
+}
+
+/// `朱阳关镇党委书记孙新文说:“…”`: a person shortly before the opening mark, with a speech
+/// verb and a colon or comma between.
+fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open: usize) -> Option<&'a Entity> {
+    let chars = &ix.chars;
+    if open == 0 || !matches!(chars[open - 1], ':' | ',') {
+        return None;
+    }
+    let p = people.iter().rev().find(|p| (p.end as usize) <= open && open - (p.end as usize) <= 20)?;
+    let between = &chars[p.end as usize..open];
+    (!between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”')) && has_speech_verb(ix, lists, p.end as usize, open))
+        .then_some(p)
+}

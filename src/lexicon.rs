@@ -1,0 +1,282 @@
+//! Language resources shared by several stages, built once per run: the jieba segmenter
+//! (default dictionary, the domain user dictionary and every place name), the OpenCC
+//! Traditional→Simplified converter, and the administrative-division table.
+//!
+//! Decode uses them as evidence when it repairs byte-shift damage, clean converts script,
+//! segment cuts words and extract looks up places; one copy behind an `Arc` serves all rayon
+//! workers (`&self` methods only, STYLE.md rule 3).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ferrous_opencc::config::BuiltinConfig;
+use ferrous_opencc::OpenCC;
+use jieba_rs::Jieba;
+
+use crate::error::{Error, Result};
+
+/// Built-in copies of the repository's data files, used when the config names none.
+pub(crate) mod builtin {
+    /// `config/userdict.txt`.
+    pub const USER_DICT: &str = include_str!("../config/userdict.txt");
+    /// `config/places.csv`.
+    pub const PLACES: &str = include_str!("../config/places.csv");
+    /// `config/boilerplate.toml`.
+    pub const PATTERNS: &str = include_str!("../config/boilerplate.toml");
+    /// `config/lexicon.toml`.
+    pub const LEXICON: &str = include_str!("../config/lexicon.toml");
+    /// `config/units.toml`.
+    pub const UNITS: &str = include_str!("../config/units.toml");
+}
+
+/// Administrative level of a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Province, autonomous region, municipality.
+    Province,
+    /// Prefecture-level city, league, autonomous prefecture.
+    City,
+    /// County, district, banner, county-level city.
+    County,
+    /// Town, township, street office (乡, 镇, 街道, 苏木).
+    Town,
+    /// Village or community (村, 社区, 嘎查).
+    Village,
+}
+
+impl Level {
+    /// The name written to `entities.level`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::Town => "town",
+            Level::Village => "village",
+        }
+    }
+}
+
+/// One row of the administrative-division table.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// 12-digit code.
+    pub adcode: String,
+    /// Full official name.
+    pub name: String,
+    /// Its level, derived from the code.
+    pub level: Level,
+    /// Index of the enclosing province in `PlaceTable::places`.
+    pub province: Option<usize>,
+    /// Index of the enclosing city.
+    pub city: Option<usize>,
+}
+
+/// The administrative-division table with name and alias indexes.
+#[derive(Debug, Default)]
+pub struct PlaceTable {
+    /// Every place, in file order.
+    pub places: Vec<Place>,
+    /// Full name or accepted short form → places carrying it (several when ambiguous).
+    pub by_name: HashMap<String, Vec<usize>>,
+}
+
+/// Suffixes removed to form a province's short name (内蒙古自治区 → 内蒙古).
+const PROVINCE_SUFFIXES: &[&str] = &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"];
+
+impl PlaceTable {
+    /// Parses `adcode,name[,...]` CSV text (header line first).
+    ///
+    /// # Errors
+    /// `Error::Dict` for a line without a 12-digit code and a name.
+    pub fn parse(text: &str, path: &PathBuf) -> Result<PlaceTable> {
+        let mut t = PlaceTable::default();
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut cols = line.split(',');
+            let (code, name) = (cols.next().unwrap_or(""), cols.next().unwrap_or("").trim());
+            if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+                return Err(Error::Dict {
+                    path: path.clone(),
+                    line: i + 1,
+                    msg: "expected a 12-digit adcode and a name".into(),
+                });
+            }
+            let level = if &code[2..] == "0000000000" {
+                Level::Province
+            } else if &code[4..] == "00000000" {
+                Level::City
+            } else {
+                Level::County
+            };
+            by_code.insert(code.to_string(), t.places.len());
+            t.places.push(Place {
+                adcode: code.to_string(),
+                name: name.to_string(),
+                level,
+                province: None,
+                city: None,
+            });
+        }
+        for i in 0..t.places.len() {
+            let code = t.places[i].adcode.clone();
+            let level = t.places[i].level;
+            if level != Level::Province {
+                t.places[i].province = by_code.get(&format!("{}0000000000", &code[..2])).copied();
+            }
+            if level == Level::County {
+                t.places[i].city = by_code.get(&format!("{}00000000", &code[..4])).copied();
+            }
+        }
+        for (i, p) in t.places.iter().enumerate() {
+            t.by_name.entry(p.name.clone()).or_default().push(i);
+            if p.level == Level::Province {
+                if let Some(short) = PROVINCE_SUFFIXES.iter().find_map(|s| p.name.strip_suffix(s)) {
+                    if short.chars().count() >= 2 {
+                        t.by_name.entry(short.to_string()).or_default().push(i);
+                    }
+                }
+            }
+            if p.level == Level::City {
+                // Prefecture-level cities are named without 市 all the time (金昌, 三门峡);
+                // two-character short forms are kept too, as few collide with common words.
+                if let Some(short) = p.name.strip_suffix('市') {
+                    if short.chars().count() >= 2 {
+                        t.by_name.entry(short.to_string()).or_default().push(i);
+                    }
+                }
+            }
+        }
+        Ok(t)
+    }
+
+    /// The enclosing province's name.
+    pub fn province_of(&self, i: usize) -> Option<&str> {
+        let p = &self.places[i];
+        match p.level {
+            Level::Province => Some(&p.name),
+            _ => p.province.map(|j| self.places[j].name.as_str()),
+        }
+    }
+
+    /// The enclosing city's name; for districts of the four municipalities, the municipality.
+    pub fn city_of(&self, i: usize) -> Option<&str> {
+        let p = &self.places[i];
+        match p.level {
+            Level::City => Some(&p.name),
+            Level::County => p.city.map(|j| self.places[j].name.as_str()).or_else(|| self.municipality(i)),
+            _ => None,
+        }
+    }
+
+    fn municipality(&self, i: usize) -> Option<&str> {
+        let code = &self.places[i].adcode[..2];
+        if matches!(code, "11" | "12" | "31" | "50") {
+            self.province_of(i)
+        } else {
+            None
+        }
+    }
+}
+
+/// The shared resources.
+pub struct Lexicon {
+    /// Segmenter with the default, user and place dictionaries loaded.
+    pub jieba: Jieba,
+    /// Traditional → Simplified converter.
+    pub t2s: OpenCC,
+    /// Administrative divisions.
+    pub places: PlaceTable,
+}
+
+impl Lexicon {
+    /// Loads everything. Takes about half a second; call once per run.
+    ///
+    /// # Errors
+    /// `Error::Io` or `Error::Dict` for unreadable or malformed data files.
+    pub fn new(user_dict: &Option<PathBuf>, places: &Option<PathBuf>) -> Result<Lexicon> {
+        let (places_text, places_path) = crate::config::read_data(places, builtin::PLACES)?;
+        let places = PlaceTable::parse(&places_text, &places_path)?;
+        let mut jieba = Jieba::new();
+        let (dict_text, dict_path) = crate::config::read_data(user_dict, builtin::USER_DICT)?;
+        for (i, line) in dict_text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut it = line.split_whitespace();
+            let word = it.next().unwrap_or("");
+            let freq = match it.next().map(str::parse::<usize>) {
+                None => None,
+                Some(Ok(f)) => Some(f),
+                Some(Err(_)) => {
+                    return Err(Error::Dict {
+                        path: dict_path,
+                        line: i + 1,
+                        msg: "frequency must be a whole number".into(),
+                    })
+                }
+            };
+            jieba.add_word(word, freq, it.next());
+        }
+        for p in &places.places {
+            if p.name.chars().count() >= 3 && !jieba.has_word(&p.name) {
+                jieba.add_word(&p.name, Some(2000), Some("ns"));
+            }
+        }
+        let t2s = OpenCC::from_config(BuiltinConfig::T2s)
+            .map_err(|e| Error::config("clean.traditional_to_simplified", e.to_string()))?;
+        Ok(Lexicon { jieba, t2s, places })
+    }
+
+    /// How much of `s` (Simplified) the dictionaries explain: the sum over dictionary words
+    /// of (length − 1)², with a bonus for full place names. Used to choose between repair
+    /// candidates, where a real word beats a string of rare single characters.
+    pub fn word_evidence(&self, s: &str) -> i32 {
+        let mut score = 0i32;
+        for tok in self.jieba.cut(s, false) {
+            let n = tok.word.chars().count() as i32;
+            if n > 1 && self.jieba.has_word(tok.word) {
+                score += (n - 1) * (n - 1);
+            }
+        }
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        for i in 0..chars.len() {
+            for n in 3..=8.min(chars.len() - i) {
+                let end = chars.get(i + n).map_or(s.len(), |c| c.0);
+                if self.places.by_name.contains_key(&s[chars[i].0..end]) {
+                    score += 4 * n as i32;
+                }
+            }
+        }
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_table_hierarchy() {
+        let t = PlaceTable::parse(builtin::PLACES, &PathBuf::from("places.csv")).unwrap();
+        let i = t.by_name["崆峒区"][0];
+        assert_eq!(t.places[i].level, Level::County);
+        assert_eq!(t.province_of(i), Some("甘肃省"));
+        assert_eq!(t.city_of(i), Some("平凉市"));
+        let nmg = t.by_name["内蒙古"][0];
+        assert_eq!(t.places[nmg].name, "内蒙古自治区");
+        let bj = t.by_name["朝阳区"].iter().find(|&&i| t.places[i].adcode.starts_with("11")).unwrap();
+        assert_eq!(t.city_of(*bj), Some("北京市"));
+    }
+
+    #[test]
+    fn bad_place_line_is_located() {
+        let err = PlaceTable::parse("adcode,name\n123,甲\n", &PathBuf::from("p.csv")).unwrap_err();
+        assert!(err.to_string().contains("p.csv:2"), "{err}");
+    }
+}

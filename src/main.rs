@@ -1,0 +1,22 @@
+//! The `zhetl` binary: parse arguments, run, map the outcome to the contract's exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // Output piped into `head` is not a failure.
+            let broken_pipe = err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("zhetl: {:#}", err);
+            ExitCode::from(1)
+        }
+    }
+}

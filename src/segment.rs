@@ -1,0 +1,185 @@
+//! Segment: sentences, then words with parts of speech.
+//!
+//! Sentences end at 。！？；and at an ellipsis, with closing quotes and brackets kept on the
+//! sentence they close, and always at a paragraph end. Words come from jieba-rs's tagger, run
+//! once per sentence; every later use of words (keywords, entities, quantities) reads these
+//! tokens instead of cutting again. Token offsets are stored, not borrowed text, so a
+//! `Document` owns everything it holds.
+
+use std::sync::Arc;
+
+use crate::config::SegmentConfig;
+use crate::document::{Document, Sentence, Token};
+use crate::lexicon::Lexicon;
+
+/// The segment stage.
+pub struct Segmenter {
+    lexicon: Arc<Lexicon>,
+    hmm: bool,
+}
+
+/// Every tag jieba's dictionaries and tagger produce; interned so tokens hold `&'static str`.
+const POS_TAGS: &[&str] = &[
+    "a", "ad", "ag", "an", "b", "c", "d", "df", "dg", "e", "eng", "f", "g", "h", "i", "j", "k", "l", "m", "mg", "mq",
+    "n", "ng", "nr", "nrfg", "nrt", "ns", "nt", "nz", "o", "p", "q", "r", "rg", "rr", "rz", "s", "t", "tg", "u", "ud",
+    "ug", "uj", "ul", "uv", "uz", "v", "vd", "vg", "vi", "vn", "vq", "x", "y", "z", "zg",
+];
+
+/// The interned form of a tag; unknown tags become "x".
+pub fn intern_pos(tag: &str) -> &'static str {
+    match POS_TAGS.binary_search(&tag) {
+        Ok(i) => POS_TAGS[i],
+        Err(_) => "x",
+    }
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '…')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '”' | '’' | '」' | '』' | ')' | '》' | '"' | '\'' | '】')
+}
+
+/// Splits one paragraph into sentence ranges (byte offsets within `para`).
+pub fn split_sentences(para: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = para.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !is_terminal(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if is_terminal(d) || is_closing(d) {
+                end = j + d.len_utf8();
+                it.next();
+            } else {
+                break;
+            }
+        }
+        // An ellipsis followed by a closing-free comma continues the sentence.
+        if c == '…' && it.peek().is_some_and(|&(_, d)| matches!(d, ',' | '、')) {
+            continue;
+        }
+        if !para[start..end].trim().is_empty() {
+            out.push((start, end));
+        }
+        start = end;
+    }
+    if !para[start..].trim().is_empty() {
+        out.push((start, para.len()));
+    }
+    out
+}
+
+impl Segmenter {
+    /// Builds the stage over the shared lexicon.
+    pub fn new(cfg: &SegmentConfig, lexicon: Arc<Lexicon>) -> Segmenter {
+        Segmenter { lexicon, hmm: cfg.hmm }
+    }
+
+    /// Fills `doc.sentences` and `doc.tokens` from `doc.text`.
+    pub fn segment(&self, doc: &mut Document) {
+        let mut sentences = Vec::new();
+        let mut byte_base = 0usize;
+        let mut first = true;
+        for (pi, p) in doc.paragraphs.iter().enumerate() {
+            let Some(char_base) = p.start else { continue };
+            // Kept paragraphs are joined by one '\n' in `text`, in order.
+            if !first {
+                byte_base += 1;
+            }
+            first = false;
+            let mut char_at = char_base;
+            let mut last = 0;
+            for (s, e) in split_sentences(&p.text) {
+                char_at += p.text[last..s].chars().count() as u32;
+                let n = p.text[s..e].chars().count() as u32;
+                sentences.push(Sentence {
+                    paragraph_idx: pi as u32,
+                    start: char_at,
+                    end: char_at + n,
+                    byte_start: (byte_base + s) as u32,
+                    byte_end: (byte_base + e) as u32,
+                });
+                char_at += n;
+                last = e;
+            }
+            byte_base += p.text.len();
+        }
+        let mut tokens = Vec::with_capacity(doc.text.len() / 4);
+        for (si, s) in sentences.iter().enumerate() {
+            let text = doc.sentence_text(s);
+            for t in self.lexicon.jieba.tag(text, self.hmm) {
+                if t.word.trim().is_empty() {
+                    continue;
+                }
+                tokens.push(Token {
+                    sentence_idx: si as u32,
+                    start: s.start + t.start as u32,
+                    len: (t.end - t.start) as u32,
+                    byte_start: s.byte_start + t.byte_start as u32,
+                    byte_len: (t.byte_end - t.byte_start) as u32,
+                    pos: intern_pos(t.tag),
+                });
+            }
+        }
+        doc.sentences = sentences;
+        doc.tokens = tokens;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Paragraph, Role};
+
+    fn sents(s: &str) -> Vec<&str> {
+        split_sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect()
+    }
+
+    #[test]
+    fn closing_quotes_stay_on_the_sentence() {
+        assert_eq!(
+            sents("他说:“给钱给物,不如建个好支部。”村民们说。好!"),
+            ["他说:“给钱给物,不如建个好支部。”", "村民们说。", "好!"]
+        );
+        assert_eq!(sents("错落有致……近年来,发展很快"), ["错落有致……", "近年来,发展很快"]);
+        assert_eq!(sents("跑步、玩具掉落……,让人不堪其扰。"), ["跑步、玩具掉落……,让人不堪其扰。"]);
+    }
+
+    #[test]
+    fn pos_tags_are_sorted_for_search() {
+        let mut sorted = POS_TAGS.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, POS_TAGS);
+        assert_eq!(intern_pos("ns"), "ns");
+        assert_eq!(intern_pos("weird"), "x");
+    }
+
+    #[test]
+    fn spans_cover_the_text_and_user_words_stay_whole() {
+        let lex = Arc::new(Lexicon::new(&None, &None).unwrap());
+        let seg = Segmenter::new(&SegmentConfig::default(), lex);
+        let mut doc = Document::default();
+        let paras = ["村党支部书记和村委会主任“一肩挑”。", "建成党群服务中心10377个。"];
+        let mut off = 0;
+        for p in paras {
+            doc.paragraphs.push(Paragraph { role: Role::Body, text: p.into(), start: Some(off) });
+            off += p.chars().count() as u32 + 1;
+        }
+        doc.text = paras.join("\n");
+        seg.segment(&mut doc);
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.sentences[1].start, paras[0].chars().count() as u32 + 1);
+        let words: Vec<&str> = doc.tokens.iter().map(|t| doc.token_text(t)).collect();
+        assert!(words.contains(&"一肩挑") && words.contains(&"党群服务中心") && words.contains(&"党支部"), "{words:?}");
+        let chars: Vec<char> = doc.text.chars().collect();
+        for t in &doc.tokens {
+            let by_chars: String = chars[t.start as usize..(t.start + t.len) as usize].iter().collect();
+            assert_eq!(by_chars, doc.token_text(t));
+        }
+    }
+}

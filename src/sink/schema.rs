@@ -1,0 +1,417 @@
+//! The output tables: their Arrow schemas and the builders that turn documents into record
+//! batches. This is the one place that knows table and column names (STYLE.md 2.1); the
+//! `zhetl schema` command prints what is defined here.
+
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Float64Builder, ListBuilder, StringBuilder,
+    TimestampMillisecondBuilder, UInt16Builder, UInt32Builder, UInt64Builder,
+};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use chrono::NaiveDate;
+
+use crate::document::Document;
+use crate::error::{DocError, Result};
+
+/// Time zone of `documents.published_at`: Chinese news gives Beijing time.
+pub const TIME_ZONE: &str = "Asia/Shanghai";
+
+/// Every output table, in the order they are written and listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// One row per document.
+    Documents,
+    /// One row per non-empty input line.
+    Paragraphs,
+    /// One row per sentence of the kept text.
+    Sentences,
+    /// One row per word.
+    Tokens,
+    /// Places, people, organisations, campaigns.
+    Entities,
+    /// Numbers with units.
+    Quantities,
+    /// Direct quotes.
+    Quotes,
+    /// Keywords per document.
+    Keywords,
+    /// Inputs that failed.
+    Errors,
+}
+
+impl Table {
+    /// All tables.
+    pub const ALL: [Table; 9] = [
+        Table::Documents,
+        Table::Paragraphs,
+        Table::Sentences,
+        Table::Tokens,
+        Table::Entities,
+        Table::Quantities,
+        Table::Quotes,
+        Table::Keywords,
+        Table::Errors,
+    ];
+
+    /// Folder name under OUT.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Documents => "documents",
+            Table::Paragraphs => "paragraphs",
+            Table::Sentences => "sentences",
+            Table::Tokens => "tokens",
+            Table::Entities => "entities",
+            Table::Quantities => "quantities",
+            Table::Quotes => "quotes",
+            Table::Keywords => "keywords",
+            Table::Errors => "errors",
+        }
+    }
+
+    /// The table's Arrow schema.
+    pub fn schema(self) -> SchemaRef {
+        use DataType::*;
+        let list = || List(Arc::new(Field::new("item", Utf8, true)));
+        let f = |name: &str, t: DataType, nullable: bool| Field::new(name, t, nullable);
+        let doc_id = || f("doc_id", Utf8, false);
+        let fields = match self {
+            Table::Documents => vec![
+                doc_id(),
+                f("source_path", Utf8, false),
+                f("source_bytes", UInt64, false),
+                f("encoding", Utf8, false),
+                f("encoding_confidence", Float32, false),
+                f("repairs", list(), false),
+                f("script", Utf8, false),
+                f("title", Utf8, true),
+                f("subtitle", Utf8, true),
+                f("published_date", Date32, true),
+                f("published_at", Timestamp(TimeUnit::Millisecond, Some(TIME_ZONE.into())), true),
+                f("source", Utf8, true),
+                f("authors", list(), false),
+                f("editors", list(), false),
+                f("url", Utf8, true),
+                f("text", Utf8, false),
+                f("n_chars", UInt32, false),
+                f("n_sentences", UInt32, false),
+                f("n_tokens", UInt32, false),
+                f("text_hash", Utf8, false),
+            ],
+            Table::Paragraphs => vec![
+                doc_id(),
+                f("paragraph_idx", UInt32, false),
+                f("role", Utf8, false),
+                f("text", Utf8, false),
+                f("kept", Boolean, false),
+                f("start", UInt32, true),
+            ],
+            Table::Sentences => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("paragraph_idx", UInt32, false),
+                f("start", UInt32, false),
+                f("end", UInt32, false),
+                f("text", Utf8, false),
+            ],
+            Table::Tokens => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("token_idx", UInt32, false),
+                f("token", Utf8, false),
+                f("pos", Utf8, false),
+                f("start", UInt32, false),
+            ],
+            Table::Entities => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("kind", Utf8, false),
+                f("text", Utf8, false),
+                f("normalized", Utf8, false),
+                f("role", Utf8, true),
+                f("level", Utf8, true),
+                f("adcode", Utf8, true),
+                f("province", Utf8, true),
+                f("city", Utf8, true),
+                f("county", Utf8, true),
+                f("start", UInt32, false),
+                f("end", UInt32, false),
+            ],
+            Table::Quantities => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("text", Utf8, false),
+                f("value", Float64, false),
+                f("unit", Utf8, false),
+                f("kind", Utf8, false),
+                f("qualifier", Utf8, true),
+                f("object", Utf8, true),
+                f("start", UInt32, false),
+                f("end", UInt32, false),
+            ],
+            Table::Quotes => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("speaker", Utf8, true),
+                f("speaker_role", Utf8, true),
+                f("text", Utf8, false),
+            ],
+            Table::Keywords => {
+                vec![doc_id(), f("rank", UInt16, false), f("keyword", Utf8, false), f("weight", Float64, false)]
+            }
+            Table::Errors => vec![
+                f("source_path", Utf8, false),
+                f("doc_id", Utf8, true),
+                f("stage", Utf8, false),
+                f("kind", Utf8, false),
+                f("message", Utf8, false),
+                f("source_bytes", UInt64, false),
+            ],
+        };
+        Arc::new(Schema::new(fields))
+    }
+}
+
+fn strs<'a>(it: impl Iterator<Item = &'a str>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    for s in it {
+        b.append_value(s);
+    }
+    Arc::new(b.finish())
+}
+
+fn opt_strs<'a>(it: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    for s in it {
+        b.append_option(s);
+    }
+    Arc::new(b.finish())
+}
+
+fn u32s(it: impl Iterator<Item = u32>) -> ArrayRef {
+    let mut b = UInt32Builder::new();
+    for v in it {
+        b.append_value(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn lists<'a>(it: impl Iterator<Item = &'a [String]>) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for v in it {
+        for s in v {
+            b.values().append_value(s);
+        }
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("invariant: epoch")).num_days() as i32
+}
+
+/// Hash of the kept text, for spotting exact duplicates.
+pub fn text_hash(text: &str) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
+}
+
+/// Builds one record batch per table from a chunk of documents and failed inputs.
+///
+/// # Errors
+/// `Error::Arrow` if a batch does not match its schema (a bug, not bad input).
+pub fn batches(docs: &[Document], errors: &[DocError]) -> Result<Vec<(Table, RecordBatch)>> {
+    let mut out = Vec::with_capacity(Table::ALL.len());
+    for table in Table::ALL {
+        let cols = columns(table, docs, errors);
+        out.push((table, RecordBatch::try_new(table.schema(), cols)?));
+    }
+    Ok(out)
+}
+
+/// Rows of child tables: (document, item) pairs in document order.
+fn rows<'a, T>(docs: &'a [Document], f: impl Fn(&'a Document) -> &'a [T]) -> Vec<(&'a Document, usize, &'a T)> {
+    docs.iter().flat_map(|d| f(d).iter().enumerate().map(move |(i, x)| (d, i, x))).collect()
+}
+
+fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef> {
+    match table {
+        Table::Documents => {
+            let mut conf = Float32Builder::new();
+            let mut bytes = UInt64Builder::new();
+            let mut date = Date32Builder::new();
+            let mut at = TimestampMillisecondBuilder::new().with_timezone(TIME_ZONE);
+            for d in docs {
+                conf.append_value(d.encoding_confidence);
+                bytes.append_value(d.source_bytes);
+                date.append_option(d.meta.published_date.map(days));
+                // Beijing time is UTC+8 with no daylight saving.
+                at.append_option(d.meta.published_at.map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000));
+            }
+            let hashes: Vec<String> = docs.iter().map(|d| text_hash(&d.text)).collect();
+            vec![
+                strs(docs.iter().map(|d| d.doc_id.as_str())),
+                strs(docs.iter().map(|d| d.source_path.as_str())),
+                Arc::new(bytes.finish()),
+                strs(docs.iter().map(|d| d.encoding)),
+                Arc::new(conf.finish()),
+                lists(docs.iter().map(|d| d.repairs.as_slice())),
+                strs(docs.iter().map(|d| d.script)),
+                opt_strs(docs.iter().map(|d| d.meta.title.as_deref())),
+                opt_strs(docs.iter().map(|d| d.meta.subtitle.as_deref())),
+                Arc::new(date.finish()),
+                Arc::new(at.finish()),
+                opt_strs(docs.iter().map(|d| d.meta.source.as_deref())),
+                lists(docs.iter().map(|d| d.meta.authors.as_slice())),
+                lists(docs.iter().map(|d| d.meta.editors.as_slice())),
+                opt_strs(docs.iter().map(|d| d.meta.url.as_deref())),
+                strs(docs.iter().map(|d| d.text.as_str())),
+                u32s(docs.iter().map(|d| d.n_chars())),
+                u32s(docs.iter().map(|d| d.sentences.len() as u32)),
+                u32s(docs.iter().map(|d| d.tokens.len() as u32)),
+                strs(hashes.iter().map(String::as_str)),
+            ]
+        }
+        Table::Paragraphs => {
+            let r = rows(docs, |d| d.paragraphs.as_slice());
+            let mut kept = BooleanBuilder::new();
+            let mut start = UInt32Builder::new();
+            for (_, _, p) in &r {
+                kept.append_value(p.start.is_some());
+                start.append_option(p.start);
+            }
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, i, _)| *i as u32)),
+                strs(r.iter().map(|(_, _, p)| p.role.as_str())),
+                strs(r.iter().map(|(_, _, p)| p.text.as_str())),
+                Arc::new(kept.finish()),
+                Arc::new(start.finish()),
+            ]
+        }
+        Table::Sentences => {
+            let r = rows(docs, |d| d.sentences.as_slice());
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, i, _)| *i as u32)),
+                u32s(r.iter().map(|(_, _, s)| s.paragraph_idx)),
+                u32s(r.iter().map(|(_, _, s)| s.start)),
+                u32s(r.iter().map(|(_, _, s)| s.end)),
+                strs(r.iter().map(|(d, _, s)| d.sentence_text(s))),
+            ]
+        }
+        Table::Tokens => {
+            let r = rows(docs, |d| d.tokens.as_slice());
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, t)| t.sentence_idx)),
+                u32s(r.iter().map(|(_, i, _)| *i as u32)),
+                strs(r.iter().map(|(d, _, t)| d.token_text(t))),
+                strs(r.iter().map(|(_, _, t)| t.pos)),
+                u32s(r.iter().map(|(_, _, t)| t.start)),
+            ]
+        }
+        Table::Entities => {
+            let r = rows(docs, |d| d.entities.as_slice());
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, e)| e.sentence_idx)),
+                strs(r.iter().map(|(_, _, e)| e.kind.as_str())),
+                strs(r.iter().map(|(_, _, e)| e.text.as_str())),
+                strs(r.iter().map(|(_, _, e)| e.normalized.as_str())),
+                opt_strs(r.iter().map(|(_, _, e)| e.role.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.level)),
+                opt_strs(r.iter().map(|(_, _, e)| e.adcode.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.province.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.city.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.county.as_deref())),
+                u32s(r.iter().map(|(_, _, e)| e.start)),
+                u32s(r.iter().map(|(_, _, e)| e.end)),
+            ]
+        }
+        Table::Quantities => {
+            let r = rows(docs, |d| d.quantities.as_slice());
+            let mut value = Float64Builder::new();
+            for (_, _, q) in &r {
+                value.append_value(q.value);
+            }
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, q)| q.sentence_idx)),
+                strs(r.iter().map(|(_, _, q)| q.text.as_str())),
+                Arc::new(value.finish()),
+                strs(r.iter().map(|(_, _, q)| q.unit.as_str())),
+                strs(r.iter().map(|(_, _, q)| q.kind)),
+                opt_strs(r.iter().map(|(_, _, q)| q.qualifier.as_deref())),
+                opt_strs(r.iter().map(|(_, _, q)| q.object.as_deref())),
+                u32s(r.iter().map(|(_, _, q)| q.start)),
+                u32s(r.iter().map(|(_, _, q)| q.end)),
+            ]
+        }
+        Table::Quotes => {
+            let r = rows(docs, |d| d.quotes.as_slice());
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, q)| q.sentence_idx)),
+                opt_strs(r.iter().map(|(_, _, q)| q.speaker.as_deref())),
+                opt_strs(r.iter().map(|(_, _, q)| q.speaker_role.as_deref())),
+                strs(r.iter().map(|(_, _, q)| q.text.as_str())),
+            ]
+        }
+        Table::Keywords => {
+            let r = rows(docs, |d| d.keywords.as_slice());
+            let mut rank = UInt16Builder::new();
+            let mut weight = Float64Builder::new();
+            for (_, i, k) in &r {
+                rank.append_value(*i as u16 + 1);
+                weight.append_value(k.weight);
+            }
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                Arc::new(rank.finish()),
+                strs(r.iter().map(|(_, _, k)| k.keyword.as_str())),
+                Arc::new(weight.finish()),
+            ]
+        }
+        Table::Errors => {
+            let mut bytes = UInt64Builder::new();
+            for e in errors {
+                bytes.append_value(e.source_bytes);
+            }
+            vec![
+                strs(errors.iter().map(|e| e.source_path.as_str())),
+                opt_strs(errors.iter().map(|e| e.doc_id.as_deref())),
+                strs(errors.iter().map(|e| e.stage.as_str())),
+                strs(errors.iter().map(|e| e.kind)),
+                strs(errors.iter().map(|e| e.message.as_str())),
+                Arc::new(bytes.finish()),
+            ]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_chunk_builds_every_table() {
+        let b = batches(&[], &[]).unwrap();
+        assert_eq!(b.len(), Table::ALL.len());
+        assert!(b.iter().all(|(_, rb)| rb.num_rows() == 0));
+    }
+
+    #[test]
+    fn published_at_is_beijing_time() {
+        let mut d = Document::default();
+        let t = NaiveDate::from_ymd_opt(2022, 5, 26).unwrap().and_hms_opt(22, 58, 46).unwrap();
+        d.meta.published_at = Some(t);
+        let b = batches(&[d], &[]).unwrap();
+        let docs = &b[0].1;
+        let col = docs.column_by_name("published_at").unwrap();
+        let ts = col.as_any().downcast_ref::<arrow::array::TimestampMillisecondArray>().unwrap();
+        // 22:58:46 in Beijing is 14:58:46 UTC.
+        assert_eq!(ts.value(0), 1_653_577_126_000);
+    }
+}
