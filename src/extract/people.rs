@@ -57,29 +57,23 @@ impl Finder<'_, '_> {
             && !self.lists.role_words.iter().any(|r| name.ends_with(r.as_str()) || r == name)
     }
 
-    /// Length of the name starting at `p`, if one does.
+    /// Length of the name starting at `p`, if one does. The end is where a word that
+    /// usually follows a name begins (说, 介绍, 在 …); failing that, jieba's own name token.
     fn name_at(&self, p: usize) -> Option<usize> {
         let sl = self.starts_surname(p)?;
         let ix = self.ix;
-        if let Some(t) = ix.token(p) {
-            let len = t.len as usize;
-            if t.start as usize == p && is_nr(t.pos) && (2..=3 + sl - 1).contains(&len) && self.valid(p, p + len) {
-                return Some(len);
-            }
-        }
         let follows = |q: usize| {
             let rest = ix.slice(q.min(ix.chars.len()), (q + 2).min(ix.chars.len()));
             q >= ix.chars.len() || !is_han(ix.chars[q]) || AFTER_NAME.iter().any(|w| rest.starts_with(w))
         };
-        let two = p + sl + 1;
-        if follows(two) && self.valid(p, two) {
-            return Some(sl + 1);
+        for len in [sl + 1, sl + 2] {
+            if p + len <= ix.chars.len() && follows(p + len) && self.valid(p, p + len) {
+                return Some(len);
+            }
         }
-        let three = p + sl + 2;
-        if three <= ix.chars.len() && self.valid(p, three) && (follows(three) || ix.is_token_end(three)) {
-            return Some(sl + 2);
-        }
-        None
+        let t = ix.token(p)?;
+        let len = t.len as usize;
+        (t.start as usize == p && is_nr(t.pos) && (2..=sl + 2).contains(&len) && self.valid(p, p + len)).then_some(len)
     }
 
     /// Length of the name ending at `e`, if one does.

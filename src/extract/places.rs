@@ -25,8 +25,15 @@ const CONTINUATIONS: &str = "委府人党区县镇乡村街政";
 
 /// Parts of speech that can sit inside a town or village name.
 fn name_pos(pos: &str) -> bool {
-    pos.starts_with('n') || matches!(pos, "j" | "s" | "f" | "b" | "a" | "g" | "x" | "m" | "t" | "z" | "l" | "i" | "nz")
+    pos.starts_with('n') || matches!(pos, "j" | "s" | "f" | "b" | "a" | "g" | "zg" | "x")
 }
+
+/// Single characters that never begin or sit inside a town or village name: they end the
+/// walk leftwards from the suffix.
+const STOP_CHARS: &str = "的在了和与及是到从对为将把被让向由等个我你他她它这那该各每全本其此";
+
+/// Road words after a place name: 桂林路 is a street, not the city of Guilin.
+const ROAD_WORDS: &str = "路街巷道弄";
 
 impl PlaceMatcher {
     pub fn new(lexicon: &Lexicon) -> Result<PlaceMatcher> {
@@ -65,6 +72,9 @@ impl PlaceMatcher {
                 continue;
             }
             if !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
+                continue;
+            }
+            if ix.chars.get(e).is_some_and(|c| ROAD_WORDS.contains(*c)) {
                 continue;
             }
             hits.push((s, e, &table.by_name[&self.names[m.pattern().as_usize()]]));
@@ -204,28 +214,22 @@ impl PlaceMatcher {
                 return None;
             }
         }
-        // Walk left over name-like tokens, at most 6 characters, never past `floor`.
+        // Walk left over name-like tokens, at most 6 characters, never past `floor`. A
+        // single-character token is taken unless it is a stop character: jieba tags the
+        // pieces of unknown names erratically (湾/zg, 子/ng).
         let mut start = at;
         while start > floor && at - start < 6 {
             let c = chars[start - 1];
-            if !is_han(c) {
+            if !is_han(c) || STOP_CHARS.contains(c) {
                 break;
             }
-            match ix.token(start - 1) {
-                Some(t) if t.start as usize >= floor && (t.start as usize) < start => {
-                    let tpos = t.start as usize;
-                    // The suffix's own token may begin before it (赵家庄村 as one word).
-                    if tpos + (t.len as usize) > at || name_pos(t.pos) {
-                        if at - tpos > 6 {
-                            break;
-                        }
-                        start = tpos;
-                    } else {
-                        break;
-                    }
-                }
-                _ => break,
+            let Some(t) = ix.token(start - 1) else { break };
+            let ts = (t.start as usize).max(floor);
+            let whole_suffix_token = ts + (t.len as usize) > at;
+            if !(whole_suffix_token || t.len == 1 || name_pos(t.pos)) || at - ts > 6 {
+                break;
             }
+            start = ts;
         }
         let prefix: String = chars[start..at].iter().collect();
         let name: String = chars[start..end].iter().collect();

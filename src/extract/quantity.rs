@@ -206,17 +206,23 @@ impl Units {
             return None;
         }
         let num_end = j;
+        // Multiplier and inner qualifier come in either order: 3.5万余名, 140余万元.
         let mut mult = 1.0;
-        if arabic {
-            if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(j, w)) {
-                mult = *m;
-                j += w.len();
-            }
-        }
         let mut qualifier: Option<String> = None;
-        if let Some(w) = self.inner.iter().find(|w| ix.at(j, w)) {
-            qualifier = Some(w.iter().collect());
-            j += w.len();
+        for _ in 0..2 {
+            if arabic && mult == 1.0 {
+                if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(j, w)) {
+                    mult = *m;
+                    j += w.len();
+                    continue;
+                }
+            }
+            if qualifier.is_none() {
+                if let Some(w) = self.inner.iter().find(|w| ix.at(j, w)) {
+                    qualifier = Some(w.iter().collect());
+                    j += w.len();
+                }
+            }
         }
         let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
         let unit_end = j + unit.word.len();
