@@ -21,6 +21,10 @@ const AFTER_NAME: &[&str] = &[
     "先后", "主动", "积极", "说道", "笑", "满面", "不禁", "告知", "通过", "来到", "每天",
 ];
 
+/// Parts of speech of words that never begin a name.
+const FUNCTION_POS: &[&str] =
+    &["c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "v", "vd", "ad", "f", "m", "q", "y", "e", "o", "t"];
+
 /// Parts of speech a role may extend over to its left (组织部副部长, 物业项目经理).
 fn role_pos(pos: &str) -> bool {
     matches!(pos, "n" | "nt" | "nz" | "vn" | "j" | "b" | "ng")
@@ -33,6 +37,7 @@ fn is_nr(pos: &str) -> bool {
 struct Finder<'a, 'b> {
     ix: &'a TextIndex<'b>,
     lists: &'a Lists,
+    jieba: &'a jieba_rs::Jieba,
     place: Vec<bool>,
 }
 
@@ -53,8 +58,26 @@ impl Finder<'_, '_> {
             return false;
         }
         let name = self.ix.slice(s, e);
-        !self.lists.not_names.contains(name)
-            && !self.lists.role_words.iter().any(|r| name.ends_with(r.as_str()) || r == name)
+        if self.lists.not_names.contains(name) || self.lists.role_words.iter().any(|r| name.ends_with(r.as_str())) {
+            return false;
+        }
+        // Names do not begin with a function word (和村, 由企业, 关于党).
+        let head: String = self.ix.chars[s..s + 2].iter().collect();
+        if self.jieba.has_word(&head) {
+            let tags = self.jieba.tag(&head, false);
+            if tags.len() == 1 && FUNCTION_POS.contains(&tags[0].tag) {
+                return false;
+            }
+        }
+        if self.ix.token(s).is_some_and(|t| t.len == 1 && FUNCTION_POS.contains(&t.pos)) {
+            return false;
+        }
+        // A dictionary word that jieba does not tag as a name (党支部, 党组织) is no name.
+        if self.jieba.has_word(name) {
+            let tags = self.jieba.tag(name, false);
+            return tags.len() == 1 && is_nr(tags[0].tag);
+        }
+        true
     }
 
     /// Length of the name starting at `p`, if one does. The end is where a word that
@@ -76,31 +99,16 @@ impl Finder<'_, '_> {
         (t.start as usize == p && is_nr(t.pos) && (2..=sl + 2).contains(&len) && self.valid(p, p + len)).then_some(len)
     }
 
-    /// Length of the name ending at `e`, if one does.
+    /// Length of the name ending at `e`, if jieba sees one there (习近平/nr 总书记).
     fn name_before(&self, e: usize) -> Option<usize> {
-        let ix = self.ix;
-        if let Some(t) = e.checked_sub(1).and_then(|q| ix.token(q)) {
-            let (ts, len) = (t.start as usize, t.len as usize);
-            if ts + len == e
-                && is_nr(t.pos)
-                && (2..=4).contains(&len)
-                && self.starts_surname(ts).is_some()
-                && self.valid(ts, e)
-            {
-                return Some(len);
-            }
-        }
-        for len in [3, 2] {
-            if e >= len
-                && ix.is_token_start(e - len)
-                && self.starts_surname(e - len).is_some()
-                && self.valid(e - len, e)
-            {
-                // A name must not swallow the end of a preceding word.
-                return Some(len);
-            }
-        }
-        None
+        let t = self.ix.token(e.checked_sub(1)?)?;
+        let (ts, len) = (t.start as usize, t.len as usize);
+        (ts + len == e
+            && is_nr(t.pos)
+            && (2..=4).contains(&len)
+            && self.starts_surname(ts).is_some()
+            && self.valid(ts, e))
+        .then_some(len)
     }
 
     /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
@@ -118,17 +126,22 @@ impl Finder<'_, '_> {
             }
             start = ts;
         }
+        // A lone character left at the front is a fragment of a name we stopped at
+        // (局 of 住建局, 路 of 昭君路): drop it.
+        if start < s && ix.token(start).is_some_and(|t| t.len == 1) {
+            start += 1;
+        }
         start
     }
 }
 
 /// People in the document.
-pub(crate) fn find(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<Entity> {
+pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, places: &[Entity]) -> Vec<Entity> {
     let mut place = vec![false; ix.chars.len()];
     for p in places {
         place[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
     }
-    let f = Finder { ix, lists, place };
+    let f = Finder { ix, lists, jieba, place };
     // (start, end) → role as written beside that mention
     let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::new();
     let text = &ix.doc.text;
@@ -166,10 +179,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<Enti
         }
         if let Some(len) = f.name_before(v) {
             // Only a name jieba also sees as one, so that 地说 or 群众说 stay out.
-            let t = ix.token(v - len);
-            if t.is_some_and(|t| is_nr(t.pos) || t.len == 1) {
-                mentions.entry((v - len, v)).or_insert(None);
-            }
+            mentions.entry((v - len, v)).or_insert(None);
         }
     }
     // The document's role for each name, then every mention of every name.
@@ -253,7 +263,8 @@ pub(crate) fn organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], pe
             {
                 break;
             }
-            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) {
+            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])
+            {
                 break;
             }
             start = ts;

@@ -32,6 +32,13 @@ fn name_pos(pos: &str) -> bool {
 /// walk leftwards from the suffix.
 const STOP_CHARS: &str = "的在了和与及是到从对为将把被让向由等个我你他她它这那该各每全本其此";
 
+/// Characters a word may add after a place suffix and still hold the place (村边, 镇西).
+const LOCATIVES: &str = "边里内外头口上中东西南北前后";
+
+/// Parts of speech of a one-word prefix that make the whole a phrase, not a name
+/// (联系村, 新建社区, 优秀村, 所有村).
+const PHRASE_POS: &[&str] = &["v", "vn", "vd", "a", "ad", "an", "d", "b", "r", "m", "q", "p", "c", "u", "l", "i"];
+
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
 const ROAD_WORDS: &str = "路街巷道弄";
 
@@ -213,6 +220,13 @@ impl PlaceMatcher {
             if ts != at && te != end {
                 return None;
             }
+            // A word that starts with the suffix may only add a locative (村边, 镇西); 乡村振兴
+            // and 村干部 are other words.
+            // Exception: jieba glued the next village's name on (峡门/乡二沟/村).
+            let village_follows = lists.village_suffixes.iter().any(|v| ix.at(te, v));
+            if ts == at && te > end && !chars[end..te].iter().all(|c| LOCATIVES.contains(*c)) && !village_follows {
+                return None;
+            }
         }
         // Walk left over name-like tokens, at most 6 characters, never past `floor`. A
         // single-character token is taken unless it is a stop character: jieba tags the
@@ -224,17 +238,57 @@ impl PlaceMatcher {
                 break;
             }
             let Some(t) = ix.token(start - 1) else { break };
-            let ts = (t.start as usize).max(floor);
+            let mut ts = (t.start as usize).max(floor);
+            // Never reach back over another place's suffix (峡门乡 | 二沟村).
+            if let Some(k) = (ts..start).rev().find(|&k| {
+                lists
+                    .town_suffixes
+                    .iter()
+                    .chain(&lists.village_suffixes)
+                    .any(|s| k + 1 >= s.len() && ix.at(k + 1 - s.len(), s))
+            }) {
+                ts = k + 1;
+                if ts >= start {
+                    break;
+                }
+                start = ts;
+                break;
+            }
             let whole_suffix_token = ts + (t.len as usize) > at;
             if !(whole_suffix_token || t.len == 1 || name_pos(t.pos)) || at - ts > 6 {
                 break;
             }
             start = ts;
         }
+        // A prefix that is one dictionary word used as a verb, adjective or numeral makes a
+        // phrase (联系村, 优秀村, 新一轮村), unless jieba knows the whole as a place.
+        if let (Some(t), Some(last)) = (ix.token(start), ix.token(at - 1)) {
+            let one_word = t.start as usize == start && (t.start + t.len) as usize == at && std::ptr::eq(t, last);
+            if one_word && PHRASE_POS.contains(&t.pos) {
+                return None;
+            }
+            if ix.chars[start..at].iter().any(|c| "一二三四五六七八九十两几".contains(*c)) && t.pos == "m" {
+                return None;
+            }
+        }
+        // A numeral with a classifier inside the prefix (新一轮, 两个) is a phrase.
+        if chars[start..at]
+            .windows(2)
+            .any(|w| "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1]))
+        {
+            return None;
+        }
         let prefix: String = chars[start..at].iter().collect();
         let name: String = chars[start..end].iter().collect();
         let n = prefix.chars().count();
-        if n < 2 || lists.generic_places.contains(&name) || lists.generic_places.contains(&prefix) {
+        let is_suffix_word = |w: &str| {
+            lists.town_suffixes.iter().chain(&lists.village_suffixes).any(|s| s.iter().copied().eq(w.chars()))
+        };
+        if n < 2
+            || lists.generic_places.contains(&name)
+            || lists.generic_places.contains(&prefix)
+            || is_suffix_word(&prefix)
+        {
             return None;
         }
         let first = chars[start];
