@@ -109,11 +109,16 @@ impl Decoder {
         if let Some(enc) = self.force {
             return (enc, 1.0, bytes);
         }
-        if let Some(enc) = utf16_by_nuls(bytes) {
-            return (enc, 0.9, bytes);
-        }
-        if std::str::from_utf8(bytes).is_ok() {
+        let utf16 = utf16_by_nuls(bytes);
+        let nuls = bytes.iter().filter(|&&b| b == 0).count();
+        if std::str::from_utf8(bytes).is_ok() && (utf16.is_none() || nuls * 10 < bytes.len()) {
             return (UTF_8, 1.0, bytes);
+        }
+        if let Some(enc) = utf16 {
+            let (text, bad) = enc.decode_without_bom_handling(bytes);
+            if !bad && plausible_share(&text) >= 0.9 {
+                return (enc, 0.9, bytes);
+            }
         }
         let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
         det.feed(bytes, true);
@@ -142,12 +147,10 @@ fn is_utf16(e: &'static Encoding) -> bool {
     e == UTF_16LE || e == UTF_16BE
 }
 
-/// UTF-16 without a BOM shows as NUL bytes on one parity (the high byte of ASCII).
+/// UTF-16 without a BOM shows as NUL bytes on one parity only (the high byte of ASCII
+/// characters such as newlines and digits). The caller confirms by decoding.
 fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = &bytes[..bytes.len().min(4096)];
-    if sample.len() < 4 {
-        return None;
-    }
+    let sample = &bytes[..bytes.len().min(8192)];
     let (mut even, mut odd) = (0usize, 0usize);
     for (i, &b) in sample.iter().enumerate() {
         if b == 0 {
@@ -158,13 +161,35 @@ fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
             }
         }
     }
-    let half = sample.len() / 2;
-    if odd * 10 >= half && even * 20 < odd {
+    if odd >= 2 && even * 20 <= odd {
         Some(UTF_16LE)
-    } else if even * 10 >= half && odd * 20 < even {
+    } else if even >= 2 && odd * 20 <= even {
         Some(UTF_16BE)
     } else {
         None
+    }
+}
+
+/// Share of characters that text plausibly holds: CJK, CJK punctuation, printable ASCII,
+/// whitespace. Text decoded with the wrong UTF-16 byte order scores near zero.
+fn plausible_share(text: &str) -> f32 {
+    let (mut n, mut ok) = (0usize, 0usize);
+    for c in text.chars() {
+        n += 1;
+        if c.is_ascii_graphic()
+            || c.is_whitespace()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+            || ('\u{2000}'..='\u{206f}').contains(&c)
+        {
+            ok += 1;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        ok as f32 / n as f32
     }
 }
 

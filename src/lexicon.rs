@@ -81,6 +81,9 @@ pub struct PlaceTable {
     pub by_name: HashMap<String, Vec<usize>>,
 }
 
+/// Names of grouping rows in the division table.
+const PLACEHOLDERS: &[&str] = &["市辖区", "县", "省直辖县级行政区划"];
+
 /// Suffixes removed to form a province's short name (内蒙古自治区 → 内蒙古).
 const PROVINCE_SUFFIXES: &[&str] = &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"];
 
@@ -105,6 +108,10 @@ impl PlaceTable {
                     line: i + 1,
                     msg: "expected a 12-digit adcode and a name".into(),
                 });
+            }
+            // Grouping rows of the table (市辖区, 县, 省直辖县级行政区划) are not places.
+            if PLACEHOLDERS.contains(&name) || name.ends_with("直辖县级行政区划") {
+                continue;
             }
             let level = if &code[2..] == "0000000000" {
                 Level::Province

@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(doc.sentences.len(), 2);
         assert_eq!(doc.sentences[1].start, paras[0].chars().count() as u32 + 1);
         let words: Vec<&str> = doc.tokens.iter().map(|t| doc.token_text(t)).collect();
-        assert!(words.contains(&"一肩挑") && words.contains(&"党群服务中心") && words.contains(&"党支部"), "{words:?}");
+        assert!(
+            words.contains(&"一肩挑") && words.contains(&"党群服务中心") && words.contains(&"党支部书记"),
+            "{words:?}"
+        );
         let chars: Vec<char> = doc.text.chars().collect();
         for t in &doc.tokens {
             let by_chars: String = chars[t.start as usize..(t.start + t.len) as usize].iter().collect();
