@@ -1,1 +1,128 @@
-fn main() {}
+//! Criterion benches: one group per stage over a fixed in-repo corpus (the seeds repeated to
+//! about 1 MB), end to end with 1 thread and with all cores, and the sink alone encoding
+//! Parquet into `io::sink()`. Run with `cargo bench --bench stages`.
+
+use std::hint::black_box;
+use std::sync::{Arc, LazyLock};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use parquet::arrow::ArrowWriter;
+use zhetl::{
+    batches, Cleaner, Config, Decoder, Document, Extractor, Lexicon, MemorySink, Pipeline, RawDoc, Segmenter, Shard,
+};
+
+static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
+static LEXICON: LazyLock<Arc<Lexicon>> =
+    LazyLock::new(|| Arc::new(Lexicon::new(&CONFIG.segment.user_dict, &CONFIG.extract.places).unwrap()));
+
+/// The seeds, repeated to about 1 MB.
+static CORPUS: LazyLock<Vec<RawDoc>> = LazyLock::new(|| {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
+    let mut seeds: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    let base: Vec<RawDoc> = seeds
+        .iter()
+        .map(|p| RawDoc { source_path: p.display().to_string(), bytes: std::fs::read(p).unwrap() })
+        .collect();
+    let mut out = Vec::new();
+    let mut n = 0;
+    while n < 1_000_000 {
+        for d in &base {
+            n += d.bytes.len();
+            out.push(d.clone());
+        }
+    }
+    out
+});
+
+fn bytes() -> u64 {
+    CORPUS.iter().map(|d| d.bytes.len() as u64).sum()
+}
+
+fn stages(c: &mut Criterion) {
+    let decoder = Decoder::new(&CONFIG.decode, LEXICON.clone());
+    let cleaner = Cleaner::new(&CONFIG.clean, LEXICON.clone()).unwrap();
+    let segmenter = Segmenter::new(&CONFIG.segment, LEXICON.clone());
+    let extractor = Extractor::new(&CONFIG.extract, LEXICON.clone()).unwrap();
+    let decoded: Vec<Document> = CORPUS.iter().map(|r| decoder.decode(r.clone()).unwrap()).collect();
+    let cleaned: Vec<Document> = decoded
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            cleaner.clean(&mut d);
+            d
+        })
+        .collect();
+    let segmented: Vec<Document> = cleaned
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            segmenter.segment(&mut d);
+            d
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(bytes()));
+    g.sample_size(10);
+    g.bench_function("decode", |b| {
+        b.iter(|| CORPUS.iter().map(|r| decoder.decode(black_box(r.clone())).is_ok()).count())
+    });
+    g.bench_function("clean", |b| {
+        b.iter_batched(
+            || decoded.clone(),
+            |docs| docs.into_iter().map(|mut d| cleaner.clean(&mut d)).count(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("segment", |b| {
+        b.iter_batched(
+            || cleaned.clone(),
+            |docs| docs.into_iter().map(|mut d| segmenter.segment(&mut d)).count(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("extract", |b| {
+        b.iter_batched(
+            || segmented.clone(),
+            |docs| docs.into_iter().map(|mut d| extractor.extract(&mut d).is_ok()).count(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let p = Pipeline::new(&CONFIG).unwrap();
+    let mut g = c.benchmark_group("pipeline");
+    g.throughput(Throughput::Bytes(bytes()));
+    g.sample_size(10);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for threads in [1, cores] {
+        g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
+            b.iter(|| {
+                let inputs = CORPUS.clone().into_iter().map(Ok);
+                p.run(inputs, MemorySink::default(), t, Shard::ALL, &|_| {}).unwrap().0.documents_written
+            })
+        });
+    }
+    g.finish();
+
+    let docs: Vec<Document> = CORPUS.iter().map(|r| p.process(r.clone()).unwrap()).collect();
+    let mut g = c.benchmark_group("sink");
+    g.throughput(Throughput::Bytes(bytes()));
+    g.sample_size(10);
+    g.bench_function("parquet_to_null", |b| {
+        b.iter(|| {
+            for (table, batch) in batches(&docs, &[]).unwrap() {
+                let mut w = ArrowWriter::try_new(std::io::sink(), table.schema(), None).unwrap();
+                w.write(&batch).unwrap();
+                w.close().unwrap();
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, pipeline);
+criterion_main!(benches);

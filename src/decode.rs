@@ -161,9 +161,11 @@ fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
             }
         }
     }
-    if odd >= 2 && even * 20 <= odd {
+    // Ideographs such as 一 (U+4E00) put NULs on the other parity too, so the test is a
+    // clear majority, confirmed by decoding.
+    if odd >= 2 && even * 3 <= odd {
         Some(UTF_16LE)
-    } else if even >= 2 && odd * 20 <= even {
+    } else if even >= 2 && odd * 3 <= even {
         Some(UTF_16BE)
     } else {
         None

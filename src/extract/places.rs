@@ -37,7 +37,7 @@ const LOCATIVES: &str = "边里内外头口上中东西南北前后";
 
 /// Parts of speech of a one-word prefix that make the whole a phrase, not a name
 /// (联系村, 新建社区, 优秀村, 所有村).
-const PHRASE_POS: &[&str] = &["v", "vn", "vd", "a", "ad", "an", "d", "b", "r", "m", "q", "p", "c", "u", "l", "i"];
+const PHRASE_POS: &[&str] = &["v", "vn", "vd", "a", "ad", "an", "d", "r", "m", "q", "p", "c", "u", "l", "i"];
 
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
 const ROAD_WORDS: &str = "路街巷道弄";

@@ -1,1 +1,7 @@
-mod placeholder {}
+//! The single integration-test binary (STYLE.md 2.5).
+
+mod cli;
+mod decode;
+mod gold;
+mod props;
+mod util;
