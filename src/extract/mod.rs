@@ -235,3 +235,151 @@ impl Extractor {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use super::*;
+    use crate::clean::Cleaner;
+    use crate::config::Config;
+    use crate::document::EntityKind;
+    use crate::segment::Segmenter;
+
+    struct Stages {
+        cleaner: Cleaner,
+        segmenter: Segmenter,
+        extractor: Extractor,
+    }
+
+    static STAGES: LazyLock<Stages> = LazyLock::new(|| {
+        let cfg = Config::default();
+        let lex = Arc::new(Lexicon::new(&None, &None).unwrap());
+        Stages {
+            cleaner: Cleaner::new(&cfg.clean, lex.clone()).unwrap(),
+            segmenter: Segmenter::new(&cfg.segment, lex.clone()),
+            extractor: Extractor::new(&cfg.extract, lex).unwrap(),
+        }
+    });
+
+    fn run(text: &str) -> Document {
+        let mut doc = Document { raw_text: text.to_string(), ..Document::default() };
+        STAGES.cleaner.clean(&mut doc);
+        STAGES.segmenter.segment(&mut doc);
+        STAGES.extractor.extract(&mut doc).unwrap();
+        doc
+    }
+
+    fn people(doc: &Document) -> Vec<(String, Option<String>)> {
+        let mut v: Vec<_> = doc
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.clone(), e.role.clone()))
+            .collect();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn metadata_forms() {
+        let d = run("金昌:建强基层堡垒\n2022-05-26 22:58:46来源:甘肃日报编辑:王奇英责编:赵春晓\n正文第一句话写在这里,内容足够长。\n");
+        assert_eq!(d.meta.title.as_deref(), Some("金昌:建强基层堡垒"));
+        assert_eq!(d.meta.source.as_deref(), Some("甘肃日报"));
+        assert_eq!(d.meta.editors, ["王奇英", "赵春晓"]);
+        assert_eq!(d.meta.published_at.unwrap().to_string(), "2022-05-26 22:58:46");
+
+        let d = run("正文第一句话写在这里,内容足够长。\n《 人民日报 》( 2020年12月14日 10 版)\n");
+        assert_eq!(
+            (d.meta.source.as_deref(), d.meta.published_date.map(|x| x.to_string())),
+            (Some("人民日报"), Some("2020-12-14".into()))
+        );
+
+        let d = run("标题在这里\n2024-09-28大河网-河南日报\n□本报记者王小萍王雪红本报通讯员刘飞白世锋\n正文第一句话写在这里,内容足够长。\n");
+        assert_eq!(d.meta.source.as_deref(), Some("河南日报"));
+        assert_eq!(d.meta.authors, ["王小萍", "王雪红", "刘飞", "白世锋"]);
+
+        let d = run("正文第一句话写在这里,内容足够长。\n(中共三原县委组织部供稿)\n原文链接:http://www.sx-dj.gov.cn/a/djzh/20220901/74039.shtml\n");
+        assert_eq!(d.meta.source.as_deref(), Some("中共三原县委组织部"));
+        assert_eq!(d.meta.published_date.map(|x| x.to_string()).as_deref(), Some("2022-09-01"));
+        assert!(d.meta.url.as_deref().unwrap().ends_with("74039.shtml"));
+    }
+
+    #[test]
+    fn people_with_roles() {
+        let d =
+            run("“我们面对问题更有办法。”赤峰市阿鲁科尔沁旗先锋乡张家伙房村党支部书记王力说。王力便带领群众致富。\n");
+        assert_eq!(people(&d), [("王力".to_string(), Some("党支部书记".to_string()))]);
+        // Both mentions are rows, the second carrying the role given at the first.
+        assert_eq!(d.entities.iter().filter(|e| e.kind == EntityKind::Person).count(), 2);
+        let d = run("近年来,三门峡市深入学习贯彻习近平总书记关于党的建设的重要思想。市委书记范付中多次实地调研。\n");
+        let p = people(&d);
+        assert!(p.contains(&("习近平".into(), Some("总书记".into()))), "{p:?}");
+        assert!(p.contains(&("范付中".into(), Some("市委书记".into()))), "{p:?}");
+        assert!(!p.iter().any(|(n, _)| n == "关于党"), "{p:?}");
+    }
+
+    #[test]
+    fn places_with_hierarchy() {
+        let d = run("金昌市永昌县城关镇赵家庄村边有一片戈壁滩。内蒙古今年开展建设。\n");
+        let places: Vec<(&str, &str, Option<&str>, Option<&str>)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Place)
+            .map(|e| (e.text.as_str(), e.level.unwrap(), e.province.as_deref(), e.county.as_deref()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("金昌市", "city", Some("甘肃省"), None),
+                ("永昌县", "county", Some("甘肃省"), Some("永昌县")),
+                ("城关镇", "town", Some("甘肃省"), Some("永昌县")),
+                ("赵家庄村", "village", Some("甘肃省"), Some("永昌县")),
+                ("内蒙古", "province", Some("内蒙古自治区"), None),
+            ]
+        );
+        let nmg = d.entities.iter().find(|e| e.text == "内蒙古").unwrap();
+        assert_eq!((nmg.normalized.as_str(), nmg.adcode.as_deref()), ("内蒙古自治区", Some("150000000000")));
+    }
+
+    #[test]
+    fn quantities_are_normalised() {
+        let d = run("全区村级集体经济总收入达到6651.85万元,培训17.04万人次,金昌市139个行政村,近2万元,超过4.3万吨,收入高出25%以上,一村一策,2021年下半年。\n");
+        let q: Vec<(&str, f64, &str, Option<&str>, Option<&str>)> = d
+            .quantities
+            .iter()
+            .map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.qualifier.as_deref(), q.object.as_deref()))
+            .collect();
+        assert_eq!(
+            q,
+            [
+                ("6651.85万元", 66518500.0, "元", None, None),
+                ("17.04万人次", 170400.0, "人次", None, None),
+                ("139个", 139.0, "个", None, Some("行政村")),
+                ("近2万元", 20000.0, "元", Some("近"), None),
+                ("4.3万吨", 43000.0, "吨", Some("超过"), None),
+                ("25%", 25.0, "%", Some("以上"), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_and_campaigns() {
+        let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部。\n");
+        assert_eq!(d.quotes.len(), 1);
+        assert_eq!(d.quotes[0].speaker.as_deref(), Some("孙新文"));
+        assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("党委书记"));
+        assert!(d.quotes[0].text.starts_with("我们将坚持党建引领"));
+        let c: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Campaign).map(|e| e.text.as_str()).collect();
+        assert_eq!(c, ["两委", "五星"]);
+    }
+
+    #[test]
+    fn keywords_are_ranked() {
+        let d = run("党支部建在产业链上,党员聚在产业链上,群众富在产业链上。党支部带动产业发展。\n");
+        assert!(!d.keywords.is_empty());
+        assert!(d.keywords.windows(2).all(|w| w[0].weight >= w[1].weight));
+        assert!(d.keywords.iter().any(|k| k.keyword == "产业链"), "{:?}", d.keywords);
+    }
+}
