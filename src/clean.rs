@@ -136,28 +136,31 @@ impl Cleaner {
         doc.text = body;
     }
 
-    /// Classifies the script and converts when needed.
+    /// Classifies the script by the share of Traditional-only characters (a map lookup per
+    /// character) and converts with OpenCC only when there are any.
     fn script(&self, text: &str) -> (&'static str, Option<String>) {
-        let han = text.chars().filter(|&c| is_han(c)).count();
+        let (mut han, mut trad) = (0usize, 0usize);
+        for c in text.chars().filter(|&c| is_han(c)) {
+            han += 1;
+            if self.lexicon.is_traditional(c) {
+                trad += 1;
+            }
+        }
         if han == 0 {
             return ("none", None);
         }
-        let converted = self.lexicon.t2s.convert(text);
-        let changed = text.chars().zip(converted.chars()).filter(|(a, b)| a != b).count();
-        let ratio = changed as f64 / han as f64;
-        let script = if changed == 0 {
+        let ratio = trad as f64 / han as f64;
+        let script = if trad == 0 || ratio < 0.002 {
             "simplified"
         } else if ratio >= 0.08 {
             "traditional"
-        } else if ratio < 0.002 {
-            "simplified"
         } else {
             "mixed"
         };
-        if script == "simplified" || !self.t2s {
+        if trad == 0 || !self.t2s {
             (script, None)
         } else {
-            (script, Some(converted))
+            (script, Some(self.lexicon.t2s.convert(text)))
         }
     }
 

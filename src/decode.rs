@@ -322,9 +322,14 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
     if tail_bad || !tail.chars().all(is_han) || tail.chars().count() != (shifted.len() - 1) / 2 {
         return None;
     }
+    // Score only a window around the first character, the one the lost byte decides: three
+    // characters of context before, four of the re-aligned run after.
     let context: String = before.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
-    let simplify = |s: &str| lexicon.t2s.convert(s);
-    let original = lexicon.word_evidence(&simplify(&format!("{context}{run}")));
+    let window = |first: &str, rest: &str| {
+        let rest: String = rest.chars().take(4).collect();
+        lexicon.word_evidence(&lexicon.simplify_chars(&format!("{context}{first}{rest}")))
+    };
+    let original = window("", &run);
     let mut scored: Vec<(i32, String)> = Vec::new();
     for lead in 0x81u8..=0xfe {
         let pair = [lead, shifted[0]];
@@ -332,12 +337,11 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
         if bad || ch.chars().count() != 1 || !ch.chars().all(is_han) {
             continue;
         }
-        let candidate = format!("{ch}{tail}");
-        let score = lexicon.word_evidence(&simplify(&format!("{context}{candidate}")));
-        scored.push((score, candidate));
+        let score = window(&ch, &tail);
+        scored.push((score, format!("{ch}{tail}")));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0));
-    let realigned_plain = lexicon.word_evidence(&simplify(&format!("{context}{tail}")));
+    let realigned_plain = window("", &tail);
     match scored.as_slice() {
         [(best, text), rest @ ..] if *best > original && rest.first().is_none_or(|r| r.0 < *best) => {
             Some((text.clone(), j + 1, true))

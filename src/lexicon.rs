@@ -194,8 +194,11 @@ impl PlaceTable {
 pub struct Lexicon {
     /// Segmenter with the default, user and place dictionaries loaded.
     pub jieba: Jieba,
-    /// Traditional → Simplified converter.
+    /// Traditional → Simplified converter (phrase-aware, used on whole documents).
     pub t2s: OpenCC,
+    /// Characters that t2s changes on their own, with their Simplified form: a cheap test
+    /// for the script and a fast approximate conversion for short strings.
+    traditional: HashMap<char, char>,
     /// Administrative divisions.
     pub places: PlaceTable,
 }
@@ -237,7 +240,20 @@ impl Lexicon {
         }
         let t2s = OpenCC::from_config(BuiltinConfig::T2s)
             .map_err(|e| Error::config("clean.traditional_to_simplified", e.to_string()))?;
-        Ok(Lexicon { jieba, t2s, places })
+        let traditional = traditional_chars(&t2s);
+        Ok(Lexicon { jieba, t2s, traditional, places })
+    }
+
+    /// Whether OpenCC converts `c` on its own (a Traditional-only character).
+    pub fn is_traditional(&self, c: char) -> bool {
+        self.traditional.contains_key(&c)
+    }
+
+    /// Character-by-character Simplified form; exact for single characters, an
+    /// approximation of [`OpenCC::convert`] (which also converts phrases) that costs a map
+    /// lookup per character.
+    pub fn simplify_chars(&self, s: &str) -> String {
+        s.chars().map(|c| self.traditional.get(&c).copied().unwrap_or(c)).collect()
     }
 
     /// How much of `s` (Simplified) the dictionaries explain: the sum over dictionary words
@@ -264,9 +280,54 @@ impl Lexicon {
     }
 }
 
+/// Every CJK ideograph that t2s changes when converted alone, with its Simplified form.
+/// One conversion of a string holding all of them (about 28,000), split back per character;
+/// a few milliseconds at start-up.
+fn traditional_chars(t2s: &OpenCC) -> HashMap<char, char> {
+    let ranges = ['\u{3400}'..='\u{4dbf}', '\u{4e00}'..='\u{9fff}', '\u{f900}'..='\u{faff}'];
+    let mut map = HashMap::new();
+    // A newline after each character keeps phrase rules from joining neighbours.
+    for range in ranges {
+        let all: Vec<char> = range.collect();
+        let joined: String = all.iter().flat_map(|&c| [c, '\n']).collect();
+        let converted = t2s.convert(&joined);
+        let back: Vec<&str> = converted.split('\n').collect();
+        if back.len() != all.len() + 1 {
+            // Not one line per character: fall back to converting each alone.
+            for &c in &all {
+                let out = t2s.convert(c.encode_utf8(&mut [0; 4]));
+                let mut it = out.chars();
+                if let (Some(d), None) = (it.next(), it.next()) {
+                    if d != c {
+                        map.insert(c, d);
+                    }
+                }
+            }
+            continue;
+        }
+        for (&c, out) in all.iter().zip(back) {
+            let mut it = out.chars();
+            if let (Some(d), None) = (it.next(), it.next()) {
+                if d != c {
+                    map.insert(c, d);
+                }
+            }
+        }
+    }
+    map
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traditional_map() {
+        let lex = Lexicon::new(&None, &None).unwrap();
+        assert!(lex.is_traditional('國') && lex.is_traditional('區') && !lex.is_traditional('国'));
+        assert_eq!(lex.simplify_chars("平涼市崆峒區"), "平凉市崆峒区");
+        assert!(lex.traditional.len() > 2000, "{}", lex.traditional.len());
+    }
 
     #[test]
     fn place_table_hierarchy() {

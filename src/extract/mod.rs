@@ -11,7 +11,7 @@ mod places;
 mod quantity;
 mod quotes;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -154,8 +154,13 @@ impl<'a> TextIndex<'a> {
     }
 
     /// Whether the chars at `pos` spell `word`.
+    #[inline]
     pub fn at(&self, pos: usize, word: &[char]) -> bool {
-        self.chars.get(pos..pos + word.len()) == Some(word)
+        // First character first: most probes fail there, without a call to memcmp.
+        match (self.chars.get(pos), word.first()) {
+            (Some(a), Some(b)) if a == b => self.chars.get(pos..pos + word.len()) == Some(word),
+            _ => false,
+        }
     }
 }
 
@@ -173,6 +178,7 @@ pub struct Extractor {
     meta: meta::MetaRules,
     tfidf: TfIdf,
     top_k: usize,
+    median_idf: f64,
     keyword_pos: Vec<String>,
     max_campaign_chars: usize,
 }
@@ -190,6 +196,9 @@ impl Extractor {
         let kcfg = KeywordExtractConfig::builder().use_hmm(true).build();
         let mut tfidf = TfIdf::default();
         *tfidf.config_mut() = kcfg;
+        // A string of rare characters is in no IDF table: its weight is the median IDF.
+        let median_idf =
+            tfidf.extract_keywords(&lexicon.jieba, "龘䶛", 1, Vec::new()).first().map_or(10.0, |k| k.weight);
         Ok(Extractor {
             units: quantity::Units::parse(&units_text)?,
             meta: meta::MetaRules::new()?,
@@ -197,6 +206,7 @@ impl Extractor {
             places,
             tfidf,
             top_k: cfg.keywords_top_k,
+            median_idf,
             keyword_pos: cfg.keyword_pos.clone(),
             max_campaign_chars: cfg.max_campaign_chars,
             lexicon,
@@ -223,17 +233,68 @@ impl Extractor {
         doc.entities = entities;
         doc.quantities = quantities;
         doc.quotes = quotes;
-        doc.keywords = if self.top_k == 0 || doc.text.is_empty() {
-            Vec::new()
-        } else {
-            self.tfidf
-                .extract_keywords(&self.lexicon.jieba, &doc.text, self.top_k, self.keyword_pos.clone())
-                .into_iter()
-                .map(|k| Keyword { keyword: k.keyword, weight: k.weight })
-                .collect()
-        };
+        doc.keywords = self.keywords(doc);
         Ok(())
     }
+
+    /// TF-IDF over the tokens the segment stage made (jieba's own extractor would cut and
+    /// tag the text a second time): the same filters (part of speech, length, stop words)
+    /// and jieba's IDF table, so the ranking is jieba's.
+    fn keywords(&self, doc: &Document) -> Vec<Keyword> {
+        if self.top_k == 0 {
+            return Vec::new();
+        }
+        let stop = self.tfidf.config().stop_words();
+        let mut tf: HashMap<&str, u32> = HashMap::new();
+        let mut total = 0u32;
+        for t in &doc.tokens {
+            if !self.keyword_pos.iter().any(|p| p == t.pos) {
+                continue;
+            }
+            let w = doc.token_text(t);
+            if w.chars().count() < 2 || stop.contains(w) || stop.contains(&w.to_lowercase()) {
+                continue;
+            }
+            *tf.entry(w).or_default() += 1;
+            total += 1;
+        }
+        let mut scored: Vec<Keyword> = tf
+            .into_iter()
+            .map(|(w, n)| Keyword { keyword: w.to_string(), weight: n as f64 * self.idf(w) / total as f64 })
+            .collect();
+        scored.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.keyword.cmp(&b.keyword)));
+        scored.truncate(self.top_k);
+        scored
+    }
+
+    /// jieba's IDF for `word`. jieba-rs keeps its table private, so the value is read back
+    /// through its extractor on the word alone (weight = tf·idf/total = idf) and kept in a
+    /// per-thread cache; the cache is cleared when it grows past `IDF_CACHE_MAX` entries.
+    fn idf(&self, word: &str) -> f64 {
+        IDF_CACHE.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if let Some(&v) = cache.get(word) {
+                return v;
+            }
+            let v = self
+                .tfidf
+                .extract_keywords(&self.lexicon.jieba, word, 1, Vec::new())
+                .first()
+                .map_or(self.median_idf, |k| k.weight);
+            if cache.len() >= IDF_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(word.to_string(), v);
+            v
+        })
+    }
+}
+
+/// Most IDF values cached per worker thread.
+const IDF_CACHE_MAX: usize = 500_000;
+
+thread_local! {
+    static IDF_CACHE: std::cell::RefCell<HashMap<String, f64>> = std::cell::RefCell::new(HashMap::new());
 }
 
 #[cfg(test)]
