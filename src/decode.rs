@@ -54,7 +54,7 @@ impl Decoder {
             return Err(fail("empty", "file is empty".into()));
         }
         let mut repairs = Vec::new();
-        let (encoding, confidence, body) = self.detect(&raw.bytes);
+        let (mut encoding, confidence, body) = self.detect(&raw.bytes, &mut repairs);
         if !is_utf16(encoding) {
             let ratio = control_ratio(body);
             if ratio > self.max_binary_ratio {
@@ -64,9 +64,20 @@ impl Decoder {
                 ));
             }
         }
-        let (text, had_errors) = encoding.decode_without_bom_handling(body);
-        let mut text = text.into_owned();
-        let confidence = if confidence.is_nan() { judged_confidence(&text, had_errors) } else { confidence };
+        let (mut text, had_errors) = if encoding == UTF_8 && std::str::from_utf8(body).is_err() {
+            decode_utf8_or_mixed(body, &mut encoding, &mut repairs)
+        } else {
+            let (t, bad) = encoding.decode_without_bom_handling(body);
+            (t.into_owned(), bad)
+        };
+        let mixed = repairs.iter().any(|r| r.starts_with("mixed_encoding"));
+        let confidence = if confidence.is_nan() {
+            judged_confidence(&text, had_errors)
+        } else if mixed {
+            confidence.min(0.8)
+        } else {
+            confidence
+        };
         if had_errors {
             let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
             repairs.push(format!("malformed_bytes:{n}"));
@@ -101,17 +112,27 @@ impl Decoder {
         })
     }
 
-    /// Picks the encoding; returns it, a confidence and the bytes after any BOM.
-    fn detect<'a>(&self, bytes: &'a [u8]) -> (&'static Encoding, f32, &'a [u8]) {
+    /// Picks the encoding; returns it, a confidence and the bytes after any BOM. UTF-8 here
+    /// may still hold some malformed or legacy-encoded stretches: the caller decodes those
+    /// piecewise (see [`decode_utf8_or_mixed`]).
+    fn detect<'a>(&self, bytes: &'a [u8], repairs: &mut Vec<String>) -> (&'static Encoding, f32, &'a [u8]) {
+        let mut bytes = bytes;
         if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-            return (enc, 1.0, &bytes[bom_len..]);
+            let body = &bytes[bom_len..];
+            if enc != UTF_8 || mostly_utf8(body) {
+                return (enc, 1.0, body);
+            }
+            // A UTF-8 byte-order mark in front of bytes that are not UTF-8 (GBK saved by a
+            // tool that adds a BOM): believe the bytes.
+            repairs.push("bom_mismatch".into());
+            bytes = body;
         }
         if let Some(enc) = self.force {
             return (enc, 1.0, bytes);
         }
         let utf16 = utf16_by_nuls(bytes);
         let nuls = bytes.iter().filter(|&&b| b == 0).count();
-        if std::str::from_utf8(bytes).is_ok() && (utf16.is_none() || nuls * 10 < bytes.len()) {
+        if mostly_utf8(bytes) && (utf16.is_none() || nuls * 10 < bytes.len()) {
             return (UTF_8, 1.0, bytes);
         }
         if let Some(enc) = utf16 {
@@ -141,6 +162,78 @@ fn judged_confidence(text: &str, had_errors: bool) -> f32 {
     let share = if non_ascii == 0 { 1.0 } else { common as f32 / non_ascii as f32 };
     let base = if had_errors { 0.2 } else { 0.5 };
     base + (1.0 - base) * share * 0.9
+}
+
+/// Whether `bytes` are UTF-8 apart from rare damage: no invalid sequence at all, or a
+/// truncated one at the very end, or a file whose multi-byte UTF-8 characters outnumber its
+/// invalid bytes (then the invalid stretches are decoded on their own).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid_multi, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid_multi += chunk.valid().bytes().filter(|&b| b >= 0x80).count();
+        invalid += chunk.invalid().len();
+    }
+    invalid == 0 || invalid <= 3 && valid_multi > 0 || valid_multi >= invalid
+}
+
+/// Decodes bytes that are mostly UTF-8. Stretches that are not UTF-8 are decoded as the
+/// legacy encoding chardetng finds for them (a file that is half GBK and half UTF-8);
+/// isolated bad bytes become U+FFFD. Sets `encoding` to the legacy one when it covers most
+/// of the text, and names the mix in `repairs`.
+fn decode_utf8_or_mixed(bytes: &[u8], encoding: &mut &'static Encoding, repairs: &mut Vec<String>) -> (String, bool) {
+    // Spans: (start, end, is_utf8). A valid stretch counts as UTF-8 only with at least
+    // eight multi-byte characters in it; shorter ones inside legacy text are accidents of
+    // GBK byte pairs that happen to form UTF-8.
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut pos = 0;
+    for chunk in bytes.utf8_chunks() {
+        let v = chunk.valid();
+        let multi = v.chars().filter(|c| !c.is_ascii()).count();
+        let utf8 = multi >= 8 || (multi == 0 && spans.last().is_none_or(|s| s.2));
+        push_span(&mut spans, pos, pos + v.len(), utf8);
+        pos += v.len();
+        if !chunk.invalid().is_empty() {
+            push_span(&mut spans, pos, pos + chunk.invalid().len(), false);
+            pos += chunk.invalid().len();
+        }
+    }
+    let legacy_bytes: Vec<u8> = spans.iter().filter(|s| !s.2).flat_map(|s| bytes[s.0..s.1].iter().copied()).collect();
+    let legacy_multi = legacy_bytes.iter().filter(|&&b| b >= 0x80).count();
+    if legacy_multi < 8 {
+        // A few stray bytes: plain lossy UTF-8.
+        if !bytes.is_empty() && std::str::from_utf8(bytes).err().is_some_and(|e| e.error_len().is_none()) {
+            repairs.push("truncated_sequence".into());
+        }
+        let (t, bad) = UTF_8.decode_without_bom_handling(bytes);
+        return (t.into_owned(), bad);
+    }
+    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+    det.feed(&legacy_bytes, true);
+    let legacy = det.guess(None, Utf8Detection::Deny);
+    let mut out = String::with_capacity(bytes.len());
+    let mut bad_any = false;
+    for (s, e, utf8) in spans {
+        let enc = if utf8 { UTF_8 } else { legacy };
+        let (t, bad) = enc.decode_without_bom_handling(&bytes[s..e]);
+        bad_any |= bad;
+        out.push_str(&t);
+    }
+    let utf8_multi = bytes.iter().filter(|&&b| b >= 0x80).count() - legacy_multi;
+    repairs.push(format!("mixed_encoding:UTF-8+{}", legacy.name()));
+    if legacy_multi > utf8_multi {
+        *encoding = legacy;
+    }
+    (out, bad_any)
+}
+
+fn push_span(spans: &mut Vec<(usize, usize, bool)>, s: usize, e: usize, utf8: bool) {
+    if s == e {
+        return;
+    }
+    match spans.last_mut() {
+        Some(last) if last.2 == utf8 && last.1 == s => last.1 = e,
+        _ => spans.push((s, e, utf8)),
+    }
 }
 
 fn is_utf16(e: &'static Encoding) -> bool {
@@ -426,6 +519,31 @@ mod tests {
         let fixed = repair_byte_shift(&text, &LEX).unwrap();
         assert_eq!(fixed.text, "平涼市崆峒區(qū)基層");
         assert_eq!(fixed.resolved, 1);
+    }
+
+    #[test]
+    fn damaged_utf8_and_mixed_files() {
+        let text = SAMPLE.repeat(20);
+        // A multi-byte sequence cut off at the end.
+        let mut cut = text.trim_end().as_bytes().to_vec();
+        cut.pop();
+        let doc = decoder().decode(raw(cut)).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert!(doc.repairs.contains(&"truncated_sequence".to_string()), "{:?}", doc.repairs);
+        // A UTF-8 byte-order mark in front of GBK bytes.
+        let mut bom = vec![0xef, 0xbb, 0xbf];
+        bom.extend_from_slice(&GBK.encode(&text).0);
+        let doc = decoder().decode(raw(bom)).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("GBK", text.as_str()));
+        assert!(doc.repairs.contains(&"bom_mismatch".to_string()));
+        // Half GBK, half UTF-8: each half by its own encoding.
+        let half = text.char_indices().nth(text.chars().count() / 2).unwrap().0;
+        let mut mixed = GBK.encode(&text[..half]).0.into_owned();
+        mixed.extend_from_slice(text[half..].as_bytes());
+        let doc = decoder().decode(raw(mixed)).unwrap();
+        assert_eq!(doc.raw_text, text);
+        assert!(doc.repairs.iter().any(|r| r.starts_with("mixed_encoding")), "{:?}", doc.repairs);
+        assert!(doc.encoding_confidence < 0.9);
     }
 
     #[test]
