@@ -151,35 +151,6 @@ fn run_cmd(a: RunArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// The contract's name for an Arrow type.
-pub(crate) fn type_name(t: &arrow::datatypes::DataType) -> String {
-    use arrow::datatypes::DataType::*;
-    match t {
-        Utf8 => "utf8".into(),
-        UInt16 => "uint16".into(),
-        UInt32 => "uint32".into(),
-        UInt64 => "uint64".into(),
-        Float32 => "float32".into(),
-        Float64 => "float64".into(),
-        Boolean => "bool".into(),
-        Date32 => "date32".into(),
-        List(f) => format!("list<{}>", type_name(f.data_type())),
-        Timestamp(unit, tz) => {
-            let u = match unit {
-                arrow::datatypes::TimeUnit::Millisecond => "ms",
-                arrow::datatypes::TimeUnit::Microsecond => "us",
-                arrow::datatypes::TimeUnit::Nanosecond => "ns",
-                arrow::datatypes::TimeUnit::Second => "s",
-            };
-            match tz {
-                Some(z) => format!("timestamp[{u}, tz={z}]"),
-                None => format!("timestamp[{u}]"),
-            }
-        }
-        other => format!("{other:?}").to_lowercase(),
-    }
-}
-
 fn schema_cmd(json: bool) {
     if json {
         let mut tables = serde_json::Map::new();
@@ -188,7 +159,7 @@ fn schema_cmd(json: bool) {
                 .schema()
                 .fields()
                 .iter()
-                .map(|f| (f.name().clone(), serde_json::Value::String(type_name(f.data_type()))))
+                .map(|f| (f.name().clone(), serde_json::Value::String(zhetl::contract_type(f.data_type()))))
                 .collect();
             tables.insert(t.name().into(), serde_json::Value::Object(cols));
         }
@@ -199,7 +170,7 @@ fn schema_cmd(json: bool) {
         println!("{}", t.name());
         for f in t.schema().fields() {
             let null = if f.is_nullable() { "  (nullable)" } else { "" };
-            println!("  {:<20} {}{}", f.name(), type_name(f.data_type()), null);
+            println!("  {:<20} {}{}", f.name(), zhetl::contract_type(f.data_type()), null);
         }
     }
 }

@@ -173,6 +173,36 @@ impl Table {
     }
 }
 
+/// The contract's name for an Arrow type (`utf8`, `uint32`, `list<utf8>`,
+/// `timestamp[ms, tz=Asia/Shanghai]` …), as `zhetl schema` prints it.
+pub fn contract_type(t: &DataType) -> String {
+    use arrow::datatypes::TimeUnit as U;
+    match t {
+        DataType::Utf8 => "utf8".into(),
+        DataType::UInt16 => "uint16".into(),
+        DataType::UInt32 => "uint32".into(),
+        DataType::UInt64 => "uint64".into(),
+        DataType::Float32 => "float32".into(),
+        DataType::Float64 => "float64".into(),
+        DataType::Boolean => "bool".into(),
+        DataType::Date32 => "date32".into(),
+        DataType::List(f) => format!("list<{}>", contract_type(f.data_type())),
+        DataType::Timestamp(unit, tz) => {
+            let u = match unit {
+                U::Second => "s",
+                U::Millisecond => "ms",
+                U::Microsecond => "us",
+                U::Nanosecond => "ns",
+            };
+            match tz {
+                Some(z) => format!("timestamp[{u}, tz={z}]"),
+                None => format!("timestamp[{u}]"),
+            }
+        }
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
 fn strs<'a>(it: impl Iterator<Item = &'a str>) -> ArrayRef {
     let mut b = StringBuilder::new();
     for s in it {

@@ -73,25 +73,8 @@ fn schema_command_and_files_agree_with_the_contract() {
         sorted.sort();
         assert_eq!(sorted, expected, "{table} columns");
         for f in batch.schema().fields() {
-            assert_eq!(got[f.name()], zhetl_type(f.data_type()), "{table}.{} in file", f.name());
+            assert_eq!(got[f.name()], zhetl::contract_type(f.data_type()), "{table}.{} in file", f.name());
         }
-    }
-}
-
-fn zhetl_type(t: &arrow::datatypes::DataType) -> String {
-    use arrow::datatypes::DataType::*;
-    match t {
-        Utf8 => "utf8".into(),
-        UInt16 => "uint16".into(),
-        UInt32 => "uint32".into(),
-        UInt64 => "uint64".into(),
-        Float32 => "float32".into(),
-        Float64 => "float64".into(),
-        Boolean => "bool".into(),
-        Date32 => "date32".into(),
-        List(f) => format!("list<{}>", zhetl_type(f.data_type())),
-        Timestamp(arrow::datatypes::TimeUnit::Millisecond, Some(tz)) => format!("timestamp[ms, tz={tz}]"),
-        other => format!("{other:?}"),
     }
 }
 

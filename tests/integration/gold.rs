@@ -133,9 +133,9 @@ fn seeds_meet_the_gold() {
     let mut s = Score::default();
     for g in gold["documents"].as_array().unwrap() {
         let file = g["file"].as_str().unwrap();
-        let docs: Vec<&Document> = sink.docs.iter().filter(|d| d.source_path.ends_with(file)).collect();
-        assert_eq!(docs.len(), 1, "{file} should be exactly one document");
-        score_doc(&mut s, g, docs[0]);
+        let found: Vec<&Document> = docs.iter().filter(|d| d.source_path.ends_with(file)).collect();
+        assert_eq!(found.len(), 1, "{file} should be exactly one document");
+        score_doc(&mut s, g, found[0]);
     }
     for (cat, (hit, total)) in &s.cats {
         eprintln!("{cat:<11} {hit:>3}/{total:<3} = {:.3}", *hit as f64 / *total as f64);
@@ -165,7 +165,7 @@ fn no_spurious_people_or_places_in_the_seeds() {
     let mut spurious = Vec::new();
     for g in gold["documents"].as_array().unwrap() {
         let file = g["file"].as_str().unwrap();
-        let d = sink.docs.iter().find(|d| d.source_path.ends_with(file)).unwrap();
+        let d = docs.iter().find(|d| d.source_path.ends_with(file)).unwrap();
         let mut allowed: Vec<String> = Vec::new();
         for key in ["places", "people"] {
             for v in g[key].as_array().into_iter().flatten() {
