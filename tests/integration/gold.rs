@@ -123,13 +123,22 @@ fn score_doc(s: &mut Score, g: &Value, d: &Document) {
     }
 }
 
-#[test]
-fn seeds_meet_the_gold() {
-    let gold: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/fixtures/gold/seeds.json")).unwrap()).unwrap();
+fn fixture(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(repo().join("tests/fixtures/gold").join(name)).unwrap()).unwrap()
+}
+
+/// The seeds run through the pipeline, in memory.
+fn seed_docs() -> Vec<Document> {
     let pipeline = Pipeline::new(&Config::default()).unwrap();
     let (_, sink) =
         pipeline.run(Source::new(&[seeds()], 1 << 26), MemorySink::default(), 2, Shard::ALL, &|_| {}).unwrap();
+    sink.docs
+}
+
+#[test]
+fn seeds_meet_the_gold() {
+    let gold = fixture("seeds.json");
+    let docs = seed_docs();
     let mut s = Score::default();
     for g in gold["documents"].as_array().unwrap() {
         let file = g["file"].as_str().unwrap();
@@ -154,14 +163,9 @@ fn seeds_meet_the_gold() {
 fn no_spurious_people_or_places_in_the_seeds() {
     // Every person or place found must be a name a reader would accept: the fixture lists
     // the ones the gold does not list but that are real (tests/fixtures/gold/seeds_extra.json).
-    let extra: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/fixtures/gold/seeds_extra.json")).unwrap())
-            .unwrap();
-    let gold: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/fixtures/gold/seeds.json")).unwrap()).unwrap();
-    let pipeline = Pipeline::new(&Config::default()).unwrap();
-    let (_, sink) =
-        pipeline.run(Source::new(&[seeds()], 1 << 26), MemorySink::default(), 2, Shard::ALL, &|_| {}).unwrap();
+    let extra = fixture("seeds_extra.json");
+    let gold = fixture("seeds.json");
+    let docs = seed_docs();
     let mut spurious = Vec::new();
     for g in gold["documents"].as_array().unwrap() {
         let file = g["file"].as_str().unwrap();
