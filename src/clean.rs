@@ -391,7 +391,8 @@ pub fn strip_pinyin(text: &str) -> (String, usize, usize) {
                 continue;
             }
         }
-        if (c == '?' || c == '\u{FFFD}') && i > 0 && is_han(chars[i - 1]) {
+        // A lost character may follow another one (因?yàn)?zāi)).
+        if (c == '?' || c == '\u{FFFD}') && out.chars().next_back().is_some_and(|p| is_han(p) || p == '\u{FFFD}') {
             if let Some(n) = syllable(i + 1) {
                 lost += 1;
                 out.push('\u{FFFD}');

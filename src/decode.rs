@@ -422,7 +422,7 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
         let rest: String = rest.chars().take(4).collect();
         lexicon.word_evidence(&lexicon.simplify_chars(&format!("{context}{first}{rest}")))
     };
-    let original = window("", &run);
+    let original = 2 * window("", &run);
     let mut scored: Vec<(i32, String)> = Vec::new();
     for lead in 0x81u8..=0xfe {
         let pair = [lead, shifted[0]];
@@ -430,11 +430,14 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
         if bad || ch.chars().count() != 1 || !ch.chars().all(is_han) {
             continue;
         }
-        let score = window(&ch, &tail);
+        // Common characters (GB2312 level 1 once simplified) break ties.
+        let simple = lexicon.simplify_chars(&ch);
+        let common = GBK.encode(&simple).0.first().is_some_and(|&b| (0xb0..=0xd7).contains(&b));
+        let score = 2 * window(&ch, &tail) + i32::from(common);
         scored.push((score, format!("{ch}{tail}")));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0));
-    let realigned_plain = window("", &tail);
+    let realigned_plain = 2 * window("", &tail);
     match scored.as_slice() {
         [(best, text), rest @ ..] if *best > original && rest.first().is_none_or(|r| r.0 < *best) => {
             Some((text.clone(), j + 1, true))

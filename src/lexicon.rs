@@ -257,7 +257,7 @@ impl Lexicon {
     }
 
     /// How much of `s` (Simplified) the dictionaries explain: the sum over dictionary words
-    /// of (length − 1)², with a bonus for full place names. Used to choose between repair
+    /// of (length − 1)², with a bonus for place names (short forms such as 平凉 included). Used to choose between repair
     /// candidates, where a real word beats a string of rare single characters.
     pub fn word_evidence(&self, s: &str) -> i32 {
         let mut score = 0i32;
@@ -269,7 +269,7 @@ impl Lexicon {
         }
         let chars: Vec<(usize, char)> = s.char_indices().collect();
         for i in 0..chars.len() {
-            for n in 3..=8.min(chars.len() - i) {
+            for n in 2..=8.min(chars.len() - i) {
                 let end = chars.get(i + n).map_or(s.len(), |c| c.0);
                 if self.places.by_name.contains_key(&s[chars[i].0..end]) {
                     score += 4 * n as i32;
