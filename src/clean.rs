@@ -102,6 +102,13 @@ impl Cleaner {
     /// Normalises `doc.raw_text`, sets `script`, fills `paragraphs` and `text`.
     pub fn clean(&self, doc: &mut Document) {
         let raw = std::mem::take(&mut doc.raw_text);
+        let raw = match decode_entities(&raw) {
+            Some((t, n)) => {
+                doc.repairs.push(format!("html_entities:{n}"));
+                t
+            }
+            None => raw,
+        };
         let mut text = normalize(&raw);
         if self.strip_pinyin {
             let (stripped, n, lost) = strip_pinyin(&text);
@@ -320,6 +327,73 @@ fn is_name_line(line: &str) -> bool {
         && line.chars().count() <= 20
 }
 
+/// Named entities seen in scraped Chinese text. `&amp;` is decoded last and once, so
+/// `&amp;lt;` stays `&lt;` as its author wrote it.
+const ENTITIES: &[(&str, char)] = &[
+    ("nbsp", '\u{a0}'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("hellip", '…'),
+    ("middot", '·'),
+    ("bull", '•'),
+    ("emsp", '\u{2003}'),
+    ("ensp", '\u{2002}'),
+    ("thinsp", '\u{2009}'),
+    ("times", '×'),
+    ("amp", '&'),
+];
+
+/// Decodes HTML character references (`&#32675;`, `&#x7fa3;`, `&nbsp;`) left in text by
+/// scrapers and by encoders that write unmappable characters as references. Returns None
+/// when there are none.
+pub fn decode_entities(text: &str) -> Option<(String, usize)> {
+    if !text.contains('&') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut n = 0;
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let v = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse::<u32>().ok(),
+                };
+                v.and_then(char::from_u32).filter(|&c| c != '\0')
+            } else {
+                ENTITIES.iter().find(|(k, _)| *k == name).map(|x| x.1)
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                n += 1;
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    (n > 0).then_some((out, n))
+}
+
 /// Width and whitespace normalisation (see the module docs). Idempotent.
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -384,7 +458,7 @@ pub fn strip_pinyin(text: &str) -> (String, usize, usize) {
     };
     while i < chars.len() {
         let c = chars[i];
-        if c == '(' && i > 0 && is_han(chars[i - 1]) {
+        if c == '(' && i > 0 && (is_han(chars[i - 1]) || chars[i - 1] == '\u{FFFD}') {
             if let Some(n) = syllable(i + 1) {
                 removed += 1;
                 i += n + 2;
@@ -426,6 +500,16 @@ mod tests {
     fn width_folds_but_chinese_punctuation_stays() {
         assert_eq!(normalize("ＡＢＣ１２３，：（）　“好”。……"), "ABC123,:() “好”。……");
         assert_eq!(normalize("a\r\nb\rc\u{200B}d  e \n"), "a\nb\ncd e\n");
+    }
+
+    #[test]
+    fn html_references_are_decoded() {
+        assert_eq!(
+            decode_entities("让&#32675;&#x8846;富&nbsp;起来 &amp;lt; a&b"),
+            Some(("让羣衆富\u{a0}起来 &lt; a&b".into(), 4))
+        );
+        assert_eq!(decode_entities("没有实体"), None);
+        assert_eq!(decode_entities("&#0; &#xZZ; &bogus;"), None);
     }
 
     #[test]

@@ -69,13 +69,20 @@ pub struct DecodeConfig {
     pub force_encoding: String,
     /// Repair GBK byte-shift damage (a lost byte that misaligns the rest). Default true.
     pub repair_byte_shift: bool,
+    /// Repair mojibake: UTF-8 once decoded as Windows-1252, Latin-1 or GBK. Default true.
+    pub repair_mojibake: bool,
     /// Share of control or NUL bytes above which an input is refused as binary. Default 0.1.
     pub max_binary_ratio: f64,
 }
 
 impl Default for DecodeConfig {
     fn default() -> Self {
-        DecodeConfig { force_encoding: String::new(), repair_byte_shift: true, max_binary_ratio: 0.1 }
+        DecodeConfig {
+            force_encoding: String::new(),
+            repair_byte_shift: true,
+            repair_mojibake: true,
+            max_binary_ratio: 0.1,
+        }
     }
 }
 

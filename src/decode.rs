@@ -21,6 +21,7 @@ use crate::lexicon::Lexicon;
 pub struct Decoder {
     force: Option<&'static Encoding>,
     repair_byte_shift: bool,
+    repair_mojibake: bool,
     max_binary_ratio: f64,
     lexicon: Arc<Lexicon>,
 }
@@ -31,6 +32,7 @@ impl Decoder {
         Decoder {
             force: Encoding::for_label(cfg.force_encoding.as_bytes()),
             repair_byte_shift: cfg.repair_byte_shift,
+            repair_mojibake: cfg.repair_mojibake,
             max_binary_ratio: cfg.max_binary_ratio,
             lexicon,
         }
@@ -85,6 +87,19 @@ impl Decoder {
         if text.contains('\0') {
             text.retain(|c| c != '\0');
             repairs.push("nul_bytes_removed".into());
+        }
+        if self.repair_mojibake {
+            if let Some((fixed, n)) = crate::mojibake::repair_latin(&text) {
+                text = fixed;
+                repairs.push(format!("mojibake_latin1:{n}"));
+            }
+            if let Some((fixed, n, lost)) = crate::mojibake::repair_gbk(&text, &self.lexicon) {
+                text = fixed;
+                repairs.push(format!("mojibake_gbk:{n}"));
+                if lost > 0 {
+                    repairs.push(format!("mojibake_gbk_unresolved:{lost}"));
+                }
+            }
         }
         if self.repair_byte_shift {
             if let Some(fixed) = repair_byte_shift(&text, &self.lexicon) {

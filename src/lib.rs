@@ -35,6 +35,7 @@ mod document;
 mod error;
 mod extract;
 mod lexicon;
+mod mojibake;
 mod pipeline;
 mod segment;
 mod sink;

@@ -2,7 +2,7 @@
 //! depend on the bytes' encoding. Inputs are made by encoding the UTF-8 seeds inside the
 //! test (STYLE.md 2.5), so no binary blobs are committed.
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use zhetl::{Config, Pipeline, RawDoc};
 
 use crate::util::seeds;
@@ -65,4 +65,60 @@ fn seed_001_byte_shift_is_repaired() {
     assert!(!doc.text.contains("鍪") && !doc.text.contains("(qū)"));
     let title_line = &doc.paragraphs[0].text;
     assert_eq!(title_line, "强基铸魂 擎旗奋进");
+}
+
+/// Share of `want`'s characters found, in order, in `got` (longest common subsequence).
+fn recovered(want: &str, got: &str) -> f64 {
+    let a: Vec<char> = want.chars().collect();
+    let b: Vec<char> = got.chars().collect();
+    let mut prev = vec![0u32; b.len() + 1];
+    let mut cur = vec![0u32; b.len() + 1];
+    for x in &a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] as f64 / a.len().max(1) as f64
+}
+
+#[test]
+fn mojibake_is_reversed() {
+    let p = Pipeline::new(&Config::default()).unwrap();
+    for (name, text) in seed_texts() {
+        let original = p.process(RawDoc { source_path: name.clone(), bytes: text.clone().into_bytes() }).unwrap();
+        let latin1: String = text.bytes().map(|b| b as char).collect();
+        let cp1252 = WINDOWS_1252.decode_without_bom_handling(text.as_bytes()).0.into_owned();
+        for (what, damaged) in [("latin-1", latin1), ("windows-1252", cp1252)] {
+            let doc = p.process(RawDoc { source_path: name.clone(), bytes: damaged.into_bytes() }).unwrap();
+            assert_eq!(doc.text, original.text, "{name} {what}");
+            assert!(doc.repairs.iter().any(|r| r.starts_with("mojibake_latin1")), "{name} {what}: {:?}", doc.repairs);
+        }
+        let gbk = GBK.decode_without_bom_handling(text.as_bytes()).0.into_owned();
+        let doc = p.process(RawDoc { source_path: name.clone(), bytes: gbk.into_bytes() }).unwrap();
+        let share = recovered(&original.text, &doc.text);
+        eprintln!("{name}: GBK mojibake, {:.1}% of characters recovered", share * 100.0);
+        assert!(share >= 0.95, "{name}: {share:.3}");
+    }
+}
+
+#[test]
+fn big5_traditional_seeds_match_their_utf8_form() {
+    let s2t = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::S2t).unwrap();
+    let p = Pipeline::new(&Config::default()).unwrap();
+    for (name, text) in seed_texts() {
+        let traditional = s2t.convert(&text);
+        let utf8 = p.process(RawDoc { source_path: name.clone(), bytes: traditional.clone().into_bytes() }).unwrap();
+        let (big5, _, _) = BIG5.encode(&traditional);
+        let doc = p.process(RawDoc { source_path: name.clone(), bytes: big5.into_owned() }).unwrap();
+        assert_eq!(doc.encoding, "Big5", "{name}");
+        assert_eq!(doc.text, utf8.text, "{name}: Big5 and UTF-8 of the same Traditional text differ");
+        let simplified = p.process(RawDoc { source_path: name.clone(), bytes: text.into_bytes() }).unwrap();
+        let share = recovered(&simplified.text, &doc.text);
+        eprintln!(
+            "{name}: Big5 of the Traditional text, {:.1}% of the Simplified original's characters",
+            share * 100.0
+        );
+        assert!(share >= 0.98, "{name}: {share:.3}");
+    }
 }
