@@ -248,6 +248,10 @@ pub struct Document {
     pub encoding_confidence: f32,
     /// Repairs made, by name (`gbk_byte_shift`, `pinyin_annotations`, `nul_bytes` …).
     pub repairs: Vec<String>,
+    /// What a reader should know before trusting the row: `no_body` (nothing but
+    /// boilerplate), `encoding_uncertain` (confidence below 0.6), `replacement_chars`
+    /// (U+FFFD in the text: bytes that could not be decoded or repaired).
+    pub warnings: Vec<String>,
     /// simplified, traditional, mixed or none.
     pub script: &'static str,
     /// Decoded text before cleaning (dropped after the clean stage to save memory).

@@ -153,6 +153,22 @@ pub struct Pipeline {
     digest: String,
 }
 
+/// Confidence below which a document is flagged `encoding_uncertain`.
+const UNCERTAIN_ENCODING: f32 = 0.6;
+
+/// Sets `Document::warnings` from what the stages found.
+fn flag(doc: &mut Document) {
+    if doc.text.is_empty() {
+        doc.warnings.push("no_body".into());
+    }
+    if doc.encoding_confidence < UNCERTAIN_ENCODING {
+        doc.warnings.push("encoding_uncertain".into());
+    }
+    if doc.text.contains('\u{FFFD}') || doc.paragraphs.iter().any(|p| p.text.contains('\u{FFFD}')) {
+        doc.warnings.push("replacement_chars".into());
+    }
+}
+
 fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }
@@ -211,6 +227,7 @@ impl Pipeline {
             let s = Instant::now();
             self.extractor.extract(&mut doc)?;
             t.extract = secs(s);
+            flag(&mut doc);
             Ok(doc)
         }));
         let result = result.unwrap_or_else(|panic| {

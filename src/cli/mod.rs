@@ -128,6 +128,15 @@ fn run_cmd(a: RunArgs) -> Result<u8> {
         .run(source, sink, cfg.run.threads, shard, &|p| bar.update(p))
         .with_context(|| format!("writing {}", out.display()))?;
     bar.finish();
+    if !report.accounted {
+        // Every input must end as a documents row or an errors row (issue #3).
+        bail!(
+            "{} inputs seen but {} documents and {} errors written: some inputs are unaccounted for; please report",
+            report.inputs_seen,
+            report.documents_written,
+            report.errors
+        );
+    }
     let mb = report.bytes_read as f64 / 1e6;
     eprintln!(
         "zhetl: {} documents, {} errors, {:.1} MB in {:.2} s ({:.2} MB/s, {} threads) -> {}",

@@ -43,7 +43,9 @@ fn every_encoding_gives_the_same_text() {
             ("utf-16le bom", utf16(&text, UTF_16LE, true), "UTF-16LE"),
             ("utf-16be bom", utf16(&text, UTF_16BE, true), "UTF-16BE"),
             ("utf-16le", utf16(&text, UTF_16LE, false), "UTF-16LE"),
+            ("utf-16be", utf16(&text, UTF_16BE, false), "UTF-16BE"),
             ("crlf", text.replace('\n', "\r\n").into_bytes(), "UTF-8"),
+            ("cr", text.replace('\n', "\r").into_bytes(), "UTF-8"),
         ];
         for (what, bytes, enc) in variants {
             let doc = p.process(RawDoc { source_path: name.clone(), bytes }).unwrap();
@@ -121,4 +123,89 @@ fn big5_traditional_seeds_match_their_utf8_form() {
         );
         assert!(share >= 0.98, "{name}: {share:.3}");
     }
+}
+
+/// Hostile inputs: each ends as a document (flagged where it should be) or an errors row
+/// with a reason, and the run goes on.
+#[test]
+fn hostile_inputs_are_rows_not_crashes() {
+    use crate::util::{read_table, strings, Workdir};
+    let w = Workdir::new();
+    let (name, text) = seed_texts().remove(0);
+    let bytes = text.as_bytes();
+    w.write("in/empty.txt", b"");
+    w.write("in/blank.txt", b" \r\n\t \n");
+    w.write("in/binary.txt", &(0..=255u8).cycle().take(10_000).collect::<Vec<u8>>());
+    w.write("in/nul.txt", &text.replace('。', "。\0").into_bytes());
+    let mut truncated = text.trim_end().as_bytes().to_vec();
+    truncated.pop();
+    w.write("in/truncated.txt", &truncated);
+    let mut odd = vec![0xff, 0xfe];
+    odd.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    odd.pop();
+    w.write("in/odd_utf16.txt", &odd);
+    let mut surrogate = vec![0xff, 0xfe];
+    surrogate.extend("党建".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    surrogate.extend([0x00, 0xd8]);
+    surrogate.extend("引领高质量发展。".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    w.write("in/surrogate.txt", &surrogate);
+    let cut = text.char_indices().nth(text.chars().count() / 2).unwrap().0;
+    let mut half = GB18030.encode(&text[..cut]).0.into_owned();
+    half.extend_from_slice(&bytes[cut..]);
+    w.write("in/half_gbk_half_utf8.txt", &half);
+    let mut bom_gbk = vec![0xef, 0xbb, 0xbf];
+    bom_gbk.extend_from_slice(&GB18030.encode(&text).0);
+    w.write("in/bom_on_gbk.txt", &bom_gbk);
+    w.write("in/long_line.txt", "党支部书记王力说,今年建成党群服务中心10377个。".repeat(100_000).as_bytes());
+    w.write(
+        "in/only_boilerplate.txt",
+        "要闻 | 城市 | 老外在甘肃 | 视界\n版权声明:本文内容由互联网用户自发贡献。\n".as_bytes(),
+    );
+    w.write("in/lying_meta.html", format!("<meta charset=\"gb2312\">\n{text}").as_bytes());
+    let out = w.join("out");
+    let o = w.zhetl(&["run", w.join("in").to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-progress"]);
+    assert!(o.status.code().is_some_and(|c| c == 0 || c == 3), "{}", crate::util::stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["inputs_seen"], 12);
+    assert_eq!(manifest["accounted"], true);
+    let docs = read_table(&out, "documents");
+    let errors = read_table(&out, "errors");
+    assert_eq!(docs.num_rows() + errors.num_rows(), 12);
+    let mut failed: Vec<(String, String)> = strings(&errors, "source_path")
+        .into_iter()
+        .zip(strings(&errors, "kind"))
+        .map(|(p, k)| (p.unwrap().rsplit('/').next().unwrap().to_string(), k.unwrap()))
+        .collect();
+    failed.sort();
+    assert_eq!(
+        failed,
+        [
+            ("binary.txt".into(), "binary".into()),
+            ("blank.txt".into(), "empty".into()),
+            ("empty.txt".into(), "empty".into())
+        ]
+    );
+    // The damaged copies of the seed read like the seed.
+    let p = Pipeline::new(&Config::default()).unwrap();
+    let reference = p.process(RawDoc { source_path: name, bytes: bytes.to_vec() }).unwrap();
+    let paths = strings(&docs, "source_path");
+    let texts = strings(&docs, "text");
+    for (path, t) in paths.iter().zip(&texts) {
+        let (path, t) = (path.as_deref().unwrap(), t.as_deref().unwrap());
+        for same in ["nul.txt", "truncated.txt", "half_gbk_half_utf8.txt", "bom_on_gbk.txt", "lying_meta.html"] {
+            if path.ends_with(same) {
+                assert!(recovered(&reference.text, t) > 0.99, "{same}: {}", &t[..t.len().min(200)]);
+            }
+        }
+        if path.ends_with("odd_utf16.txt") {
+            assert!(recovered(&reference.text, t) > 0.99);
+        }
+    }
+    let warnings = docs.column_by_name("warnings").unwrap();
+    let warnings = warnings.as_any().downcast_ref::<arrow::array::ListArray>().unwrap();
+    let only = paths.iter().position(|p| p.as_deref().unwrap().ends_with("only_boilerplate.txt")).unwrap();
+    let w0 = warnings.value(only);
+    let w0 = w0.as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+    assert!((0..arrow::array::Array::len(w0)).any(|i| w0.value(i) == "no_body"));
 }
