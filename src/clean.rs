@@ -101,6 +101,16 @@ impl Cleaner {
 
     /// Normalises `doc.raw_text`, sets `script`, fills `paragraphs` and `text`.
     pub fn clean(&self, doc: &mut Document) {
+        self.clean_with(doc, false);
+    }
+
+    /// Like [`Cleaner::clean`], but every non-empty line is body: for text known to be
+    /// article text already (evaluation corpora, `text` fields of JSON records).
+    pub fn clean_body(&self, doc: &mut Document) {
+        self.clean_with(doc, true);
+    }
+
+    fn clean_with(&self, doc: &mut Document, all_body: bool) {
         let raw = std::mem::take(&mut doc.raw_text);
         let raw = match decode_entities(&raw) {
             Some((t, n)) => {
@@ -126,7 +136,15 @@ impl Cleaner {
             text = c;
             doc.repairs.push("traditional_to_simplified".into());
         }
-        doc.paragraphs = self.roles(&text);
+        doc.paragraphs = if all_body {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Paragraph { role: Role::Body, text: l.to_string(), start: Some(0) })
+                .collect()
+        } else {
+            self.roles(&text)
+        };
         let mut body = String::with_capacity(text.len());
         let mut chars = 0u32;
         for p in doc.paragraphs.iter_mut() {

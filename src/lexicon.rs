@@ -27,6 +27,8 @@ pub(crate) mod builtin {
     pub const LEXICON: &str = include_str!("../config/lexicon.toml");
     /// `config/units.toml`.
     pub const UNITS: &str = include_str!("../config/units.toml");
+    /// `config/world_places.txt`.
+    pub const WORLD_PLACES: &str = include_str!("../config/world_places.txt");
 }
 
 /// Administrative level of a place.
@@ -42,6 +44,11 @@ pub enum Level {
     Town,
     /// Village or community (村, 社区, 嘎查).
     Village,
+    /// A country (from `config/world_places.txt`).
+    Country,
+    /// Any other place outside the division table: a world region, a foreign city, a river
+    /// or mountain. Its `entities.level` is null.
+    Other,
 }
 
 impl Level {
@@ -53,6 +60,8 @@ impl Level {
             Level::County => "county",
             Level::Town => "town",
             Level::Village => "village",
+            Level::Country => "country",
+            Level::Other => "",
         }
     }
 }
@@ -139,6 +148,51 @@ impl PlaceTable {
                 t.places[i].city = by_code.get(&format!("{}00000000", &code[..4])).copied();
             }
         }
+        t.index_names();
+        Ok(t)
+    }
+
+    /// Adds places outside the division table (`name<TAB>kind` lines, kind one of country,
+    /// region, city, feature); names the table already has are skipped.
+    ///
+    /// # Errors
+    /// `Error::Dict` for a line without a known kind.
+    pub fn add_world(&mut self, text: &str, path: &PathBuf) -> Result<()> {
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (name, kind) = line.split_once('\t').unwrap_or((line, ""));
+            let level = match kind.trim() {
+                "country" => Level::Country,
+                "region" | "city" | "feature" => Level::Other,
+                other => {
+                    return Err(Error::Dict {
+                        path: path.clone(),
+                        line: i + 1,
+                        msg: format!("kind {other:?} is not country, region, city or feature"),
+                    })
+                }
+            };
+            let name = name.trim();
+            if self.by_name.contains_key(name) {
+                continue;
+            }
+            self.by_name.entry(name.to_string()).or_default().push(self.places.len());
+            self.places.push(Place {
+                adcode: String::new(),
+                name: name.to_string(),
+                level,
+                province: None,
+                city: None,
+            });
+        }
+        Ok(())
+    }
+
+    fn index_names(&mut self) {
+        let t = self;
         for (i, p) in t.places.iter().enumerate() {
             t.by_name.entry(p.name.clone()).or_default().push(i);
             if p.level == Level::Province {
@@ -158,7 +212,6 @@ impl PlaceTable {
                 }
             }
         }
-        Ok(t)
     }
 
     /// The enclosing province's name.
@@ -210,7 +263,8 @@ impl Lexicon {
     /// `Error::Io` or `Error::Dict` for unreadable or malformed data files.
     pub fn new(user_dict: &Option<PathBuf>, places: &Option<PathBuf>) -> Result<Lexicon> {
         let (places_text, places_path) = crate::config::read_data(places, builtin::PLACES)?;
-        let places = PlaceTable::parse(&places_text, &places_path)?;
+        let mut places = PlaceTable::parse(&places_text, &places_path)?;
+        places.add_world(builtin::WORLD_PLACES, &PathBuf::from("<built-in world_places.txt>"))?;
         let mut jieba = Jieba::new();
         let (dict_text, dict_path) = crate::config::read_data(user_dict, builtin::USER_DICT)?;
         for (i, line) in dict_text.lines().enumerate() {
@@ -234,7 +288,8 @@ impl Lexicon {
             jieba.add_word(word, freq, it.next());
         }
         for p in &places.places {
-            if p.name.chars().count() >= 3 && !jieba.has_word(&p.name) {
+            let n = p.name.chars().count();
+            if (n >= 3 || matches!(p.level, Level::Country | Level::Other) && n >= 2) && !jieba.has_word(&p.name) {
                 jieba.add_word(&p.name, Some(2000), Some("ns"));
             }
         }

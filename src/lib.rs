@@ -33,6 +33,7 @@ mod config;
 mod decode;
 mod document;
 mod error;
+pub mod eval;
 mod extract;
 mod lexicon;
 mod mojibake;

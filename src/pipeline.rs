@@ -198,6 +198,24 @@ impl Pipeline {
         })
     }
 
+    /// Runs clean (every line taken as body), segment and extract on text that is known to
+    /// be article text; used by the evaluation harness and for embedding.
+    pub fn process_text(&self, text: &str) -> Document {
+        let mut doc = Document {
+            doc_id: crate::document::doc_id_of(text.as_bytes()),
+            source_bytes: text.len() as u64,
+            encoding: "UTF-8",
+            encoding_confidence: 1.0,
+            raw_text: text.to_string(),
+            ..Document::default()
+        };
+        self.cleaner.clean_body(&mut doc);
+        self.segmenter.segment(&mut doc);
+        // The extractors cannot fail today (their Result leaves room for ones that can).
+        let _ = self.extractor.extract(&mut doc);
+        doc
+    }
+
     /// Runs the four stages on one input.
     ///
     /// # Errors

@@ -2,6 +2,7 @@
 //! commands of the contract: `run`, `schema`, `inspect`, `bench`.
 
 mod bench;
+mod eval;
 mod inspect;
 mod progress;
 
@@ -37,6 +38,8 @@ enum Command {
     },
     /// Throughput per stage and end to end (MB/s, docs/s), 1 thread and all cores.
     Bench(bench::BenchArgs),
+    /// Precision, recall and F1 of the extractors against gold data.
+    Eval(eval::EvalArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -104,6 +107,7 @@ pub fn run() -> Result<u8> {
         }
         Command::Inspect { out } => inspect::run(&out),
         Command::Bench(a) => bench::run(a),
+        Command::Eval(a) => eval::run(a),
     }
 }
 

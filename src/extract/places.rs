@@ -39,6 +39,13 @@ const LOCATIVES: &str = "边里内外头口上中东西南北前后";
 /// (联系村, 新建社区, 优秀村, 所有村).
 const PHRASE_POS: &[&str] = &["v", "vn", "vd", "a", "ad", "an", "d", "r", "m", "q", "p", "c", "u", "l", "i"];
 
+/// Short forms of place names that are mostly common words (大同 "great harmony", 开封
+/// "to unseal", 日照 "sunshine", 朝阳 "morning sun").
+const SHORT_FORM_WORDS: &[&str] = &[
+    "大同", "长治", "开封", "来宾", "东方", "白山", "白城", "朝阳", "日照", "白银", "四平", "三明", "安顺", "丽水",
+    "通化", "双河",
+];
+
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
 const ROAD_WORDS: &str = "路街巷道弄";
 
@@ -49,9 +56,16 @@ impl PlaceMatcher {
         for (name, ids) in &table.by_name {
             let is_full = ids.iter().any(|&i| &table.places[i].name == name);
             let n = name.chars().count();
-            if !is_full || n <= 2 {
-                // Short forms and two-character names collide with common words (大同, 城区):
-                // keep them only where jieba's own dictionary calls the word a place.
+            let country = ids.iter().any(|&i| table.places[i].level == Level::Country);
+            let city_short = !is_full && ids.iter().any(|&i| table.places[i].level == Level::City);
+            if SHORT_FORM_WORDS.contains(&name.as_str()) {
+                continue;
+            }
+            // Two-character names collide with common words (城区, 两岸): keep them where
+            // jieba's dictionary calls the word a place. Countries and prefecture-level
+            // short forms (大连, 拉萨, tagged d and nrt there) are kept but for the words in
+            // SHORT_FORM_WORDS.
+            if (!is_full || n <= 2) && !country && !city_short {
                 let tags = lexicon.jieba.tag(name, false);
                 if tags.len() != 1 || tags[0].tag != "ns" {
                     continue;
@@ -89,7 +103,7 @@ impl PlaceMatcher {
         // Evidence for ambiguous names: provinces and cities of the unambiguous ones.
         let mut support: HashMap<&str, usize> = HashMap::new();
         for (_, _, ids) in &hits {
-            if ids.len() == 1 {
+            if ids.len() == 1 && !table.places[ids[0]].adcode.is_empty() {
                 let code = &table.places[ids[0]].adcode;
                 *support.entry(&code[..2]).or_default() += 1;
                 *support.entry(&code[..4]).or_default() += 2;
@@ -103,14 +117,17 @@ impl PlaceMatcher {
                 .iter()
                 .max_by_key(|&&i| {
                     let code = &table.places[i].adcode;
-                    let score =
-                        support.get(&code[..2]).copied().unwrap_or(0) + support.get(&code[..4]).copied().unwrap_or(0);
+                    let score = if code.len() < 4 {
+                        0
+                    } else {
+                        support.get(&code[..2]).copied().unwrap_or(0) + support.get(&code[..4]).copied().unwrap_or(0)
+                    };
                     // Higher level first on ties (吉林 the province before 吉林 the city).
                     (score, std::cmp::Reverse(table.places[i].level), std::cmp::Reverse(i))
                 })
                 .expect("invariant: by_name lists are never empty");
             let p = &table.places[id];
-            if p.level != Level::Province {
+            if matches!(p.level, Level::City | Level::County) {
                 enclosing.push((e, id));
             }
             out.push(Entity {
@@ -118,8 +135,8 @@ impl PlaceMatcher {
                 kind: EntityKind::Place,
                 text: ix.slice(s, e).to_string(),
                 normalized: p.name.clone(),
-                level: Some(p.level.as_str()),
-                adcode: Some(p.adcode.clone()),
+                level: Some(p.level.as_str()).filter(|l| !l.is_empty()),
+                adcode: Some(p.adcode.clone()).filter(|c| !c.is_empty()),
                 province: table.province_of(id).map(str::to_string),
                 city: table.city_of(id).map(str::to_string),
                 county: (p.level == Level::County).then(|| p.name.clone()),
