@@ -44,6 +44,8 @@ struct LexiconFile {
 /// Name lists with their automata.
 pub(crate) struct Lists {
     pub surnames: HashSet<char>,
+    /// The hundred most frequent surnames (the list is written in order of frequency).
+    pub top_surnames: HashSet<char>,
     pub compound_surnames: Vec<Vec<char>>,
     pub not_names: HashSet<String>,
     /// Role words, matched overlapping so every ending position is seen.
@@ -76,6 +78,7 @@ impl Lists {
         };
         Ok(Lists {
             surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
+            top_surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).take(100).collect(),
             compound_surnames: by_length_desc(&f.compound_surnames),
             not_names: f.not_names.into_iter().collect(),
             roles: ac(&f.roles)?,

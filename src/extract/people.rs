@@ -21,6 +21,21 @@ const AFTER_NAME: &[&str] = &[
     "先后", "主动", "积极", "说道", "笑", "满面", "不禁", "告知", "通过", "来到", "每天",
 ];
 
+/// Dictionary tags of common words: a candidate name that is such a word is no name.
+const WORD_POS: &[&str] = &[
+    "n", "nt", "nz", "ns", "ng", "j", "v", "vn", "vd", "vi", "a", "ad", "an", "d", "l", "i", "p", "c", "u", "r", "q",
+    "f", "s", "b", "z",
+];
+
+/// Last characters of common nouns that jieba's dictionary tags as names.
+const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室业机器物料费税价款权法制学家员者手队部局会委厂店村镇乡县市省路街区栏卡单票片线网车船厅处科系组团社报刊论观";
+
+/// Titles written after a bare surname (江主席, 周总理): the surname is the person.
+const SURNAME_TITLES: &[&str] = &["主席", "总理", "总书记", "委员长", "副主席", "副总理", "同志", "老", "部长", "书记"];
+
+/// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
+const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓";
+
 /// Parts of speech of words that never begin a name.
 const FUNCTION_POS: &[&str] =
     &["c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "v", "vd", "ad", "f", "m", "q", "y", "e", "o", "t"];
@@ -72,12 +87,23 @@ impl Finder<'_, '_> {
         if self.ix.token(s).is_some_and(|t| t.len == 1 && FUNCTION_POS.contains(&t.pos)) {
             return false;
         }
-        // A dictionary word that jieba does not tag as a name (党支部, 党组织) is no name.
+        // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
+        // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
         if self.jieba.has_word(name) {
             let tags = self.jieba.tag(name, false);
-            return tags.len() == 1 && is_nr(tags[0].tag);
+            return !(tags.len() == 1 && WORD_POS.contains(&tags[0].tag));
         }
         true
+    }
+
+    /// `valid` for names jieba proposed: foreign names may be long, and a name may have
+    /// one character only when it is a bare surname (handled by the caller).
+    fn valid_loose(&self, s: usize, e: usize) -> bool {
+        if e - s <= 4 {
+            return self.valid(s, e);
+        }
+        let name = self.ix.slice(s, e);
+        e - s <= 12 && !self.lists.not_names.contains(name) && self.ix.chars[s..e].iter().all(|&c| is_han(c))
     }
 
     /// Length of the name starting at `p`, if one does. The end is where a word that
@@ -170,6 +196,76 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, place
         if let Some(len) = f.name_before(s) {
             let role = lists.roles_after_words[m.pattern().as_usize()].clone();
             mentions.entry((s - len, s)).or_insert(Some(role));
+        }
+    }
+    let anchored: Vec<(usize, usize)> = mentions.keys().copied().collect();
+    // Names jieba itself builds (HMM, not in its dictionary) or marks as full or foreign
+    // names (nrfg, nrt), starting with a surname or written in transliteration characters.
+    for t in &ix.doc.tokens {
+        let (s, mut e) = (t.start as usize, (t.start + t.len) as usize);
+        if !is_nr(t.pos) || t.pos == "nrt" {
+            // nrt in jieba's dictionary is as often a foreign place or brand (贝尔格莱德, 麦当劳).
+            continue;
+        }
+        let word = ix.doc.token_text(t);
+        // HMM names swallow a following 报 or 摄 (记者薛原报道): cut it off.
+        if e - s == 3 && "报摄电讯".contains(ix.chars[e - 1]) {
+            e -= 1;
+        }
+        let n = e - s;
+        if anchored.iter().any(|&(a, b)| s < b && a < e) || n == 2 && ix.chars[s] == ix.chars[s + 1] {
+            continue;
+        }
+        let oov = !jieba.has_word(word);
+        let surname = f.starts_surname(s).is_some();
+        let given = ix.slice(s + 1, e);
+        // 安全感/nr, 高水平/nr: the first two or the last two characters are a common word.
+        let common = |w: &str, min: usize| {
+            jieba.has_word(w) && jieba.suggest_freq(w) >= min && {
+                let tags = jieba.tag(w, false);
+                tags.len() == 1 && WORD_POS.contains(&tags[0].tag)
+            }
+        };
+        let given_is_word = n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100));
+        let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
+        // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩).
+        let noun_suffix = !oov && NOUN_SUFFIXES.contains(ix.chars[e - 1]);
+        if noun_suffix || n == 2 && !oov && jieba.suggest_freq(word) >= 800 && t.pos != "nrfg" {
+            continue;
+        }
+        let accept = if org_like {
+            false
+        } else if oov || t.pos == "nrfg" {
+            surname && (n == 3 && !given_is_word || n == 2 && lists.top_surnames.contains(&ix.chars[s]))
+        } else if n >= 3 {
+            // 高水平/nr, 邓小平理论/nr: a surname plus a common word, or longer than a name.
+            surname && n == 3 && !given_is_word || n >= 3 && word.chars().all(|c| TRANSLITERATION.contains(c))
+        } else {
+            // Two-character dictionary "names" are often common words (文明/nr): only a
+            // frequent surname with a word that is not itself frequent, or a transliteration.
+            (lists.top_surnames.contains(&ix.chars[s]) && jieba.suggest_freq(word) < 800 && ix.chars[s + 1] != '方')
+                || word.chars().all(|c| TRANSLITERATION.contains(c))
+        };
+        if accept && !f.place[s..e].iter().any(|&b| b) && f.valid_loose(s, e) {
+            mentions.entry((s, e)).or_insert(None);
+        }
+    }
+    // A bare surname with a title after it (江主席, 周总理).
+    for (i, &c) in ix.chars.iter().enumerate() {
+        if !lists.surnames.contains(&c)
+            || !ix.is_token_start(i)
+            || i > 0 && super::is_han(ix.chars[i - 1]) && !ix.is_token_end(i)
+        {
+            continue;
+        }
+        if ix.token(i).is_some_and(|t| t.len == 1 && is_nr(t.pos)) {
+            if let Some(title) =
+                SURNAME_TITLES.iter().find(|w| ix.slice(i + 1, (i + 1 + w.chars().count()).min(ix.chars.len())) == **w)
+            {
+                if i == 0 || !super::is_han(ix.chars[i - 1]) || ix.token(i - 1).is_some_and(|t| !is_nr(t.pos)) {
+                    mentions.entry((i, i + 1)).or_insert(Some((*title).to_string()));
+                }
+            }
         }
     }
     // Speech verb after the name.
