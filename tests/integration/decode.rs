@@ -63,10 +63,14 @@ fn seed_001_byte_shift_is_repaired() {
     let doc = p.process(RawDoc { source_path: name, bytes: text.into_bytes() }).unwrap();
     assert!(doc.repairs.iter().any(|r| r.starts_with("gbk_byte_shift")), "{:?}", doc.repairs);
     assert_eq!(doc.script, "traditional");
-    assert!(doc.text.matches("平凉市崆峒区").count() >= 2, "{}", &doc.text[..300]);
-    assert!(!doc.text.contains("鍪") && !doc.text.contains("(qū)"));
-    let title_line = &doc.paragraphs[0].text;
-    assert_eq!(title_line, "强基铸魂 擎旗奋进");
+    // The damage hits four lines: the title line, the subtitle, two body sentences.
+    let all: String = doc.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
+    assert_eq!(all.matches("平凉市崆峒区").count(), 4, "{all}");
+    assert!(!all.contains('鍪') && !all.contains("(qū)") && !all.contains("jīng"));
+    assert!(doc.text.contains("今年以来,平凉市崆峒区深入推进"));
+    assert_eq!(doc.paragraphs[0].text, "强基铸魂 擎旗奋进");
+    assert!(doc.paragraphs[1].text.contains("平凉街道党建服务中心"), "{}", doc.paragraphs[1].text);
+    assert!(!doc.repairs.iter().any(|r| r.starts_with("gbk_byte_shift_unresolved")), "{:?}", doc.repairs);
 }
 
 /// Share of `want`'s characters found, in order, in `got` (longest common subsequence).
