@@ -138,6 +138,9 @@ pub struct ExtractConfig {
     /// Units of measure with kinds and multipliers (TOML); unset uses the built-in copy of
     /// `config/units.toml`. Default unset.
     pub units: Option<PathBuf>,
+    /// Known organisation names, one per line; unset uses the built-in copy of
+    /// `config/organizations.txt`. Default unset.
+    pub organizations: Option<PathBuf>,
     /// Keywords kept per document. Default 10.
     pub keywords_top_k: usize,
     /// Parts of speech a keyword may have. Default ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].
@@ -152,6 +155,7 @@ impl Default for ExtractConfig {
             places: None,
             lexicon: None,
             units: None,
+            organizations: None,
             keywords_top_k: 10,
             keyword_pos: ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].map(String::from).to_vec(),
             max_campaign_chars: 16,
@@ -205,6 +209,7 @@ impl Config {
             &mut cfg.extract.places,
             &mut cfg.extract.lexicon,
             &mut cfg.extract.units,
+            &mut cfg.extract.organizations,
         ]
         .into_iter()
         .flatten()
@@ -267,6 +272,7 @@ impl Config {
             ("extract.places", &self.extract.places),
             ("extract.lexicon", &self.extract.lexicon),
             ("extract.units", &self.extract.units),
+            ("extract.organizations", &self.extract.organizations),
         ] {
             if let Some(p) = p {
                 if !p.is_file() {

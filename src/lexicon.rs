@@ -27,6 +27,8 @@ pub(crate) mod builtin {
     pub const LEXICON: &str = include_str!("../config/lexicon.toml");
     /// `config/units.toml`.
     pub const UNITS: &str = include_str!("../config/units.toml");
+    /// `config/organizations.txt`.
+    pub const ORGANIZATIONS: &str = include_str!("../config/organizations.txt");
     /// `config/world_places.txt`.
     pub const WORLD_PLACES: &str = include_str!("../config/world_places.txt");
 }

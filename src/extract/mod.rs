@@ -58,6 +58,8 @@ pub(crate) struct Lists {
     pub village_suffixes: Vec<Vec<char>>,
     pub generic_places: HashSet<String>,
     pub org_suffixes: Vec<Vec<char>>,
+    /// Known organisation names (`config/organizations.txt`).
+    pub organizations: AhoCorasick,
 }
 
 fn by_length_desc(words: &[String]) -> Vec<Vec<char>> {
@@ -67,7 +69,7 @@ fn by_length_desc(words: &[String]) -> Vec<Vec<char>> {
 }
 
 impl Lists {
-    fn parse(text: &str) -> Result<Lists> {
+    fn parse(text: &str, organizations: &str) -> Result<Lists> {
         let f: LexiconFile =
             toml::from_str(text).map_err(|e| Error::config("extract.lexicon", e.message().to_string()))?;
         let ac = |words: &[String]| {
@@ -90,6 +92,10 @@ impl Lists {
             village_suffixes: by_length_desc(&f.village_suffixes),
             generic_places: f.generic_places.into_iter().collect(),
             org_suffixes: by_length_desc(&f.org_suffixes),
+            organizations: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(organizations.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
+                .map_err(|e| Error::config("extract.organizations", e.to_string()))?,
         })
     }
 }
@@ -194,7 +200,8 @@ impl Extractor {
     pub fn new(cfg: &ExtractConfig, lexicon: Arc<Lexicon>) -> Result<Extractor> {
         let (lex_text, _) = read_data(&cfg.lexicon, builtin::LEXICON)?;
         let (units_text, _) = read_data(&cfg.units, builtin::UNITS)?;
-        let lists = Lists::parse(&lex_text)?;
+        let (org_text, _) = read_data(&cfg.organizations, builtin::ORGANIZATIONS)?;
+        let lists = Lists::parse(&lex_text, &org_text)?;
         let places = PlaceMatcher::new(&lexicon)?;
         let kcfg = KeywordExtractConfig::builder().use_hmm(true).build();
         let mut tfidf = TfIdf::default();

@@ -320,8 +320,49 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, place
     out
 }
 
-/// Organisations: noun phrases ending in an organisation head.
+/// Organisations: names from the organisation list (新华社, 国务院), a place's team
+/// (中国队), and noun phrases ending in an organisation head.
 pub(crate) fn organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: &[Entity]) -> Vec<Entity> {
+    let mut known = known_organizations(ix, lists, places);
+    let mut phrases = head_organizations(ix, lists, places, people);
+    phrases.retain(|p| !known.iter().any(|k| k.start < p.end && p.start < k.end));
+    known.extend(phrases);
+    known.sort_by_key(|e| e.start);
+    known
+}
+
+fn org_entity(ix: &TextIndex, s: usize, e: usize) -> Entity {
+    let text = ix.slice(s, e).to_string();
+    Entity {
+        sentence_idx: ix.sentence_of(s),
+        kind: EntityKind::Organization,
+        normalized: text.clone(),
+        text,
+        start: s as u32,
+        end: e as u32,
+        ..Entity::default()
+    }
+}
+
+/// Listed names at word boundaries, and sports teams named after a place (中国队).
+fn known_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    for m in lists.organizations.find_iter(&ix.doc.text) {
+        let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+        if ix.is_token_start(s) && ix.is_token_end(e) {
+            out.push(org_entity(ix, s, e));
+        }
+    }
+    for p in places {
+        let e = p.end as usize;
+        if ix.chars.get(e) == Some(&'队') && p.level.is_some_and(|l| matches!(l, "country" | "province" | "city")) {
+            out.push(org_entity(ix, p.start as usize, e + 1));
+        }
+    }
+    out
+}
+
+fn head_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: &[Entity]) -> Vec<Entity> {
     let mut blocked = vec![false; ix.chars.len()];
     for p in people {
         blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
