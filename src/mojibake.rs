@@ -112,10 +112,24 @@ pub fn repair_latin(text: &str) -> Option<(String, usize)> {
 /// Whether `c` is a character GBK gives for a UTF-8 lead byte of CJK followed by a
 /// continuation byte (鍙, 鐨, 涓 …): common in GBK mojibake, rare in real text.
 fn gbk_mojibake_char(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    let (bytes, _, unmappable) = GBK.encode(c.encode_utf8(&mut buf));
-    !unmappable && bytes.len() == 2 && (0xe4..=0xe9).contains(&bytes[0]) && (0x80..=0xbf).contains(&bytes[1])
+    MOJIBAKE_CHARS.contains(&c)
 }
+
+/// The characters GBK decodes from a UTF-8 CJK lead byte (0xE4–0xE9) and a continuation
+/// byte (0x80–0xBF): 384 pairs, built once.
+static MOJIBAKE_CHARS: std::sync::LazyLock<std::collections::HashSet<char>> = std::sync::LazyLock::new(|| {
+    let mut set = std::collections::HashSet::new();
+    for lead in 0xe4u8..=0xe9 {
+        for trail in 0x80u8..=0xbf {
+            let pair = [lead, trail];
+            let (s, bad) = GBK.decode_without_bom_handling(&pair);
+            if !bad {
+                set.extend(s.chars().filter(|c| !c.is_ascii()));
+            }
+        }
+    }
+    set
+});
 
 /// Repairs GBK mojibake. Returns the text, the characters restored and the lost bytes that
 /// could not be chosen (left as U+FFFD), or None when the text does not look damaged.
