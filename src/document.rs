@@ -203,6 +203,25 @@ pub struct Quote {
     pub text: String,
 }
 
+/// A date or period named in the body, resolved against the publication date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMention {
+    /// Sentence index.
+    pub sentence_idx: u32,
+    /// The text as it appears (今年6月, 截至9月底).
+    pub text: String,
+    /// First day covered; None for an open start (截至…) or when unresolvable.
+    pub start_date: Option<NaiveDate>,
+    /// Last day covered; None when unresolvable.
+    pub end_date: Option<NaiveDate>,
+    /// day, dekad, month, quarter, half or year.
+    pub granularity: &'static str,
+    /// Char offset.
+    pub start: u32,
+    /// Char offset, exclusive.
+    pub end: u32,
+}
+
 /// One keyword with its TF-IDF weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keyword {
@@ -272,6 +291,8 @@ pub struct Document {
     pub quantities: Vec<Quantity>,
     /// Direct quotes.
     pub quotes: Vec<Quote>,
+    /// Dates and periods in the body.
+    pub dates: Vec<DateMention>,
     /// Keywords, best first.
     pub keywords: Vec<Keyword>,
 }

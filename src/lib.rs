@@ -46,7 +46,8 @@ pub use crate::clean::{normalize, strip_pinyin, Cleaner};
 pub use crate::config::{CleanConfig, Config, DecodeConfig, ExtractConfig, OutputConfig, RunConfig, SegmentConfig};
 pub use crate::decode::{repair_byte_shift, Decoder, ShiftRepair};
 pub use crate::document::{
-    doc_id_of, Document, Entity, EntityKind, Keyword, Meta, Paragraph, Quantity, Quote, RawDoc, Role, Sentence, Token,
+    doc_id_of, DateMention, Document, Entity, EntityKind, Keyword, Meta, Paragraph, Quantity, Quote, RawDoc, Role,
+    Sentence, Token,
 };
 pub use crate::error::{DocError, Error, Result, Stage};
 pub use crate::extract::Extractor;

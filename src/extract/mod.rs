@@ -5,6 +5,7 @@
 //! in `config/`, loaded once into [`Extractor`]; the automata and regexes are built once
 //! too, so per-document work is scanning only.
 
+mod dates;
 mod meta;
 mod people;
 mod places;
@@ -185,6 +186,7 @@ pub struct Extractor {
     places: PlaceMatcher,
     units: quantity::Units,
     meta: meta::MetaRules,
+    dates: dates::DateRules,
     tfidf: TfIdf,
     top_k: usize,
     median_idf: f64,
@@ -212,6 +214,7 @@ impl Extractor {
         Ok(Extractor {
             units: quantity::Units::parse(&units_text)?,
             meta: meta::MetaRules::new()?,
+            dates: dates::DateRules::new()?,
             lists,
             places,
             tfidf,
@@ -235,6 +238,7 @@ impl Extractor {
         let orgs = people::organizations(&ix, &self.lists, &entities, &people);
         let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
         let quantities = self.units.find(&ix);
+        let dates = self.dates.find(&ix, doc.meta.published_date);
         entities.extend(people);
         entities.extend(orgs);
         entities.extend(campaigns);
@@ -243,6 +247,7 @@ impl Extractor {
         doc.entities = entities;
         doc.quantities = quantities;
         doc.quotes = quotes;
+        doc.dates = dates;
         doc.keywords = self.keywords(doc);
         Ok(())
     }
@@ -444,6 +449,29 @@ mod tests {
         let c: Vec<&str> =
             d.entities.iter().filter(|e| e.kind == EntityKind::Campaign).map(|e| e.text.as_str()).collect();
         assert_eq!(c, ["两委", "五星"]);
+    }
+
+    #[test]
+    fn dates_resolve_against_the_publication_date() {
+        let d = run("标题\n2022-05-26 22:58:46来源:甘肃日报\n今年6月以来,截至9月底,2021年下半年,去年10月份以来,用了3个月,2024年9月28日。\n");
+        let got: Vec<(&str, Option<String>, Option<String>, &str)> = d
+            .dates
+            .iter()
+            .map(|x| {
+                (x.text.as_str(), x.start_date.map(|v| v.to_string()), x.end_date.map(|v| v.to_string()), x.granularity)
+            })
+            .collect();
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            got,
+            [
+                ("今年6月", s("2022-06-01"), s("2022-06-30"), "month"),
+                ("截至9月底", None, s("2022-09-30"), "day"),
+                ("2021年下半年", s("2021-07-01"), s("2021-12-31"), "half"),
+                ("去年10月份", s("2021-10-01"), s("2021-10-31"), "month"),
+                ("2024年9月28日", s("2024-09-28"), s("2024-09-28"), "day"),
+            ]
+        );
     }
 
     #[test]

@@ -37,13 +37,15 @@ pub enum Table {
     Quotes,
     /// Keywords per document.
     Keywords,
+    /// Dates and periods named in the body.
+    Dates,
     /// Inputs that failed.
     Errors,
 }
 
 impl Table {
     /// All tables.
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Documents,
         Table::Paragraphs,
         Table::Sentences,
@@ -52,6 +54,7 @@ impl Table {
         Table::Quantities,
         Table::Quotes,
         Table::Keywords,
+        Table::Dates,
         Table::Errors,
     ];
 
@@ -66,6 +69,7 @@ impl Table {
             Table::Quantities => "quantities",
             Table::Quotes => "quotes",
             Table::Keywords => "keywords",
+            Table::Dates => "dates",
             Table::Errors => "errors",
         }
     }
@@ -161,6 +165,16 @@ impl Table {
             Table::Keywords => {
                 vec![doc_id(), f("rank", UInt16, false), f("keyword", Utf8, false), f("weight", Float64, false)]
             }
+            Table::Dates => vec![
+                doc_id(),
+                f("sentence_idx", UInt32, false),
+                f("text", Utf8, false),
+                f("start_date", Date32, true),
+                f("end_date", Date32, true),
+                f("granularity", Utf8, false),
+                f("start", UInt32, false),
+                f("end", UInt32, false),
+            ],
             Table::Errors => vec![
                 f("source_path", Utf8, false),
                 f("doc_id", Utf8, true),
@@ -404,6 +418,25 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 Arc::new(rank.finish()),
                 strs(r.iter().map(|(_, _, k)| k.keyword.as_str())),
                 Arc::new(weight.finish()),
+            ]
+        }
+        Table::Dates => {
+            let r = rows(docs, |d| d.dates.as_slice());
+            let mut start = Date32Builder::new();
+            let mut end = Date32Builder::new();
+            for (_, _, x) in &r {
+                start.append_option(x.start_date.map(days));
+                end.append_option(x.end_date.map(days));
+            }
+            vec![
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, x)| x.sentence_idx)),
+                strs(r.iter().map(|(_, _, x)| x.text.as_str())),
+                Arc::new(start.finish()),
+                Arc::new(end.finish()),
+                strs(r.iter().map(|(_, _, x)| x.granularity)),
+                u32s(r.iter().map(|(_, _, x)| x.start)),
+                u32s(r.iter().map(|(_, _, x)| x.end)),
             ]
         }
         Table::Errors => {

@@ -28,10 +28,6 @@ impl Workdir {
         Workdir { dir: tempfile::Builder::new().prefix("zhetl-test-").tempdir().expect("tempdir") }
     }
 
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     pub fn join(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }

@@ -1,0 +1,160 @@
+//! Dates in the body, resolved against the publication date: 2021年下半年, 今年6月,
+//! 截至9月底, 去年10月份, 2024年9月28日. Each becomes a range (start and end date) with its
+//! granularity; `截至` (up to) leaves the start open. Relative expressions in a document
+//! without a publication date keep their text and have no dates.
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use super::quantity::parse_chinese;
+use super::TextIndex;
+use crate::document::DateMention;
+use crate::error::{Error, Result};
+
+pub(crate) struct DateRules {
+    re: Regex,
+}
+
+impl DateRules {
+    pub fn new() -> Result<DateRules> {
+        let re = Regex::new(concat!(
+            r"(?P<upto>截至|截止到|截止)?",
+            r"(?:(?P<y>\d{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))?",
+            r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
+            r"(?:(?P<d>3[01]|[12]\d|0?[1-9])日|(?P<part>上旬|中旬|下旬|初|底|末))?",
+            r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))?",
+        ))
+        .map_err(|e| Error::config("extract date pattern", e.to_string()))?;
+        Ok(DateRules { re })
+    }
+
+    pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
+        let text = &ix.doc.text;
+        let mut out = Vec::new();
+        for c in self.re.captures_iter(text) {
+            let whole = c.get(0).expect("invariant: group 0");
+            if whole.is_empty() {
+                continue;
+            }
+            let has_year = c.name("y").is_some() || c.name("rel").is_some();
+            let has_part_of_year = ["m", "half", "q", "ye"].iter().any(|g| c.name(g).is_some());
+            // A bare 截至 is not a date.
+            if !has_year && !has_part_of_year {
+                continue;
+            }
+            let start_char = ix.char_at(whole.start());
+            if let Some(m) = c.name("m") {
+                // 3个月 is a duration; 第3月 an ordinal.
+                let before = ix.char_at(m.start());
+                if before > 0 && matches!(ix.chars[before - 1], '个' | '第' | '.')
+                    || c.name("y").is_none() && before > 0 && ix.chars[before - 1].is_ascii_digit()
+                {
+                    continue;
+                }
+            }
+            if let Some(y) = c.name("y") {
+                // 2021年 inside a larger number or a duration (12021年, 5年) is not a year.
+                let b = ix.char_at(y.start());
+                if b > 0 && ix.chars[b - 1].is_ascii_digit() {
+                    continue;
+                }
+                if !has_part_of_year
+                    && ix.chars.get(ix.char_at(whole.end())).is_some_and(|&ch| ch == '代' || ch == '度')
+                {
+                    continue;
+                }
+            }
+            let year = match (c.name("y"), c.name("rel")) {
+                (Some(y), _) => y.as_str().parse::<i32>().ok(),
+                (None, Some(r)) => published.map(|p| {
+                    p.year()
+                        + match r.as_str() {
+                            "去年" | "上年" => -1,
+                            "前年" => -2,
+                            "明年" => 1,
+                            _ => 0,
+                        }
+                }),
+                (None, None) => published.map(|p| p.year()),
+            };
+            let (start, end, granularity) = match year.and_then(|y| range(y, &c)) {
+                Some((s, e, g)) => (Some(s), Some(e), g),
+                None => (None, None, granularity_of(&c)),
+            };
+            let upto = c.name("upto").is_some();
+            let end_char = ix.char_at(whole.end());
+            out.push(DateMention {
+                sentence_idx: ix.sentence_of(start_char),
+                text: ix.slice(start_char, end_char).to_string(),
+                start_date: if upto { None } else { start },
+                end_date: end,
+                granularity,
+                start: start_char as u32,
+                end: end_char as u32,
+            });
+        }
+        out
+    }
+}
+
+fn granularity_of(c: &regex::Captures) -> &'static str {
+    if c.name("d").is_some() || c.name("part").is_some_and(|p| matches!(p.as_str(), "底" | "末")) {
+        "day"
+    } else if c.name("part").is_some() {
+        "dekad"
+    } else if c.name("m").is_some() {
+        "month"
+    } else if c.name("half").is_some() {
+        "half"
+    } else if c.name("q").is_some() {
+        "quarter"
+    } else {
+        "year"
+    }
+}
+
+fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn number(s: &str) -> Option<u32> {
+    s.parse::<u32>().ok().or_else(|| parse_chinese(&s.chars().collect::<Vec<_>>()).map(|v| v as u32))
+}
+
+/// The date range a match covers in year `y`.
+fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static str)> {
+    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+    if let Some(m) = c.name("m") {
+        let m = number(m.as_str())?;
+        if let Some(d) = c.name("d") {
+            let d = ymd(m, d.as_str().parse().ok()?)?;
+            return Some((d, d, "day"));
+        }
+        let last = last_day(y, m)?;
+        return match c.name("part").map(|p| p.as_str()) {
+            Some("上旬") | Some("初") => Some((ymd(m, 1)?, ymd(m, 10)?, "dekad")),
+            Some("中旬") => Some((ymd(m, 11)?, ymd(m, 20)?, "dekad")),
+            Some("下旬") => Some((ymd(m, 21)?, last, "dekad")),
+            Some(_) => Some((last, last, "day")),
+            None => Some((ymd(m, 1)?, last, "month")),
+        };
+    }
+    if let Some(h) = c.name("half") {
+        return if h.as_str() == "上半年" {
+            Some((ymd(1, 1)?, ymd(6, 30)?, "half"))
+        } else {
+            Some((ymd(7, 1)?, ymd(12, 31)?, "half"))
+        };
+    }
+    if let Some(q) = c.name("q") {
+        let q = number(q.as_str())?;
+        let first = 3 * (q - 1) + 1;
+        return Some((ymd(first, 1)?, last_day(y, first + 2)?, "quarter"));
+    }
+    match c.name("ye").map(|x| x.as_str()) {
+        Some("年初") => Some((ymd(1, 1)?, ymd(1, 31)?, "month")),
+        Some(_) => Some((ymd(12, 1)?, ymd(12, 31)?, "month")),
+        None => Some((ymd(1, 1)?, ymd(12, 31)?, "year")),
+    }
+}
