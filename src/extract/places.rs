@@ -56,7 +56,9 @@ impl PlaceMatcher {
         for (name, ids) in &table.by_name {
             let is_full = ids.iter().any(|&i| &table.places[i].name == name);
             let n = name.chars().count();
-            let country = ids.iter().any(|&i| table.places[i].level == Level::Country);
+            // The world list is curated: its two-character names are kept whatever jieba's
+            // dictionary calls them (珀斯/nrt).
+            let country = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Other));
             let city_short = !is_full && ids.iter().any(|&i| table.places[i].level == Level::City);
             if SHORT_FORM_WORDS.contains(&name.as_str()) {
                 continue;
