@@ -94,7 +94,10 @@ impl PlaceMatcher {
             if !ix.is_token_start(s) {
                 continue;
             }
-            if !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
+            let ids = &table.by_name[&self.names[m.pattern().as_usize()]];
+            // Country and province names hold inside longer words too (中国共产党, 广东人).
+            let strong = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Province));
+            if !strong && !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
                 continue;
             }
             if ix.chars.get(e).is_some_and(|c| ROAD_WORDS.contains(*c)) {
