@@ -243,8 +243,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, place
         } else {
             // Two-character dictionary "names" are often common words (文明/nr): only a
             // frequent surname with a word that is not itself frequent, or a transliteration.
-            (lists.top_surnames.contains(&ix.chars[s]) && jieba.suggest_freq(word) < 800 && ix.chars[s + 1] != '方')
-                || word.chars().all(|c| TRANSLITERATION.contains(c))
+            // Two-character dictionary "names" are mostly words (陈旧, 高达, 杜绝): leave
+            // them to the role and verb anchors.
+            false
         };
         if accept && !f.place[s..e].iter().any(|&b| b) && f.valid_loose(s, e) {
             mentions.entry((s, e)).or_insert(None);
