@@ -301,6 +301,30 @@ impl Lexicon {
         Ok(Lexicon { jieba, t2s, traditional, places })
     }
 
+    /// jieba's dictionary entry for `word`: its tag (when jieba tags it as one word) and
+    /// its frequency, or None when the word is not in the dictionary. Looked up through
+    /// jieba's tagger once per word and thread, then served from a per-thread cache, since
+    /// the extractors ask about the same words in document after document.
+    pub fn word_info(&self, word: &str) -> Option<(&'static str, usize)> {
+        if !self.jieba.has_word(word) {
+            return None;
+        }
+        WORD_INFO.with(|cell| {
+            if let Some(&v) = cell.borrow().get(word) {
+                return Some(v);
+            }
+            let tags = self.jieba.tag(word, false);
+            let tag = if tags.len() == 1 { crate::segment::intern_pos(tags[0].tag) } else { "x" };
+            let v = (tag, self.jieba.suggest_freq(word));
+            let mut cache = cell.borrow_mut();
+            if cache.len() >= WORD_INFO_MAX {
+                cache.clear();
+            }
+            cache.insert(word.to_string(), v);
+            Some(v)
+        })
+    }
+
     /// Whether OpenCC converts `c` on its own (a Traditional-only character).
     pub fn is_traditional(&self, c: char) -> bool {
         self.traditional.contains_key(&c)
@@ -335,6 +359,13 @@ impl Lexicon {
         }
         score
     }
+}
+
+/// Most dictionary entries cached per thread by [`Lexicon::word_info`].
+const WORD_INFO_MAX: usize = 200_000;
+
+thread_local! {
+    static WORD_INFO: std::cell::RefCell<HashMap<String, (&'static str, usize)>> = std::cell::RefCell::new(HashMap::new());
 }
 
 /// Every CJK ideograph that t2s changes when converted alone, with its Simplified form.

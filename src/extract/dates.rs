@@ -31,11 +31,14 @@ impl DateRules {
     pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
         let text = &ix.doc.text;
         let mut out = Vec::new();
-        for c in self.re.captures_iter(text) {
-            let whole = c.get(0).expect("invariant: group 0");
-            if whole.is_empty() {
+        // Every group is optional, so the pattern matches the empty string everywhere: find
+        // the non-empty matches with the fast search, then take captures only there.
+        for found in self.re.find_iter(text) {
+            if found.is_empty() {
                 continue;
             }
+            let Some(c) = self.re.captures_at(text, found.start()) else { continue };
+            let whole = c.get(0).expect("invariant: group 0");
             let has_year = c.name("y").is_some() || c.name("rel").is_some();
             let has_part_of_year = ["m", "half", "q", "ye"].iter().any(|g| c.name(g).is_some());
             // A bare 截至 is not a date.

@@ -234,7 +234,7 @@ impl Extractor {
         doc.meta = self.meta.extract(doc, &self.lists);
         let ix = TextIndex::new(doc);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
-        let people = people::find(&ix, &self.lists, &self.lexicon.jieba, &entities);
+        let people = people::find(&ix, &self.lists, &self.lexicon, &entities);
         let orgs = people::organizations(&ix, &self.lists, &entities, &people);
         let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
         let quantities = self.units.find(&ix);

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use super::{is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
+use crate::lexicon::Lexicon;
 
 /// Words that commonly follow a name and so mark where a two-character name ends.
 const AFTER_NAME: &[&str] = &[
@@ -52,7 +53,7 @@ fn is_nr(pos: &str) -> bool {
 struct Finder<'a, 'b> {
     ix: &'a TextIndex<'b>,
     lists: &'a Lists,
-    jieba: &'a jieba_rs::Jieba,
+    lexicon: &'a Lexicon,
     place: Vec<bool>,
 }
 
@@ -78,22 +79,15 @@ impl Finder<'_, '_> {
         }
         // Names do not begin with a function word (和村, 由企业, 关于党).
         let head: String = self.ix.chars[s..s + 2].iter().collect();
-        if self.jieba.has_word(&head) {
-            let tags = self.jieba.tag(&head, false);
-            if tags.len() == 1 && FUNCTION_POS.contains(&tags[0].tag) {
-                return false;
-            }
+        if self.lexicon.word_info(&head).is_some_and(|(tag, _)| FUNCTION_POS.contains(&tag)) {
+            return false;
         }
         if self.ix.token(s).is_some_and(|t| t.len == 1 && FUNCTION_POS.contains(&t.pos)) {
             return false;
         }
         // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
         // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
-        if self.jieba.has_word(name) {
-            let tags = self.jieba.tag(name, false);
-            return !(tags.len() == 1 && WORD_POS.contains(&tags[0].tag));
-        }
-        true
+        !self.lexicon.word_info(name).is_some_and(|(tag, _)| WORD_POS.contains(&tag))
     }
 
     /// `valid` for names jieba proposed: foreign names may be long, and a name may have
@@ -162,12 +156,13 @@ impl Finder<'_, '_> {
 }
 
 /// People in the document.
-pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, places: &[Entity]) -> Vec<Entity> {
+pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
+    let jieba = &lexicon.jieba;
     let mut place = vec![false; ix.chars.len()];
     for p in places {
         place[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
     }
-    let f = Finder { ix, lists, jieba, place };
+    let f = Finder { ix, lists, lexicon, place };
     // (start, end) → role as written beside that mention
     let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::new();
     let text = &ix.doc.text;
@@ -221,16 +216,13 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, jieba: &jieba_rs::Jieba, place
         let given = ix.slice(s + 1, e);
         // 安全感/nr, 高水平/nr: the first two or the last two characters are a common word.
         let common = |w: &str, min: usize| {
-            jieba.has_word(w) && jieba.suggest_freq(w) >= min && {
-                let tags = jieba.tag(w, false);
-                tags.len() == 1 && WORD_POS.contains(&tags[0].tag)
-            }
+            lexicon.word_info(w).is_some_and(|(tag, freq)| freq >= min && WORD_POS.contains(&tag))
         };
         let given_is_word = n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100));
         let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
         // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩).
         let noun_suffix = !oov && NOUN_SUFFIXES.contains(ix.chars[e - 1]);
-        if noun_suffix || n == 2 && !oov && jieba.suggest_freq(word) >= 800 && t.pos != "nrfg" {
+        if noun_suffix || n == 2 && !oov && lexicon.word_info(word).is_some_and(|(_, f)| f >= 800) && t.pos != "nrfg" {
             continue;
         }
         let accept = if org_like {
