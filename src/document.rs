@@ -174,8 +174,10 @@ pub struct Quantity {
     pub sentence_idx: u32,
     /// The text as it appears (with 余/多/近 inside it).
     pub text: String,
-    /// The value in the base unit (6651.85万元 → 66518500).
+    /// The value in the base unit (6651.85万元 → 66518500); a range's lower bound.
     pub value: f64,
+    /// A range's upper bound (3至5年 → 5), in the base unit.
+    pub value_max: Option<f64>,
     /// The base unit (元, 个, %, 平方米 …).
     pub unit: String,
     /// money, count, percent, area, mass, age, duration, other.

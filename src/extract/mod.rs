@@ -440,6 +440,21 @@ mod tests {
     }
 
     #[test]
+    fn ranges_share_multiplier_and_unit() {
+        let d = run("驻村3至5年,投入10-20万元,三成村民,2020-2021年。\n");
+        let q: Vec<(&str, f64, Option<f64>, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect();
+        assert_eq!(
+            q,
+            [
+                ("3至5年", 3.0, Some(5.0), "年"),
+                ("10-20万元", 100000.0, Some(200000.0), "元"),
+                ("三成", 30.0, None, "%")
+            ]
+        );
+    }
+
+    #[test]
     fn quotes_and_campaigns() {
         let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部。\n");
         assert_eq!(d.quotes.len(), 1);

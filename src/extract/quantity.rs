@@ -31,6 +31,24 @@ struct QualifierLists {
     inner: Vec<String>,
 }
 
+/// A parsed number: Arabic digits with their decimal places, or a Chinese numeral's value.
+#[derive(Clone, Copy)]
+struct Num {
+    mantissa: u128,
+    decimals: u32,
+    cn: Option<u64>,
+}
+
+impl Num {
+    /// The value times `factor`, multiplying before dividing so that 6651.85 × 10000 stays exact.
+    fn times(self, factor: f64) -> f64 {
+        match self.cn {
+            Some(v) => v as f64 * factor,
+            None => self.mantissa as f64 * factor / 10f64.powi(self.decimals as i32),
+        }
+    }
+}
+
 const KINDS: &[&str] = &["money", "count", "percent", "area", "mass", "age", "duration", "other"];
 
 struct Unit {
@@ -165,11 +183,10 @@ impl Units {
         out
     }
 
-    /// Reads one quantity whose number starts at `i`; returns it and where to go on.
-    fn read(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
+    /// A number starting at `i` (Arabic when `arabic`); returns it and where it ends.
+    fn number(ix: &TextIndex, i: usize, arabic: bool) -> Option<(Num, usize)> {
         let chars = &ix.chars;
         let mut j = i;
-        let (mantissa, decimals, cn_value);
         if arabic {
             let mut digits: u128 = 0;
             let mut dec: Option<u32> = None;
@@ -187,25 +204,38 @@ impl Units {
                 }
                 j += 1;
             }
-            mantissa = digits;
-            decimals = dec.unwrap_or(0);
-            cn_value = None;
+            (j > i).then_some((Num { mantissa: digits, decimals: dec.unwrap_or(0), cn: None }, j))
         } else {
             while j < chars.len() && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some()) {
                 j += 1;
             }
-            // A numeral inside a longer word (统一, 万一, 一心一意) is not a number.
-            if !ix.is_token_start(i) || i > 0 && chars[i - 1] == '第' {
-                return None;
-            }
-            cn_value = Some(parse_chinese(&chars[i..j])?);
-            mantissa = 0;
-            decimals = 0;
+            let v = parse_chinese(&chars[i..j])?;
+            (j > i).then_some((Num { mantissa: 0, decimals: 0, cn: Some(v) }, j))
         }
-        if i > 0 && chars[i - 1] == '第' {
+    }
+
+    /// Reads one quantity whose number starts at `i`; returns it and where to go on.
+    fn read(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
+        let chars = &ix.chars;
+        // A numeral inside a longer word (统一, 万一, 一心一意) is not a number.
+        if !arabic && !ix.is_token_start(i) {
             return None;
         }
-        let num_end = j;
+        let (first, mut j) = Self::number(ix, i, arabic)?;
+        let first_end = j;
+        let (mantissa, decimals, cn_value) = (first.mantissa, first.decimals, first.cn);
+        // A range shares its multiplier and unit: 3至5年, 10-20万元.
+        let mut upper: Option<Num> = None;
+        if let Some(&c) = chars.get(j) {
+            if matches!(c, '至' | '到' | '-' | '–' | '~' | '～')
+                && chars.get(j + 1).is_some_and(|&d| d.is_ascii_digit() == arabic)
+            {
+                if let Some((second, k)) = Self::number(ix, j + 1, arabic) {
+                    upper = Some(second);
+                    j = k;
+                }
+            }
+        }
         // Multiplier and inner qualifier come in either order: 3.5万余名, 140余万元.
         let mut mult = 1.0;
         let mut qualifier: Option<String> = None;
@@ -227,7 +257,8 @@ impl Units {
         let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
         let unit_end = j + unit.word.len();
         // 2021年 is a year; 9月 and 14日 are dates.
-        if unit.kind == "duration" && arabic && decimals == 0 && (1900..=2100).contains(&mantissa) && num_end - i == 4 {
+        if unit.kind == "duration" && arabic && decimals == 0 && (1900..=2100).contains(&mantissa) && first_end - i == 4
+        {
             return None;
         }
         if !arabic && cn_value == Some(1) && qualifier.is_none() && unit.kind == "count" {
@@ -253,15 +284,8 @@ impl Units {
             qualifier.get_or_insert_with(|| w.iter().collect());
             after += w.len();
         }
-        let base = match cn_value {
-            Some(v) => v as f64,
-            None => mantissa as f64 / 10f64.powi(decimals as i32),
-        };
-        // Multiply before dividing where the product stays exact: 665185 × 10000 / 100.
-        let value = match cn_value {
-            None if decimals > 0 => mantissa as f64 * (mult * unit.factor) / 10f64.powi(decimals as i32),
-            _ => base * mult * unit.factor,
-        };
+        let value = first.times(mult * unit.factor);
+        let value_max = upper.map(|u| u.times(mult * unit.factor));
         let object = (unit.kind == "count")
             .then(|| ix.token(after))
             .flatten()
@@ -272,6 +296,7 @@ impl Units {
                 sentence_idx: ix.sentence_of(start),
                 text: ix.slice(start, unit_end).to_string(),
                 value,
+                value_max,
                 unit: unit.base.clone(),
                 kind: unit.kind,
                 qualifier,

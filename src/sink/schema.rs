@@ -148,6 +148,7 @@ impl Table {
                 f("sentence_idx", UInt32, false),
                 f("text", Utf8, false),
                 f("value", Float64, false),
+                f("value_max", Float64, true),
                 f("unit", Utf8, false),
                 f("kind", Utf8, false),
                 f("qualifier", Utf8, true),
@@ -379,14 +380,17 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
         Table::Quantities => {
             let r = rows(docs, |d| d.quantities.as_slice());
             let mut value = Float64Builder::new();
+            let mut value_max = Float64Builder::new();
             for (_, _, q) in &r {
                 value.append_value(q.value);
+                value_max.append_option(q.value_max);
             }
             vec![
                 strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
                 u32s(r.iter().map(|(_, _, q)| q.sentence_idx)),
                 strs(r.iter().map(|(_, _, q)| q.text.as_str())),
                 Arc::new(value.finish()),
+                Arc::new(value_max.finish()),
                 strs(r.iter().map(|(_, _, q)| q.unit.as_str())),
                 strs(r.iter().map(|(_, _, q)| q.kind)),
                 opt_strs(r.iter().map(|(_, _, q)| q.qualifier.as_deref())),
