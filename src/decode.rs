@@ -349,7 +349,7 @@ pub struct ShiftRepair {
     pub unresolved: usize,
 }
 
-fn is_pinyin_letter(c: char) -> bool {
+pub(crate) fn is_pinyin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || matches!(c, 'ü' | 'ê' | '\u{e0}'..='\u{fc}' | '\u{100}'..='\u{1dc}')
 }
 
@@ -446,9 +446,7 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
             continue;
         }
         // Common characters (GB2312 level 1 once simplified) break ties.
-        let simple = lexicon.simplify_chars(&ch);
-        let common = GBK.encode(&simple).0.first().is_some_and(|&b| (0xb0..=0xd7).contains(&b));
-        let score = 2 * window(&ch, &tail) + i32::from(common);
+        let score = 2 * window(&ch, &tail) + i32::from(lexicon.is_common_char(&ch));
         scored.push((score, format!("{ch}{tail}")));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0));

@@ -325,6 +325,12 @@ impl Lexicon {
         })
     }
 
+    /// Whether `s` (one character, any script) is a common character: in GB2312 level 1
+    /// once simplified. Breaks ties between repair candidates.
+    pub fn is_common_char(&self, s: &str) -> bool {
+        encoding_rs::GBK.encode(&self.simplify_chars(s)).0.first().is_some_and(|&b| (0xb0..=0xd7).contains(&b))
+    }
+
     /// Whether OpenCC converts `c` on its own (a Traditional-only character).
     pub fn is_traditional(&self, c: char) -> bool {
         self.traditional.contains_key(&c)

@@ -13,6 +13,7 @@
 
 use encoding_rs::GBK;
 
+use crate::decode::is_pinyin_letter;
 use crate::lexicon::Lexicon;
 
 /// Windows-1252's characters for bytes 0x80–0x9F (None where it defines none: Latin-1's C1
@@ -204,10 +205,6 @@ fn reads_as(c: char, reading: &str) -> bool {
     c.to_pinyin_multi().is_some_and(|m| m.into_iter().any(|p| p.with_tone() == reading))
 }
 
-fn is_pinyin_letter(c: char) -> bool {
-    c.is_ascii_lowercase() || matches!(c, 'ü' | 'ê' | '\u{e0}'..='\u{fc}' | '\u{100}'..='\u{1dc}')
-}
-
 /// The pinyin annotation at the start of `after` (`(qiáng)…` → `qiáng`).
 fn annotation(after: &[char]) -> Option<String> {
     if after.first() != Some(&'(') {
@@ -317,8 +314,7 @@ fn choose_last_byte(
     let mut tie = false;
     for c in pool {
         let simple = lexicon.simplify_chars(&format!("{left}{c}{right}"));
-        let common =
-            GBK.encode(&lexicon.simplify_chars(&c.to_string())).0.first().is_some_and(|&x| (0xb0..=0xd7).contains(&x));
+        let common = lexicon.is_common_char(&c.to_string());
         let script = f64::from(u8::from(lexicon.is_traditional(c) == traditional));
         // How common the character is on its own (jieba's frequency), as a weak prior that
         // picks 个 after a number and 。 at a line end when no word decides.

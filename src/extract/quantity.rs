@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::TextIndex;
+use super::{by_length_desc, TextIndex};
 use crate::document::Quantity;
 use crate::error::{Error, Result};
 
@@ -66,12 +66,6 @@ pub(crate) struct Units {
     prefixes: Vec<Vec<char>>,
     suffixes: Vec<Vec<char>>,
     inner: Vec<Vec<char>>,
-}
-
-fn chars_desc(words: &[String]) -> Vec<Vec<char>> {
-    let mut v: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();
-    v.sort_by(|a, b| b.len().cmp(&a.len()));
-    v
 }
 
 fn cn_digit(c: char) -> Option<u64> {
@@ -144,10 +138,10 @@ impl Units {
         Ok(Units {
             units,
             multipliers,
-            bound_prefixes: chars_desc(&f.qualifiers.bound_prefixes),
-            prefixes: chars_desc(&f.qualifiers.prefixes),
-            suffixes: chars_desc(&f.qualifiers.suffixes),
-            inner: chars_desc(&f.qualifiers.inner),
+            bound_prefixes: by_length_desc(&f.qualifiers.bound_prefixes),
+            prefixes: by_length_desc(&f.qualifiers.prefixes),
+            suffixes: by_length_desc(&f.qualifiers.suffixes),
+            inner: by_length_desc(&f.qualifiers.inner),
         })
     }
 
