@@ -178,7 +178,12 @@ impl PlaceTable {
                 }
             };
             let name = name.trim();
-            if self.by_name.contains_key(name) {
+            // The division table wins, but for a county's short form (江南 of 江南区): the
+            // world list's region of that name is the likelier reading.
+            let held = self.by_name.get(name).is_some_and(|ids| {
+                ids.iter().any(|&i| self.places[i].name == name || self.places[i].level != Level::County)
+            });
+            if held {
                 continue;
             }
             self.by_name.entry(name.to_string()).or_default().push(self.places.len());
@@ -202,6 +207,19 @@ impl PlaceTable {
                     if short.chars().count() >= 2 {
                         t.by_name.entry(short.to_string()).or_default().push(i);
                     }
+                }
+            }
+            if p.level == Level::County {
+                // Counties are named without their suffix too (张北 for 张北县, 松桃 for
+                // 松桃苗族自治县). These short forms are weak: the extractor keeps one only
+                // where the document names the county's province or city as well.
+                let short = if p.name.contains("自治") {
+                    p.name.chars().take(2).collect::<String>()
+                } else {
+                    ["县", "市", "区", "旗"].iter().find_map(|s| p.name.strip_suffix(s)).unwrap_or(&p.name).to_string()
+                };
+                if short.chars().count() >= 2 && short != p.name {
+                    t.by_name.entry(short).or_default().push(i);
                 }
             }
             if p.level == Level::City {

@@ -20,6 +20,8 @@ const AFTER_NAME: &[&str] = &[
     "多次", "一", "指出", "坦言", "认为", "强调", "谈到", "提到", "感慨", "回忆", "透露", "补充", "解释", "称", "道",
     "对", "向", "从", "为", "将", "把", "被", "让", "给", "了", "着", "过", "同志", "决定", "挺", "正在", "还", "又",
     "先后", "主动", "积极", "说道", "笑", "满面", "不禁", "告知", "通过", "来到", "每天",
+    // A reporter's credit ends the name (记者薛原报道, 刘宇摄).
+    "报道", "报", "摄",
 ];
 
 /// Dictionary tags of common words: a candidate name that is such a word is no name.
@@ -35,7 +37,7 @@ const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室
 const SURNAME_TITLES: &[&str] = &["主席", "总理", "总书记", "委员长", "副主席", "副总理", "同志", "老", "部长", "书记"];
 
 /// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
-const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓";
+const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓";
 
 /// Parts of speech of words that never begin a name.
 const FUNCTION_POS: &[&str] =
@@ -123,12 +125,63 @@ impl Finder<'_, '_> {
     fn name_before(&self, e: usize) -> Option<usize> {
         let t = self.ix.token(e.checked_sub(1)?)?;
         let (ts, len) = (t.start as usize, t.len as usize);
-        (ts + len == e
-            && is_nr(t.pos)
-            && (2..=4).contains(&len)
-            && self.starts_surname(ts).is_some()
-            && self.valid(ts, e))
-        .then_some(len)
+        if ts + len != e {
+            return None;
+        }
+        // jieba tags many real names loosely (周恩来/t, 许立群/m); `valid` still rejects
+        // words with a common-word tag.
+        let name_tag = is_nr(t.pos) || matches!(t.pos, "t" | "m" | "nz");
+        let chinese = name_tag && (2..=4).contains(&len) && self.starts_surname(ts).is_some() && self.valid(ts, e);
+        // A transliterated name before a title (克林顿总统, 利维外长).
+        let foreign = (2..=8).contains(&len)
+            && (is_nr(t.pos) || t.pos == "n" && !self.lexicon.jieba.has_word(self.ix.doc.token_text(t)))
+            && self.ix.chars[ts..e].iter().all(|c| TRANSLITERATION.contains(*c))
+            && self.valid_loose(ts, e);
+        (chinese || foreign).then_some(len)
+    }
+
+    /// The span of a dotted name (司马义·艾买提) around the name at `s..e`: neighbouring runs
+    /// of name-like tokens joined by a middle dot.
+    fn dotted(&self, mut s: usize, mut e: usize) -> (usize, usize) {
+        let ix = self.ix;
+        let dot = |p: usize| ix.chars.get(p).is_some_and(|c| matches!(c, '·' | '•' | '・' | '‧'));
+        // A token that may be part of a transliterated name: a name or place tag, a word
+        // jieba does not know, or transliteration characters only.
+        let name_like = |t: &crate::document::Token| {
+            let w = ix.doc.token_text(t);
+            w.chars().all(is_han)
+                && (is_nr(t.pos)
+                    || matches!(t.pos, "ns" | "x" | "nz")
+                    || !self.lexicon.jieba.has_word(w)
+                    || w.chars().all(|c| TRANSLITERATION.contains(c)))
+        };
+        while dot(e) && e - s < 16 {
+            let mut k = e + 1;
+            while let Some(t) = ix.token(k).filter(|t| t.start as usize == k && name_like(t)) {
+                k += t.len as usize;
+                if k - e > 8 {
+                    break;
+                }
+            }
+            if k == e + 1 || k - e > 9 {
+                break;
+            }
+            e = k;
+        }
+        while s > 1 && dot(s - 1) && e - s < 16 {
+            let mut k = s - 1;
+            while let Some(t) = k.checked_sub(1).and_then(|p| ix.token(p)).filter(|t| name_like(t)) {
+                k = t.start as usize;
+                if s - k > 8 {
+                    break;
+                }
+            }
+            if k == s - 1 || s - k > 9 {
+                break;
+            }
+            s = k;
+        }
+        (s, e)
     }
 
     /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
@@ -251,7 +304,11 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         {
             continue;
         }
-        if ix.token(i).is_some_and(|t| t.len == 1 && is_nr(t.pos)) {
+        let merged = |t: &crate::document::Token| {
+            // 古老, 许老 are words; only a title of two characters or more (江主席/n).
+            t.len > 2 && SURNAME_TITLES.iter().any(|w| ix.slice(i + 1, t.start as usize + t.len as usize) == *w)
+        };
+        if ix.token(i).is_some_and(|t| t.len == 1 && is_nr(t.pos) || merged(t)) {
             if let Some(title) =
                 SURNAME_TITLES.iter().find(|w| ix.slice(i + 1, (i + 1 + w.chars().count()).min(ix.chars.len())) == **w)
             {
@@ -270,6 +327,19 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             // Only a name jieba also sees as one, so that 地说 or 群众说 stay out.
             mentions.entry((v - len, v)).or_insert(None);
         }
+    }
+    // Foreign and minority names written with a middle dot (司马义·艾买提, 诺罗敦·西哈努克)
+    // are one name: a part found on its own grows over the dot to the whole.
+    let mut grown: Vec<((usize, usize), Option<String>)> = Vec::new();
+    for (&(s, e), role) in &mentions {
+        let (ns, ne) = f.dotted(s, e);
+        if (ns, ne) != (s, e) {
+            grown.push(((ns, ne), role.clone()));
+        }
+    }
+    for (span, role) in grown {
+        mentions.retain(|&(s, e), _| !(span.0 <= s && e <= span.1));
+        mentions.insert(span, role);
     }
     // The document's role for each name, then every mention of every name.
     let mut role_of: HashMap<String, Option<String>> = HashMap::new();
@@ -309,7 +379,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             });
         }
     }
-    out.sort_by_key(|e| e.start);
+    // A part of a longer name found at the same place (艾买提 in 司马义·艾买提) is no mention.
+    out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+    let mut reach = 0;
+    out.retain(|e| {
+        let keep = e.end > reach;
+        reach = reach.max(e.end);
+        keep
+    });
     out
 }
 

@@ -20,8 +20,8 @@ pub(crate) struct PlaceMatcher {
 }
 
 /// Characters that may follow a place name inside a longer word without making the match
-/// wrong (金昌市委, 崆峒区政府, 内蒙古自治区党委).
-const CONTINUATIONS: &str = "委府人党区县镇乡村街政";
+/// wrong (金昌市委, 崆峒区政府, 内蒙古自治区党委, 沈阳军区).
+const CONTINUATIONS: &str = "委府人党区县镇乡村街政军";
 
 /// Parts of speech that can sit inside a town or village name.
 fn name_pos(pos: &str) -> bool {
@@ -46,6 +46,14 @@ const SHORT_FORM_WORDS: &[&str] = &[
     "通化", "双河",
 ];
 
+/// Dictionary tags of common words, which a county's short form must not carry.
+const COMMON_TAGS: &[&str] = &["n", "v", "vn", "a", "ad", "an", "b", "d", "f", "m", "q", "r", "t", "i", "l", "nz", "j"];
+
+/// Whether `name` is only ever the short form of a county (张北 of 张北县).
+fn is_county_short(table: &crate::lexicon::PlaceTable, name: &str, ids: &[usize]) -> bool {
+    ids.iter().all(|&i| table.places[i].level == Level::County && table.places[i].name != name)
+}
+
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
 const ROAD_WORDS: &str = "路街巷道弄";
 
@@ -61,6 +69,18 @@ impl PlaceMatcher {
             let country = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Other));
             let city_short = !is_full && ids.iter().any(|&i| table.places[i].level == Level::City);
             if SHORT_FORM_WORDS.contains(&name.as_str()) {
+                continue;
+            }
+            if is_county_short(table, name, ids) {
+                // Kept only with support from the document (see `find`); still never a
+                // common word (城关/n is a town, 新华/nz a name).
+                // Frequent dictionary words are words first (平原 "plain", 友谊 "friendship").
+                let word = lexicon.word_info(name).is_some_and(|(tag, freq)| {
+                    COMMON_TAGS.contains(&tag) || freq >= 3000 || freq >= 700 && tag != "ns"
+                });
+                if !word {
+                    names.push(name.clone());
+                }
                 continue;
             }
             // Two-character names collide with common words (城区, 两岸): keep them where
@@ -107,8 +127,9 @@ impl PlaceMatcher {
         }
         // Evidence for ambiguous names: provinces and cities of the unambiguous ones.
         let mut support: HashMap<&str, usize> = HashMap::new();
-        for (_, _, ids) in &hits {
-            if ids.len() == 1 && !table.places[ids[0]].adcode.is_empty() {
+        let weak = |s: usize, e: usize, ids: &[usize]| is_county_short(table, ix.slice(s, e), ids);
+        for (s, e, ids) in &hits {
+            if ids.len() == 1 && !table.places[ids[0]].adcode.is_empty() && !weak(*s, *e, ids) {
                 let code = &table.places[ids[0]].adcode;
                 *support.entry(&code[..2]).or_default() += 1;
                 *support.entry(&code[..4]).or_default() += 2;
@@ -132,6 +153,16 @@ impl PlaceMatcher {
                 })
                 .expect("invariant: by_name lists are never empty");
             let p = &table.places[id];
+            // A county's short form stands as a whole word (not 城关 of 城关镇) in a document
+            // that names its province elsewhere.
+            if weak(s, e, ids)
+                && (p.adcode.len() < 4
+                    || !support.contains_key(&p.adcode[..2])
+                    || !ix.is_token_end(e)
+                    || ix.chars.get(e).is_some_and(|c| "镇乡村街区县市旗".contains(*c)))
+            {
+                continue;
+            }
             if matches!(p.level, Level::City | Level::County) {
                 enclosing.push((e, id));
             }
