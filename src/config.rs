@@ -129,6 +129,11 @@ impl Default for SegmentConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExtractConfig {
+    /// Whether to run the extract stage at all. Off, documents keep their text, paragraphs,
+    /// sentences and tokens, and the metadata and entity tables stay empty: for corpora that
+    /// need segmentation only, and to measure what extraction costs (`zhetl bench
+    /// --compare-extract`). Default true.
+    pub enabled: bool,
     /// Administrative-division table (`adcode,name,...` CSV); unset uses the built-in copy of
     /// `config/places.csv`. Default unset.
     pub places: Option<PathBuf>,
@@ -152,6 +157,7 @@ pub struct ExtractConfig {
 impl Default for ExtractConfig {
     fn default() -> Self {
         ExtractConfig {
+            enabled: true,
             places: None,
             lexicon: None,
             units: None,

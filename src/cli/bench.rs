@@ -30,6 +30,9 @@ pub(crate) struct BenchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also measure 1 thread with the extract stage off and print the ratio of the two.
+    #[arg(long)]
+    compare_extract: bool,
 }
 
 /// Encodes every table to Parquet and throws the bytes away.
@@ -77,6 +80,9 @@ struct BenchReport {
     cores: usize,
     runs: Vec<Measure>,
     speedup: f64,
+    /// 1-thread MB/s with the extract stage off (`--compare-extract`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extract_off_mb_per_s: Option<f64>,
     peak_rss_mb: f64,
 }
 
@@ -120,11 +126,14 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         .set_max_row_group_size(cfg.output.row_group_rows)
         .build();
     let mb = bytes as f64 / 1e6;
-    let mut runs = Vec::new();
-    for &threads in &counts {
+    let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
         let sink = DiscardSink { props: props.clone(), writers: (0..Table::ALL.len()).map(|_| None).collect() };
         let docs = corpus.clone().into_iter().map(Ok);
-        let (report, _) = pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?;
+        Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0)
+    };
+    let mut runs = Vec::new();
+    for &threads in &counts {
+        let report = measure(&pipeline, threads)?;
         let s = report.stage_seconds;
         let per = |x: f64| if x > 0.0 { mb / x } else { 0.0 };
         runs.push(Measure {
@@ -144,8 +153,23 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         });
     }
     let speedup = if runs.len() > 1 { runs[1].mb_per_s / runs[0].mb_per_s } else { 1.0 };
-    let report =
-        BenchReport { corpus_mb: mb, documents: corpus.len(), cores, runs, speedup, peak_rss_mb: peak_rss_mb() };
+    let extract_off_mb_per_s = if a.compare_extract {
+        let mut off = cfg.clone();
+        off.extract.enabled = false;
+        let r = measure(&Pipeline::new(&off)?, 1)?;
+        Some(mb / r.wall_seconds)
+    } else {
+        None
+    };
+    let report = BenchReport {
+        corpus_mb: mb,
+        documents: corpus.len(),
+        cores,
+        runs,
+        speedup,
+        extract_off_mb_per_s,
+        peak_rss_mb: peak_rss_mb(),
+    };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
@@ -163,5 +187,9 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         );
     }
     println!("speedup {:.2}x with {} threads; peak RSS {:.0} MB", report.speedup, max_threads, report.peak_rss_mb);
+    if let Some(off) = report.extract_off_mb_per_s {
+        let on = report.runs[0].mb_per_s;
+        println!("extract stage off, 1 thread: {off:.2} MB/s; with extraction {:.0}% of that", 100.0 * on / off);
+    }
     Ok(0)
 }

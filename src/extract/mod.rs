@@ -181,6 +181,7 @@ pub(crate) fn is_han(c: char) -> bool {
 
 /// The extract stage.
 pub struct Extractor {
+    enabled: bool,
     lexicon: Arc<Lexicon>,
     lists: Lists,
     places: PlaceMatcher,
@@ -212,6 +213,7 @@ impl Extractor {
         let median_idf =
             tfidf.extract_keywords(&lexicon.jieba, "龘䶛", 1, Vec::new()).first().map_or(10.0, |k| k.weight);
         Ok(Extractor {
+            enabled: cfg.enabled,
             units: quantity::Units::parse(&units_text)?,
             meta: meta::MetaRules::new()?,
             dates: dates::DateRules::new()?,
@@ -231,11 +233,14 @@ impl Extractor {
     /// # Errors
     /// None today; the signature leaves room for extractors that can fail on one document.
     pub fn extract(&self, doc: &mut Document) -> Result<(), DocError> {
+        if !self.enabled {
+            return Ok(());
+        }
         doc.meta = self.meta.extract(doc, &self.lists);
         let ix = TextIndex::new(doc);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
         let people = people::find(&ix, &self.lists, &self.lexicon, &entities);
-        let orgs = people::organizations(&ix, &self.lists, &entities, &people);
+        let orgs = people::organizations(&ix, &self.lists, &self.lexicon, &entities, &people);
         let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
         let quantities = self.units.find(&ix);
         let dates = self.dates.find(&ix, doc.meta.published_date);

@@ -392,9 +392,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
 
 /// Organisations: names from the organisation list (新华社, 国务院), a place's team
 /// (中国队), and noun phrases ending in an organisation head.
-pub(crate) fn organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: &[Entity]) -> Vec<Entity> {
-    let mut known = known_organizations(ix, lists, places);
-    let mut phrases = head_organizations(ix, lists, places, people);
+pub(crate) fn organizations(
+    ix: &TextIndex,
+    lists: &Lists,
+    lexicon: &Lexicon,
+    places: &[Entity],
+    people: &[Entity],
+) -> Vec<Entity> {
+    let mut known = known_organizations(ix, lists, lexicon, places);
+    let mut phrases = head_organizations(ix, lists, lexicon, places, people);
     phrases.retain(|p| !known.iter().any(|k| k.start < p.end && p.start < k.end));
     known.extend(phrases);
     known.sort_by_key(|e| e.start);
@@ -414,13 +420,24 @@ fn org_entity(ix: &TextIndex, s: usize, e: usize) -> Entity {
     }
 }
 
-/// Listed names at word boundaries, and sports teams named after a place (中国队).
-fn known_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<Entity> {
+/// Listed names at word boundaries, and sports teams (中国队, 八一队).
+fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
     let mut out = Vec::new();
     for m in lists.organizations.find_iter(&ix.doc.text) {
         let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
         if ix.is_token_start(s) && ix.is_token_end(e) {
             out.push(org_entity(ix, s, e));
+        }
+    }
+    // Clubs and teams jieba builds as one unknown word or knows as a body (八一队, 首钢队).
+    for t in &ix.doc.tokens {
+        let w = ix.doc.token_text(t);
+        if (3..=6).contains(&t.len)
+            && w.ends_with('队')
+            && w.chars().all(is_han)
+            && (matches!(t.pos, "nt" | "nz") || !lexicon.jieba.has_word(w))
+        {
+            out.push(org_entity(ix, t.start as usize, (t.start + t.len) as usize));
         }
     }
     for p in places {
@@ -432,7 +449,35 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity]) -> Vec<
     out
 }
 
-fn head_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: &[Entity]) -> Vec<Entity> {
+/// Whether the words before an organisation head make a name rather than a kind of body:
+/// a place (甘肃省委), a proper noun or a word jieba does not know (华为公司), or a level of
+/// government whose place the article gives (市委组织部). 商业银行, 有限公司 and 当地政府
+/// are kinds, not names.
+fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &HashMap<usize, usize>, s: usize, e: usize) -> bool {
+    if place_end.keys().any(|&pe| s < pe && pe <= e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
+        return true;
+    }
+    let mut p = s;
+    while p < e {
+        let Some(t) = ix.token(p) else { return true };
+        let w = ix.doc.token_text(t);
+        if matches!(t.pos, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng")
+            || !lexicon.jieba.has_word(w)
+        {
+            return true;
+        }
+        p = t.start as usize + t.len as usize;
+    }
+    false
+}
+
+fn head_organizations(
+    ix: &TextIndex,
+    lists: &Lists,
+    lexicon: &Lexicon,
+    places: &[Entity],
+    people: &[Entity],
+) -> Vec<Entity> {
     let mut blocked = vec![false; ix.chars.len()];
     for p in people {
         blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
@@ -476,7 +521,7 @@ fn head_organizations(ix: &TextIndex, lists: &Lists, places: &[Entity], people: 
             }
             start = ts;
         }
-        if start < i {
+        if start < i && specific(ix, lexicon, &place_start, start, i) {
             let text = ix.slice(start, end).to_string();
             out.push(Entity {
                 sentence_idx: ix.sentence_of(start),
