@@ -12,31 +12,36 @@ use crate::document::DateMention;
 use crate::error::{Error, Result};
 
 pub(crate) struct DateRules {
+    /// The date pattern with its groups; every part optional.
     re: Regex,
+    /// The same pattern without groups, and never empty: scanned over the whole text. The
+    /// pattern with all parts optional matches the empty string at every position, and a
+    /// search restarted at each of them cost a third of extraction.
+    scan: Regex,
 }
+
+const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
+const YEAR: &str = r"(?:(?P<y>\d{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+const PART: &str = concat!(
+    r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
+    r"(?:(?P<d>3[01]|[12]\d|0?[1-9])日|(?P<part>上旬|中旬|下旬|初|底|末))?",
+    r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
+);
 
 impl DateRules {
     pub fn new() -> Result<DateRules> {
-        let re = Regex::new(concat!(
-            r"(?P<upto>截至|截止到|截止)?",
-            r"(?:(?P<y>\d{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))?",
-            r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
-            r"(?:(?P<d>3[01]|[12]\d|0?[1-9])日|(?P<part>上旬|中旬|下旬|初|底|末))?",
-            r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))?",
-        ))
-        .map_err(|e| Error::config("extract date pattern", e.to_string()))?;
-        Ok(DateRules { re })
+        let bad = |e: regex::Error| Error::config("extract date pattern", e.to_string());
+        let re = Regex::new(&format!("{UPTO}{YEAR}?{PART}?")).map_err(bad)?;
+        let unnamed = Regex::new(r"\(\?P<\w+>").map_err(bad)?;
+        let scan = format!("{UPTO}(?:{YEAR}{PART}?|{PART})");
+        let scan = Regex::new(&unnamed.replace_all(&scan, "(?:")).map_err(bad)?;
+        Ok(DateRules { re, scan })
     }
 
     pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
         let text = &ix.doc.text;
         let mut out = Vec::new();
-        // Every group is optional, so the pattern matches the empty string everywhere: find
-        // the non-empty matches with the fast search, then take captures only there.
-        for found in self.re.find_iter(text) {
-            if found.is_empty() {
-                continue;
-            }
+        for found in self.scan.find_iter(text) {
             let Some(c) = self.re.captures_at(text, found.start()) else { continue };
             let whole = c.get(0).expect("invariant: group 0");
             let has_year = c.name("y").is_some() || c.name("rel").is_some();

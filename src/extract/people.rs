@@ -461,8 +461,7 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &HashMap<usize, usize>
     while p < e {
         let Some(t) = ix.token(p) else { return true };
         let w = ix.doc.token_text(t);
-        if matches!(t.pos, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng")
-            || !lexicon.jieba.has_word(w)
+        if matches!(t.pos, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng") || !lexicon.jieba.has_word(w)
         {
             return true;
         }
