@@ -28,6 +28,33 @@ pub struct Config {
     pub extract: ExtractConfig,
     /// `[output]`: Parquet layout.
     pub output: OutputConfig,
+    /// `[dedup]`: exact and near-duplicate detection.
+    pub dedup: DedupConfig,
+}
+
+/// `[dedup]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DedupConfig {
+    /// Find near duplicates (MinHash with LSH) into the `duplicates` table. Exact duplicates
+    /// (`documents.duplicate_of`) are always found. Default true.
+    pub near: bool,
+    /// Characters per shingle. Default 5.
+    pub shingle_chars: usize,
+    /// MinHash permutations (signature length). Default 128.
+    pub permutations: usize,
+    /// LSH bands; `permutations / bands` rows each. More bands find pairs of lower
+    /// similarity as candidates. Default 32.
+    pub bands: usize,
+    /// Estimated Jaccard similarity of character shingles at or above which two documents
+    /// are near duplicates. Default 0.7.
+    pub threshold: f64,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig { near: true, shingle_chars: 5, permutations: 128, bands: 32, threshold: 0.7 }
+    }
 }
 
 /// `[run]` section.
@@ -46,6 +73,14 @@ pub struct RunConfig {
     pub max_file_bytes: u64,
     /// Folder processed when `run` gets no INPUT. Default "tests/fixtures/seeds".
     pub sample_corpus: PathBuf,
+    /// Append only inputs whose `doc_id` is not committed in OUT yet (`--incremental`).
+    /// Default false: a run replaces OUT's tables.
+    pub incremental: bool,
+    /// Inputs between checkpoints. A killed run started again with the same command resumes
+    /// after its last checkpoint; checkpoints are never visible to readers. Default 2000.
+    pub checkpoint_inputs: usize,
+    /// Seconds between progress lines when stderr is not a terminal (0: none). Default 30.
+    pub progress_seconds: u64,
 }
 
 impl Default for RunConfig {
@@ -57,6 +92,9 @@ impl Default for RunConfig {
             max_error_rate: 0.5,
             max_file_bytes: 64 << 20,
             sample_corpus: PathBuf::from("tests/fixtures/seeds"),
+            incremental: false,
+            checkpoint_inputs: 2000,
+            progress_seconds: 30,
         }
     }
 }
@@ -268,6 +306,19 @@ impl Config {
         }
         if self.output.row_group_rows == 0 || self.output.part_rows == 0 {
             return bad("output.row_group_rows", "row counts must be at least 1");
+        }
+        if self.run.checkpoint_inputs == 0 {
+            return bad("run.checkpoint_inputs", "must be at least 1");
+        }
+        let d = &self.dedup;
+        if d.shingle_chars == 0 || d.permutations == 0 || d.bands == 0 || d.bands > d.permutations {
+            return bad(
+                "dedup.bands",
+                "shingle_chars, permutations and bands must be at least 1, bands at most permutations",
+            );
+        }
+        if !(0.0..=1.0).contains(&d.threshold) {
+            return bad("dedup.threshold", "must be between 0 and 1");
         }
         if self.extract.keywords_top_k > u16::MAX as usize {
             return bad("extract.keywords_top_k", "must fit in 16 bits");

@@ -297,6 +297,13 @@ pub struct Document {
     pub dates: Vec<DateMention>,
     /// Keywords, best first.
     pub keywords: Vec<Keyword>,
+    /// The first document (input order, committed ones first) with the same cleaned text.
+    pub duplicate_of: Option<String>,
+    /// The earlier document most like this one, with the estimated similarity, when at or
+    /// above `dedup.threshold` (a `duplicates` row).
+    pub near_duplicate: Option<(String, f64)>,
+    /// MinHash signature of `text` (empty when near-duplicate detection is off).
+    pub minhash: Vec<u32>,
 }
 
 impl Document {

@@ -11,7 +11,8 @@
 //!    quotes, keywords.
 //!
 //! [`Pipeline`] runs them in order over a lazy [`Source`] in bounded chunks and hands the
-//! results to a [`Sink`] ([`ParquetSink`] writes the tables of `CONTRACT.md`).
+//! results to a [`Sink`]; [`Pipeline::run_to`] writes the tables of `CONTRACT.md` under an
+//! output folder and commits them atomically (incremental, resumable, shardable).
 //!
 //! ```
 //! use zhetl::{Config, Pipeline, RawDoc};
@@ -31,6 +32,7 @@
 mod clean;
 mod config;
 mod decode;
+mod dedup;
 mod document;
 mod error;
 pub mod eval;
@@ -41,6 +43,7 @@ mod pipeline;
 mod segment;
 mod sink;
 mod source;
+mod store;
 
 pub use crate::clean::{normalize, strip_pinyin, Cleaner};
 pub use crate::config::{CleanConfig, Config, DecodeConfig, ExtractConfig, OutputConfig, RunConfig, SegmentConfig};
@@ -52,11 +55,11 @@ pub use crate::document::{
 pub use crate::error::{DocError, Error, Result, Stage};
 pub use crate::extract::Extractor;
 pub use crate::lexicon::Lexicon;
-pub use crate::pipeline::{Pipeline, Progress, RunReport, Shard, StageSeconds};
+pub use crate::pipeline::{Pipeline, Progress, RunOptions, RunReport, Shard, StageSeconds};
 pub use crate::segment::{split_sentences, Segmenter};
 pub use crate::sink::schema::{batches, contract_type, TIME_ZONE};
-pub use crate::sink::{MemorySink, ParquetSink, Sink, Table};
+pub use crate::sink::{MemorySink, Sink, Table};
 pub use crate::source::Source;
 
 /// File name of the commit marker written last into OUT.
-pub const MANIFEST: &str = crate::sink::parquet::MANIFEST;
+pub const MANIFEST: &str = crate::store::MANIFEST;

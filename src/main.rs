@@ -15,7 +15,11 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("zhetl: {:#}", err);
+            if cli::JSON_LOG.load(std::sync::atomic::Ordering::Relaxed) {
+                cli::log_json("error", "fatal", serde_json::json!({"message": format!("{err:#}")}));
+            } else {
+                eprintln!("zhetl: {:#}", err);
+            }
             ExitCode::from(1)
         }
     }

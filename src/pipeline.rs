@@ -16,8 +16,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::clean::Cleaner;
-use crate::config::{Config, RunConfig};
+use crate::config::{Config, DedupConfig, OutputConfig, RunConfig};
 use crate::decode::Decoder;
+use crate::dedup::{Deduper, Index};
 use crate::document::{Document, RawDoc};
 use crate::error::{DocError, Error, Result, Stage};
 use crate::extract::Extractor;
@@ -38,6 +39,8 @@ pub struct StageSeconds {
     pub segment: f64,
     /// Extracting.
     pub extract: f64,
+    /// MinHash signatures and the duplicate index.
+    pub dedup: f64,
     /// Building and writing Parquet (writer thread).
     pub write: f64,
 }
@@ -49,6 +52,7 @@ impl StageSeconds {
         self.clean += o.clean;
         self.segment += o.segment;
         self.extract += o.extract;
+        self.dedup += o.dedup;
         self.write += o.write;
     }
 }
@@ -103,8 +107,19 @@ pub struct RunReport {
     pub threads: usize,
     /// Shard as `I/N`.
     pub shard: String,
-    /// Inputs listed (files, after sharding).
+    /// Inputs listed (files, after sharding), resumed ones included.
     pub inputs_seen: u64,
+    /// Inputs skipped: already committed (`--incremental`) or byte-identical to an earlier
+    /// input of this run (same doc_id).
+    pub skipped: u64,
+    /// Documents whose cleaned text equals an earlier one's (`documents.duplicate_of`).
+    pub exact_duplicates: u64,
+    /// Rows written to `duplicates`.
+    pub near_duplicates: u64,
+    /// Inputs done by an earlier, interrupted attempt of this run and not redone.
+    pub resumed_inputs: u64,
+    /// Whether the run appended to what OUT held (`--incremental`).
+    pub incremental: bool,
     /// Rows written to `documents`.
     pub documents_written: u64,
     /// Rows written to `errors`.
@@ -122,16 +137,16 @@ pub struct RunReport {
 impl RunReport {
     /// Share of inputs that failed.
     pub fn error_rate(&self) -> f64 {
-        if self.inputs_seen == 0 {
+        if self.inputs_seen <= self.skipped {
             0.0
         } else {
-            self.errors as f64 / self.inputs_seen as f64
+            self.errors as f64 / (self.inputs_seen - self.skipped).max(1) as f64
         }
     }
 }
 
 /// Progress of a run, reported after every chunk.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize)]
 pub struct Progress {
     /// Inputs done.
     pub inputs: u64,
@@ -141,6 +156,8 @@ pub struct Progress {
     pub errors: u64,
     /// Raw bytes done.
     pub bytes: u64,
+    /// Inputs skipped (committed already, or identical to an earlier one).
+    pub skipped: u64,
 }
 
 /// The stages, built once and shared by all workers.
@@ -149,7 +166,10 @@ pub struct Pipeline {
     cleaner: Cleaner,
     segmenter: Segmenter,
     extractor: Extractor,
+    deduper: Deduper,
+    dedup: DedupConfig,
     run: RunConfig,
+    output: OutputConfig,
     digest: String,
 }
 
@@ -193,7 +213,10 @@ impl Pipeline {
             cleaner: Cleaner::new(&cfg.clean, lexicon.clone())?,
             segmenter: Segmenter::new(&cfg.segment, lexicon.clone()),
             extractor: Extractor::new(&cfg.extract, lexicon)?,
+            deduper: Deduper::new(&cfg.dedup),
+            dedup: cfg.dedup.clone(),
             run: cfg.run.clone(),
+            output: cfg.output.clone(),
             digest: cfg.digest(),
         })
     }
@@ -245,6 +268,11 @@ impl Pipeline {
             let s = Instant::now();
             self.extractor.extract(&mut doc)?;
             t.extract = secs(s);
+            if self.deduper.near() {
+                let s = Instant::now();
+                doc.minhash = self.deduper.signature(&doc.text);
+                t.dedup = secs(s);
+            }
             flag(&mut doc);
             Ok(doc)
         }));
@@ -275,7 +303,7 @@ impl Pipeline {
     pub fn run<I, S>(
         &self,
         inputs: I,
-        mut sink: S,
+        sink: S,
         threads: usize,
         shard: Shard,
         progress: &dyn Fn(Progress),
@@ -284,46 +312,133 @@ impl Pipeline {
         I: Iterator<Item = Result<RawDoc, DocError>>,
         S: Sink + 'static,
     {
+        let plan = Plan::new(threads, shard, &self.dedup);
+        let (report, mut sink) = self.run_plan(inputs, sink, plan, progress)?;
+        let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
+        sink.finish(&manifest)?;
+        Ok((report, sink))
+    }
+
+    /// Runs over `inputs` into the output folder `out` and commits: the tables are replaced
+    /// (or, with `opts.incremental`, appended to; with a shard, that shard's parts are
+    /// replaced) in one atomic step, so readers see the previous state or the new one. A run
+    /// killed before the commit and started again with the same arguments resumes from its
+    /// last checkpoint.
+    ///
+    /// # Errors
+    /// `Error::Io` when OUT cannot be written (the committed state is then unchanged), and
+    /// the errors of [`Pipeline::run`].
+    pub fn run_to(
+        &self,
+        inputs: &[std::path::PathBuf],
+        out: &std::path::Path,
+        opts: &RunOptions,
+        progress: &dyn Fn(Progress),
+    ) -> Result<RunReport> {
+        crate::sink::parquet::run_to(self, inputs, out, opts, progress)
+    }
+
+    pub(crate) fn config_digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub(crate) fn run_config(&self) -> &RunConfig {
+        &self.run
+    }
+
+    pub(crate) fn output_config(&self) -> &OutputConfig {
+        &self.output
+    }
+
+    pub(crate) fn dedup_config(&self) -> &DedupConfig {
+        &self.dedup
+    }
+
+    pub(crate) fn deduper(&self) -> &Deduper {
+        &self.deduper
+    }
+
+    /// The run loop (see the module docs), with what a resumed or incremental run skips.
+    pub(crate) fn run_plan<I, S>(
+        &self,
+        inputs: I,
+        mut sink: S,
+        mut plan: Plan,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(RunReport, S)>
+    where
+        I: Iterator<Item = Result<RawDoc, DocError>>,
+        S: Sink + 'static,
+    {
         let started = SystemTime::now();
         let clock = Instant::now();
-        let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+        let threads =
+            if plan.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { plan.threads };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("zhetl-worker-{i}"))
             .build()
             .map_err(|e| Error::config("run.threads", e.to_string()))?;
-        let (tx, rx) = sync_channel::<(Vec<Document>, Vec<DocError>)>(self.run.in_flight);
+        let (tx, rx) = sync_channel::<Msg>(self.run.in_flight);
         let writer = std::thread::Builder::new()
             .name("zhetl-writer".into())
             .spawn(move || -> Result<(S, f64)> {
                 let mut spent = 0.0;
-                for (docs, errors) in rx {
+                for msg in rx {
                     let s = Instant::now();
-                    sink.write(&docs, &errors)?;
+                    match msg {
+                        Msg::Chunk(docs, errors) => sink.write(&docs, &errors)?,
+                        Msg::Checkpoint(state) => sink.checkpoint(&state)?,
+                    }
                     spent += secs(s);
                 }
                 Ok((sink, spent))
             })
             .map_err(|e| Error::Writer(e.to_string()))?;
 
+        let shard = plan.shard;
         let mut stages = StageSeconds::default();
-        let mut p = Progress::default();
-        let mut error_kinds = std::collections::BTreeMap::new();
-        let mut inputs = inputs.filter(|r| {
-            let path = match r {
-                Ok(raw) => &raw.source_path,
-                Err(e) => &e.source_path,
-            };
-            shard.accepts(path)
-        });
+        let mut p = plan.resumed;
+        let mut error_kinds = std::mem::take(&mut plan.error_kinds);
+        let (mut exact, mut near) = (plan.exact, plan.near);
+        let resumed_inputs = p.inputs;
+        let pulled = std::cell::Cell::new(0u64);
+        let skipped = std::cell::Cell::new(0u64);
+        let skip_first = plan.skip_first;
+        let (skip_ids, skip_paths) = (&mut plan.skip_ids, &plan.skip_paths);
+        let mut inputs = inputs
+            .filter(|r| {
+                let path = match r {
+                    Ok(raw) => &raw.source_path,
+                    Err(e) => &e.source_path,
+                };
+                shard.accepts(path)
+            })
+            .filter(|r| {
+                pulled.set(pulled.get() + 1);
+                if pulled.get() <= skip_first {
+                    return false;
+                }
+                let skip = match r {
+                    // The same bytes twice are the same document: one row, whatever the path.
+                    Ok(raw) => !skip_ids.insert(xxhash_rust::xxh3::xxh3_128(&raw.bytes)),
+                    Err(e) => e.doc_id.is_none() && skip_paths.contains(&e.source_path),
+                };
+                if skip {
+                    skipped.set(skipped.get() + 1);
+                }
+                !skip
+            });
+        let mut since_checkpoint = 0u64;
         loop {
             let s = Instant::now();
+            let before = pulled.get();
             let chunk: Vec<Result<RawDoc, DocError>> = inputs.by_ref().take(self.run.chunk_size).collect();
             stages.read += secs(s);
-            if chunk.is_empty() {
+            let n_pulled = pulled.get() - before;
+            if chunk.is_empty() && n_pulled == 0 {
                 break;
             }
-            let n_in = chunk.len() as u64;
             let bytes: u64 = chunk
                 .iter()
                 .map(|r| match r {
@@ -342,27 +457,50 @@ impl Pipeline {
             });
             let mut docs = Vec::with_capacity(results.len());
             let mut errors = Vec::new();
+            let s = Instant::now();
             for (r, t) in results {
                 stages.add(&t);
                 match r {
-                    Ok(d) => docs.push(d),
+                    Ok(mut d) => {
+                        plan.index.observe(&mut d);
+                        docs.push(d);
+                    }
                     Err(e) => {
                         *error_kinds.entry(format!("{}:{}", e.stage, e.kind)).or_insert(0u64) += 1;
                         errors.push(e);
                     }
                 }
             }
-            p.inputs += n_in;
+            stages.dedup += secs(s);
+            exact = plan.exact + plan.index.exact_found;
+            near = plan.near + plan.index.near_found;
+            p.inputs = resumed_inputs + pulled.get().saturating_sub(skip_first);
             p.documents += docs.len() as u64;
             p.errors += errors.len() as u64;
             p.bytes += bytes;
-            if tx.send((docs, errors)).is_err() {
+            p.skipped = plan.resumed.skipped + skipped.get();
+            since_checkpoint += n_pulled;
+            if tx.send(Msg::Chunk(docs, errors)).is_err() {
                 break; // the writer failed; its error is collected below
+            }
+            if since_checkpoint >= plan.checkpoint_every {
+                since_checkpoint = 0;
+                let state = CheckpointState {
+                    done: skip_first + pulled.get(),
+                    progress: p,
+                    error_kinds: error_kinds.clone(),
+                    exact,
+                    near,
+                };
+                let state = serde_json::to_value(&state).map_err(|e| Error::Writer(e.to_string()))?;
+                if tx.send(Msg::Checkpoint(state)).is_err() {
+                    break;
+                }
             }
             progress(p);
         }
         drop(tx);
-        let (mut sink, write_secs) = writer.join().map_err(|_| Error::Writer("writer thread panicked".into()))??;
+        let (sink, write_secs) = writer.join().map_err(|_| Error::Writer("writer thread panicked".into()))??;
         stages.write = write_secs;
         let report = RunReport {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -373,16 +511,85 @@ impl Pipeline {
             threads,
             shard: format!("{}/{}", shard.index, shard.count),
             inputs_seen: p.inputs,
+            skipped: p.skipped,
+            exact_duplicates: exact,
+            near_duplicates: near,
+            resumed_inputs,
+            incremental: plan.incremental,
             documents_written: p.documents,
             errors: p.errors,
             error_kinds,
             bytes_read: p.bytes,
             stage_seconds: stages,
-            accounted: p.inputs == p.documents + p.errors,
+            accounted: p.inputs == p.documents + p.errors + p.skipped,
         };
-        let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
-        sink.finish(&manifest)?;
         Ok((report, sink))
+    }
+}
+
+/// What the run loop sends its writer thread.
+enum Msg {
+    Chunk(Vec<Document>, Vec<DocError>),
+    Checkpoint(serde_json::Value),
+}
+
+/// Counts at a checkpoint: what a resumed run starts from.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub(crate) struct CheckpointState {
+    /// Inputs of this shard's listing done (resumed ones included).
+    pub done: u64,
+    pub progress: Progress,
+    pub error_kinds: std::collections::BTreeMap<String, u64>,
+    pub exact: u64,
+    pub near: u64,
+}
+
+/// How `Pipeline::run_to` writes into OUT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Which part of the inputs this process handles.
+    pub shard: Shard,
+    /// Append only inputs not committed yet, instead of replacing the tables.
+    pub incremental: bool,
+}
+
+/// What one run skips and starts from (crate-internal; see `run_plan`).
+pub(crate) struct Plan {
+    pub threads: usize,
+    pub shard: Shard,
+    /// Inputs of the listing an interrupted attempt finished.
+    pub skip_first: u64,
+    /// Raw-byte hashes (doc_ids) not to process again: committed ones, and every input seen.
+    pub skip_ids: std::collections::HashSet<u128>,
+    /// Paths of committed id-less errors.
+    pub skip_paths: std::collections::HashSet<String>,
+    pub checkpoint_every: u64,
+    pub index: Index,
+    pub resumed: Progress,
+    pub error_kinds: std::collections::BTreeMap<String, u64>,
+    pub exact: u64,
+    pub near: u64,
+    pub incremental: bool,
+}
+
+impl Plan {
+    pub fn new(threads: usize, shard: Shard, dedup: &DedupConfig) -> Plan {
+        Plan {
+            threads,
+            shard,
+            skip_first: 0,
+            skip_ids: Default::default(),
+            skip_paths: Default::default(),
+            checkpoint_every: u64::MAX,
+            index: Index::new(dedup),
+            resumed: Progress::default(),
+            error_kinds: Default::default(),
+            exact: 0,
+            near: 0,
+            incremental: false,
+        }
     }
 }
 

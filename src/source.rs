@@ -24,7 +24,11 @@ impl Source {
     /// Lists `inputs` (files or folders). Files larger than `max_bytes` are reported as
     /// errors rather than read.
     pub fn new(inputs: &[PathBuf], max_bytes: u64) -> Source {
+        // Sorted and deduplicated, so that the order of inputs on the command line does not
+        // change the output.
         let mut roots = inputs.to_vec();
+        roots.sort();
+        roots.dedup();
         roots.reverse();
         Source { roots, stack: Vec::new(), max_bytes }
     }
@@ -126,8 +130,9 @@ mod tests {
         fs::write(dir.path().join("big.txt"), vec![b'a'; 100]).unwrap();
         let inputs = [dir.path().join("nope.txt"), dir.path().join("big.txt")];
         let got: Vec<_> = Source::new(&inputs, 10).collect();
+        // Roots are taken in sorted order: big.txt, then nope.txt.
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].as_ref().unwrap_err().kind, "io");
-        assert_eq!(got[1].as_ref().unwrap_err().kind, "too_large");
+        assert_eq!(got[0].as_ref().unwrap_err().kind, "too_large");
+        assert_eq!(got[1].as_ref().unwrap_err().kind, "io");
     }
 }

@@ -148,6 +148,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
                 clean: per(s.clean),
                 segment: per(s.segment),
                 extract: per(s.extract),
+                dedup: per(s.dedup),
                 write: per(s.write),
             },
         });

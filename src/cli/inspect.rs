@@ -67,7 +67,37 @@ pub(crate) fn run(out: &Path) -> Result<u8> {
             println!("  {stage:<8} {kind:<16} {n:>8}");
         }
     }
+    if let Some(h) = manifest.get("history").and_then(|h| h.as_array()) {
+        println!("runs committed ({} kept in the manifest's history):", h.len());
+        for r in h.iter().rev().take(10) {
+            let s = |k: &str| r.get(k).map(|v| v.to_string()).unwrap_or_default();
+            println!(
+                "  {}  shard {}  incremental {}  documents {}  errors {}  skipped {}",
+                s("finished_at").trim_matches('"'),
+                s("shard").trim_matches('"'),
+                s("incremental"),
+                s("documents_written"),
+                s("errors"),
+                s("skipped")
+            );
+        }
+    }
+    // Runs that started and have not committed (killed, or still running).
+    let pending: Vec<String> = std::fs::read_dir(out.join(".zhetl/pending"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if !pending.is_empty() {
+        println!("uncommitted runs (resume with the same command): {}", pending.join(", "));
+    }
+    // The history is above; the rest of the manifest follows.
+    let mut m = manifest.clone();
+    if let Some(o) = m.as_object_mut() {
+        o.remove("history");
+    }
     println!("manifest:");
-    println!("{}", serde_json::to_string_pretty(&manifest)?);
+    println!("{}", serde_json::to_string_pretty(&m)?);
     Ok(0)
 }

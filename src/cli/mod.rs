@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use zhetl::{Config, ParquetSink, Pipeline, Shard, Source, Table};
+use zhetl::{Config, Pipeline, RunOptions, Shard, Table};
 
 /// Chinese news text in, clean Parquet tables out.
 #[derive(Parser, Debug)]
@@ -58,9 +58,46 @@ struct RunArgs {
     /// Process only shard I of N (0-based), e.g. 0/4.
     #[arg(long)]
     shard: Option<String>,
-    /// No progress bar.
+    /// No progress bar or progress lines.
     #[arg(long)]
     no_progress: bool,
+    /// Append only inputs whose doc_id is not committed in OUT yet (also `run.incremental`).
+    #[arg(long)]
+    incremental: bool,
+    /// How to log to stderr: text, or json (one object per line, for log collectors).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+/// Format of what `run` writes to stderr.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line: {"ts", "level", "event", ...}.
+    Json,
+}
+
+/// Whether fatal errors are logged as JSON (set once by `run --log-format json`).
+pub(crate) static JSON_LOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one JSON log line to stderr.
+pub(crate) fn log_json(level: &str, event: &str, fields: serde_json::Value) {
+    let mut obj = serde_json::Map::new();
+    obj.insert("ts".into(), chrono_now().into());
+    obj.insert("level".into(), level.into());
+    obj.insert("event".into(), event.into());
+    if let serde_json::Value::Object(f) = fields {
+        obj.extend(f);
+    }
+    eprintln!("{}", serde_json::Value::Object(obj));
+}
+
+fn chrono_now() -> String {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    chrono::DateTime::from_timestamp(d.as_secs() as i64, d.subsec_nanos())
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
 }
 
 /// Default config location, relative to the working directory.
@@ -112,6 +149,8 @@ pub fn run() -> Result<u8> {
 }
 
 fn run_cmd(a: RunArgs) -> Result<u8> {
+    let json = a.log_format == LogFormat::Json;
+    JSON_LOG.store(json, std::sync::atomic::Ordering::Relaxed);
     let mut cfg = load_config(a.config.as_deref())?;
     if let Some(t) = a.threads {
         cfg.run.threads = t;
@@ -121,44 +160,81 @@ fn run_cmd(a: RunArgs) -> Result<u8> {
         Some(s) => Shard::parse(s)?,
         None => Shard::ALL,
     };
+    let incremental = a.incremental || cfg.run.incremental;
     let inputs = resolve_inputs(&a.inputs, &cfg)?;
+    if json {
+        log_json(
+            "info",
+            "run_start",
+            serde_json::json!({"out": out.display().to_string(), "inputs": inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+                "shard": format!("{}/{}", shard.index, shard.count), "incremental": incremental}),
+        );
+    }
     let pipeline = Pipeline::new(&cfg)?;
-    let sink = ParquetSink::new(&out, &shard.index.to_string(), &cfg.output)
+    let tty = std::io::stderr().is_terminal();
+    let bar = progress::Bar::new(!a.no_progress && tty && !json, &inputs);
+    let lines = progress::Lines::new(
+        !a.no_progress && (!tty || json),
+        std::time::Duration::from_secs(cfg.run.progress_seconds),
+        json,
+    );
+    let opts = RunOptions { threads: cfg.run.threads, shard, incremental };
+    let report = pipeline
+        .run_to(&inputs, &out, &opts, &|p| {
+            bar.update(p);
+            lines.update(p);
+        })
         .with_context(|| format!("cannot write output folder {}", out.display()))?;
-    let show = !a.no_progress && std::io::stderr().is_terminal();
-    let bar = progress::Bar::new(show, &inputs);
-    let source = Source::new(&inputs, cfg.run.max_file_bytes);
-    let (report, _) = pipeline
-        .run(source, sink, cfg.run.threads, shard, &|p| bar.update(p))
-        .with_context(|| format!("writing {}", out.display()))?;
     bar.finish();
     if !report.accounted {
-        // Every input must end as a documents row or an errors row (issue #3).
+        // Every input must end as a documents row, an errors row or a counted skip (issue #3).
         bail!(
-            "{} inputs seen but {} documents and {} errors written: some inputs are unaccounted for; please report",
+            "{} inputs seen but {} documents, {} errors and {} skipped: some inputs are unaccounted for; please report",
             report.inputs_seen,
             report.documents_written,
-            report.errors
+            report.errors,
+            report.skipped
         );
     }
     let mb = report.bytes_read as f64 / 1e6;
-    eprintln!(
-        "zhetl: {} documents, {} errors, {:.1} MB in {:.2} s ({:.2} MB/s, {} threads) -> {}",
-        report.documents_written,
-        report.errors,
-        mb,
-        report.wall_seconds,
-        mb / report.wall_seconds.max(1e-9),
-        report.threads,
-        out.display()
-    );
-    if report.error_rate() > cfg.run.max_error_rate {
+    if json {
+        let mut fields = serde_json::to_value(&report)?;
+        if let Some(o) = fields.as_object_mut() {
+            o.insert("out".into(), out.display().to_string().into());
+        }
+        log_json("info", "run_end", fields);
+    } else {
+        let nothing_new = if report.documents_written + report.errors == 0 && report.skipped > 0 {
+            " (nothing new: every input is committed already)"
+        } else {
+            ""
+        };
         eprintln!(
-            "zhetl: {:.0}% of inputs failed, over run.max_error_rate = {:.0}%; see {}/errors",
+            "zhetl: {} documents, {} errors, {} skipped, {} duplicates ({} near), {:.1} MB in {:.2} s ({:.2} MB/s, {} threads) -> {}{nothing_new}",
+            report.documents_written,
+            report.errors,
+            report.skipped,
+            report.exact_duplicates,
+            report.near_duplicates,
+            mb,
+            report.wall_seconds,
+            mb / report.wall_seconds.max(1e-9),
+            report.threads,
+            out.display()
+        );
+    }
+    if report.error_rate() > cfg.run.max_error_rate {
+        let msg = format!(
+            "{:.0}% of inputs failed, over run.max_error_rate = {:.0}%; see {}/errors",
             report.error_rate() * 100.0,
             cfg.run.max_error_rate * 100.0,
             out.display()
         );
+        if json {
+            log_json("error", "error_rate", serde_json::json!({"message": msg}));
+        } else {
+            eprintln!("zhetl: {msg}");
+        }
         return Ok(3);
     }
     Ok(0)

@@ -1,5 +1,6 @@
-//! Progress bar on stderr (bin only): documents, bytes, MB/s and ETA. Hidden when stderr is
-//! not a terminal or with `--no-progress`, so cron logs stay clean.
+//! Progress on stderr (bin only). On a terminal, a bar with documents, bytes, MB/s and ETA.
+//! Elsewhere (cron, Airflow, `--log-format json`) a line every `run.progress_seconds`, so a
+//! log shows a long run is alive without filling up with redraws.
 
 use std::path::PathBuf;
 
@@ -52,6 +53,49 @@ impl Bar {
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
+        }
+    }
+}
+
+/// Periodic progress lines for logs.
+pub(crate) struct Lines {
+    every: Option<std::time::Duration>,
+    json: bool,
+    start: std::time::Instant,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Lines {
+    pub fn new(show: bool, every: std::time::Duration, json: bool) -> Lines {
+        let now = std::time::Instant::now();
+        Lines { every: (show && !every.is_zero()).then_some(every), json, start: now, last: std::cell::Cell::new(now) }
+    }
+
+    pub fn update(&self, p: Progress) {
+        let Some(every) = self.every else { return };
+        if self.last.get().elapsed() < every {
+            return;
+        }
+        self.last.set(std::time::Instant::now());
+        let secs = self.start.elapsed().as_secs_f64();
+        let mb = p.bytes as f64 / 1e6;
+        if self.json {
+            super::log_json(
+                "info",
+                "progress",
+                serde_json::json!({"inputs": p.inputs, "documents": p.documents, "errors": p.errors,
+                    "skipped": p.skipped, "mb": mb, "seconds": secs, "mb_per_s": mb / secs.max(1e-9)}),
+            );
+        } else {
+            eprintln!(
+                "zhetl: progress {} inputs, {} documents, {} errors, {} skipped, {:.1} MB, {:.2} MB/s",
+                p.inputs,
+                p.documents,
+                p.errors,
+                p.skipped,
+                mb,
+                mb / secs.max(1e-9)
+            );
         }
     }
 }

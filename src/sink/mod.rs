@@ -8,7 +8,6 @@ pub(crate) mod schema;
 use crate::document::Document;
 use crate::error::{DocError, Result};
 
-pub use self::parquet::ParquetSink;
 pub use self::schema::Table;
 
 /// Receives processed documents and failed inputs, chunk by chunk, in input order.
@@ -18,6 +17,16 @@ pub trait Sink: Send {
     /// # Errors
     /// A fatal output problem (disk full, unwritable folder); the run stops.
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()>;
+
+    /// Makes everything written so far durable, with the run's counts at this point
+    /// (`state`), so that an interrupted run can resume from here. Default: nothing.
+    ///
+    /// # Errors
+    /// As for `write`.
+    fn checkpoint(&mut self, state: &serde_json::Value) -> Result<()> {
+        let _ = state;
+        Ok(())
+    }
 
     /// Flushes and publishes everything written; `manifest` is the run's record, written
     /// last. Called once, after the last `write`.

@@ -1,64 +1,86 @@
-//! Parquet output: one folder per table, zstd-compressed parts, `_manifest.json` last.
+//! Parquet output: one folder per table, zstd-compressed parts, committed through
+//! [`Store`](crate::store::Store) so that readers never see a half-written state.
 //!
-//! Parts are written into a staging folder inside OUT (`OUT/.staging-<pid>-<time>`). On
-//! `finish` the previous manifest is removed first (so a crash from here on leaves OUT
-//! visibly incomplete), the staged table folders replace the old ones by rename, and the new
-//! manifest is written to a temporary name and renamed into place. A reader that finds no
-//! `_manifest.json` must treat OUT as incomplete (CONTRACT.md).
+//! A run writes its parts into its pending folder (`OUT/.zhetl/pending/<run key>`), where the
+//! run key digests the inputs, the config, the shard and the mode: the same command gets the
+//! same folder. Every `run.checkpoint_inputs` inputs the open parts are closed and a line is
+//! appended to `checkpoints.log` naming the finished parts and the counts so far. A run that
+//! finds such a log resumes after its last checkpoint (parts written after it are deleted);
+//! a finished run commits its parts and deletes the folder.
 //!
 //! Memory: each table's writer buffers at most one row group; it is flushed when its
 //! encoded size passes `output.row_group_bytes` or it reaches `output.row_group_rows`.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use arrow::array::{Array, StringArray};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use serde::{Deserialize, Serialize};
 
 use super::schema::{batches, Table};
 use super::Sink;
 use crate::config::OutputConfig;
+use crate::dedup::text_hash64;
 use crate::document::Document;
 use crate::error::{DocError, Error, Result};
+use crate::pipeline::{CheckpointState, Pipeline, Plan, Progress, RunOptions, RunReport};
+use crate::source::Source;
+use crate::store::{for_each_row, keeps, parse_id, Keep, Store};
+
+/// The checkpoint log in a pending folder.
+const LOG: &str = "checkpoints.log";
 
 struct TableWriter {
     table: Table,
     writer: Option<ArrowWriter<BufWriter<File>>>,
     rows_in_part: usize,
     seq: usize,
-    /// Paths of finished parts, relative to OUT.
+    /// Names of finished parts.
     parts: Vec<String>,
 }
 
-/// Writes the tables as Parquet under one output folder.
-pub struct ParquetSink {
-    out: PathBuf,
-    staging: PathBuf,
-    shard: String,
+/// One line of `checkpoints.log`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Checkpoint {
+    /// Finished parts per table.
+    parts: BTreeMap<String, Vec<String>>,
+    /// Next part number per table.
+    seq: BTreeMap<String, usize>,
+    /// Generation committed when the run started.
+    generation: u64,
+    state: CheckpointState,
+}
+
+/// Writes the tables as Parquet parts into a pending folder.
+pub(crate) struct ParquetSink {
+    pending: PathBuf,
+    label: String,
+    generation: u64,
     props: WriterProperties,
     row_group_bytes: usize,
     part_rows: usize,
     tables: Vec<TableWriter>,
+    /// Tables the commit keeps committed parts of: they need no empty part of ours.
+    kept: std::collections::BTreeSet<String>,
 }
 
-/// Name of the commit marker.
-pub const MANIFEST: &str = "_manifest.json";
-
 impl ParquetSink {
-    /// Prepares OUT and a staging folder inside it. `shard` names the parts
-    /// (`part-<shard>-<seq>.parquet`).
-    ///
-    /// # Errors
-    /// `Error::Io` when OUT cannot be created or written.
-    pub fn new(out: &Path, shard: &str, cfg: &OutputConfig) -> Result<ParquetSink> {
-        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-        let stamp =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let staging = out.join(format!(".staging-{}-{stamp}", std::process::id()));
+    /// A sink writing into `pending`, continuing from `resume` (parts and numbering).
+    fn new(
+        pending: &Path,
+        label: &str,
+        cfg: &OutputConfig,
+        resume: Option<&Checkpoint>,
+        seq_start: &BTreeMap<String, usize>,
+        generation: u64,
+    ) -> Result<ParquetSink> {
         for t in Table::ALL {
-            let dir = staging.join(t.name());
+            let dir = pending.join(t.name());
             fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         let level = ZstdLevel::try_new(cfg.zstd_level)?;
@@ -67,26 +89,35 @@ impl ParquetSink {
             .set_max_row_group_size(cfg.row_group_rows)
             .set_created_by(format!("zhetl {}", env!("CARGO_PKG_VERSION")))
             .build();
+        let tables = Table::ALL
+            .iter()
+            .map(|&table| {
+                let name = table.name();
+                let (parts, seq) = match resume {
+                    Some(c) => (c.parts.get(name).cloned().unwrap_or_default(), c.seq.get(name).copied().unwrap_or(0)),
+                    None => (Vec::new(), seq_start.get(name).copied().unwrap_or(0)),
+                };
+                TableWriter { table, writer: None, rows_in_part: 0, seq, parts }
+            })
+            .collect();
         Ok(ParquetSink {
-            out: out.to_path_buf(),
-            staging,
-            shard: shard.to_string(),
+            pending: pending.to_path_buf(),
+            label: label.to_string(),
+            generation,
             props,
             row_group_bytes: cfg.row_group_bytes,
             part_rows: cfg.part_rows,
-            tables: Table::ALL
-                .iter()
-                .map(|&table| TableWriter { table, writer: None, rows_in_part: 0, seq: 0, parts: Vec::new() })
-                .collect(),
+            tables,
+            kept: Default::default(),
         })
     }
 
     fn part_name(&self, t: &TableWriter) -> String {
-        format!("{}/part-{}-{:05}.parquet", t.table.name(), self.shard, t.seq)
+        format!("part-{}-{:05}.parquet", self.label, t.seq)
     }
 
     fn open(&self, t: &TableWriter) -> Result<ArrowWriter<BufWriter<File>>> {
-        let path = self.staging.join(self.part_name(t));
+        let path = self.pending.join(t.table.name()).join(self.part_name(t));
         let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
         Ok(ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), t.table.schema(), Some(self.props.clone()))?)
     }
@@ -94,8 +125,10 @@ impl ParquetSink {
     fn close(&mut self, i: usize) -> Result<()> {
         if let Some(w) = self.tables[i].writer.take() {
             let name = self.part_name(&self.tables[i]);
-            let mut inner = w.into_inner()?;
-            inner.flush().map_err(|e| Error::io(self.staging.join(&name), e))?;
+            let path = self.pending.join(self.tables[i].table.name()).join(&name);
+            let inner = w.into_inner()?;
+            let file = inner.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(&path, e))?;
             let t = &mut self.tables[i];
             t.parts.push(name);
             t.seq += 1;
@@ -104,9 +137,15 @@ impl ParquetSink {
         Ok(())
     }
 
-    /// Removes the staging folder; used when a run fails before `finish`.
-    pub fn abort(&mut self) {
-        let _ = fs::remove_dir_all(&self.staging);
+    /// Finished parts per table, as (path, name).
+    fn own_parts(&self) -> BTreeMap<String, Vec<(PathBuf, String)>> {
+        self.tables
+            .iter()
+            .map(|t| {
+                let dir = self.pending.join(t.table.name());
+                (t.table.name().to_string(), t.parts.iter().map(|n| (dir.join(n), n.clone())).collect())
+            })
+            .collect()
     }
 }
 
@@ -135,40 +174,189 @@ impl Sink for ParquetSink {
         Ok(())
     }
 
-    fn finish(&mut self, manifest: &serde_json::Value) -> Result<()> {
+    fn checkpoint(&mut self, state: &serde_json::Value) -> Result<()> {
+        for i in 0..self.tables.len() {
+            self.close(i)?;
+        }
+        let state: CheckpointState = serde_json::from_value(state.clone()).map_err(|e| Error::Writer(e.to_string()))?;
+        let c = Checkpoint {
+            parts: self.tables.iter().map(|t| (t.table.name().to_string(), t.parts.clone())).collect(),
+            seq: self.tables.iter().map(|t| (t.table.name().to_string(), t.seq)).collect(),
+            generation: self.generation,
+            state,
+        };
+        let line = serde_json::to_string(&c).map_err(|e| Error::Writer(e.to_string()))?;
+        let path = self.pending.join(LOG);
+        let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        writeln!(f, "{line}").and_then(|_| f.sync_all()).map_err(|e| Error::io(&path, e))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &serde_json::Value) -> Result<()> {
         for i in 0..self.tables.len() {
             // Every table gets at least one part, so readers find its schema.
-            if self.tables[i].writer.is_none() && self.tables[i].parts.is_empty() {
+            let t = &self.tables[i];
+            if t.writer.is_none() && t.parts.is_empty() && !self.kept.contains(t.table.name()) {
                 let w = self.open(&self.tables[i])?;
                 self.tables[i].writer = Some(w);
             }
             self.close(i)?;
         }
-        let io = |p: &Path, e| Error::io(p, e);
-        let marker = self.out.join(MANIFEST);
-        if marker.exists() {
-            fs::remove_file(&marker).map_err(|e| io(&marker, e))?;
-        }
-        for t in Table::ALL {
-            let dest = self.out.join(t.name());
-            if dest.exists() {
-                fs::remove_dir_all(&dest).map_err(|e| io(&dest, e))?;
-            }
-            let src = self.staging.join(t.name());
-            fs::rename(&src, &dest).map_err(|e| io(&src, e))?;
-        }
-        fs::remove_dir_all(&self.staging).map_err(|e| io(&self.staging, e))?;
-        let mut m = manifest.clone();
-        if let Some(obj) = m.as_object_mut() {
-            let parts: serde_json::Map<String, serde_json::Value> =
-                self.tables.iter().map(|t| (t.table.name().to_string(), serde_json::json!(t.parts))).collect();
-            obj.insert("parts".into(), serde_json::Value::Object(parts));
-        }
-        let tmp = self.out.join(format!(".{MANIFEST}.tmp"));
-        let text = serde_json::to_string_pretty(&m).map_err(|e| Error::Writer(e.to_string()))?;
-        let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
-        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| io(&tmp, e))?;
-        fs::rename(&tmp, &marker).map_err(|e| io(&marker, e))?;
         Ok(())
     }
+}
+
+/// The last complete checkpoint of a pending folder; a torn last line is ignored.
+fn last_checkpoint(pending: &Path) -> Option<Checkpoint> {
+    let f = File::open(pending.join(LOG)).ok()?;
+    BufReader::new(f).lines().map_while(|l| l.ok()).filter_map(|l| serde_json::from_str(&l).ok()).last()
+}
+
+/// Part numbers a run starts from so that its names do not collide with parts it keeps.
+fn next_seq(parts: &BTreeMap<String, Vec<String>>, label: &str) -> BTreeMap<String, usize> {
+    let prefix = format!("part-{label}-");
+    parts
+        .iter()
+        .map(|(t, names)| {
+            let next = names
+                .iter()
+                .filter_map(|n| n.strip_prefix(&prefix)?.strip_suffix(".parquet")?.parse::<usize>().ok())
+                .max()
+                .map_or(0, |m| m + 1);
+            (t.clone(), next)
+        })
+        .collect()
+}
+
+/// Feeds the documents of some `documents` parts to the duplicate index, and their doc_ids
+/// to the skip set.
+fn remember(pipeline: &Pipeline, plan: &mut Plan, paths: &[PathBuf]) -> Result<()> {
+    let deduper = pipeline.deduper();
+    for path in paths {
+        for_each_row(path, &["doc_id", "text"], |cols| {
+            let (Some(ids), Some(texts)) = (
+                cols[0].as_any().downcast_ref::<StringArray>(),
+                cols.get(1).and_then(|c| c.as_any().downcast_ref::<StringArray>()),
+            ) else {
+                return;
+            };
+            for i in 0..ids.len() {
+                let (id, text) = (ids.value(i), texts.value(i));
+                if let Some(n) = parse_id(id) {
+                    plan.skip_ids.insert(n);
+                }
+                let sig = if deduper.near() { deduper.signature(text) } else { Vec::new() };
+                plan.index.remember(id, text_hash64(text), &sig);
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// `Pipeline::run_to`: plan, run, commit.
+pub(crate) fn run_to(
+    pipeline: &Pipeline,
+    inputs: &[PathBuf],
+    out: &Path,
+    opts: &RunOptions,
+    progress: &dyn Fn(Progress),
+) -> Result<RunReport> {
+    let store = Store::open(out)?;
+    let cfg = pipeline.run_config();
+    let shard = opts.shard;
+    let label = format!("{}of{}", shard.index, shard.count);
+    let keep = if opts.incremental {
+        Keep::All
+    } else if shard.count > 1 {
+        Keep::OtherShards { label: label.clone(), count: shard.count }
+    } else {
+        Keep::Nothing
+    };
+    let mut roots: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    roots.sort();
+    roots.dedup();
+    let key_text = format!("{roots:?}|{}|{label}|{}", pipeline.config_digest(), opts.incremental);
+    let key = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key_text.as_bytes()));
+    let pending = store.pending(&key);
+    let generation = store.manifest().and_then(|m| m.get("generation")?.as_u64()).unwrap_or(0);
+    let mut resume = last_checkpoint(&pending);
+    // An incremental run resumes only onto the state it started from.
+    if resume.as_ref().is_some_and(|c| opts.incremental && shard.count == 1 && c.generation != generation) {
+        resume = None;
+    }
+    match &resume {
+        Some(c) => {
+            // Parts written after the last checkpoint are incomplete: delete them.
+            for t in Table::ALL {
+                let dir = pending.join(t.name());
+                let listed = c.parts.get(t.name());
+                for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if !listed.is_some_and(|l| l.contains(&n)) {
+                        let _ = fs::remove_file(e.path());
+                    }
+                }
+            }
+        }
+        None => {
+            if pending.exists() {
+                fs::remove_dir_all(&pending).map_err(|e| Error::io(&pending, e))?;
+            }
+        }
+    }
+    fs::create_dir_all(&pending).map_err(|e| Error::io(&pending, e))?;
+
+    let mut plan = Plan::new(opts.threads, shard, pipeline.dedup_config());
+    plan.checkpoint_every = cfg.checkpoint_inputs as u64;
+    plan.incremental = opts.incremental;
+    let committed_parts = store.parts();
+    if opts.incremental {
+        let committed = store.committed()?;
+        plan.skip_ids = committed.ids;
+        plan.skip_paths = committed.paths;
+        let docs: Vec<PathBuf> = committed_parts
+            .get("documents")
+            .into_iter()
+            .flatten()
+            .filter_map(|n| store.part_path("documents", n))
+            .collect();
+        remember(pipeline, &mut plan, &docs)?;
+    }
+    if let Some(c) = &resume {
+        plan.skip_first = c.state.done;
+        plan.resumed = c.state.progress;
+        plan.error_kinds = c.state.error_kinds.clone();
+        plan.exact = c.state.exact;
+        plan.near = c.state.near;
+        let docs: Vec<PathBuf> =
+            c.parts.get("documents").into_iter().flatten().map(|n| pending.join("documents").join(n)).collect();
+        remember(pipeline, &mut plan, &docs)?;
+        // Errors done before the checkpoint are not redone either.
+        for n in c.parts.get("errors").into_iter().flatten() {
+            for_each_row(&pending.join("errors").join(n), &["doc_id"], |cols| {
+                if let Some(ids) = cols.first().and_then(|c| c.as_any().downcast_ref::<StringArray>()) {
+                    for i in 0..ids.len() {
+                        if let Some(n) = ids.is_valid(i).then(|| parse_id(ids.value(i))).flatten() {
+                            plan.skip_ids.insert(n);
+                        }
+                    }
+                }
+            })?;
+        }
+    }
+    let seq_start = if keep == Keep::All { next_seq(&committed_parts, &label) } else { BTreeMap::new() };
+    let mut sink =
+        ParquetSink::new(&pending, &label, pipeline.output_config(), resume.as_ref(), &seq_start, generation)?;
+    sink.kept = committed_parts
+        .iter()
+        .filter(|(_, names)| names.iter().any(|n| keeps(&keep, n)))
+        .map(|(t, _)| t.clone())
+        .collect();
+    let source = Source::new(inputs, cfg.max_file_bytes);
+    let (report, mut sink) = pipeline.run_plan(source, sink, plan, progress)?;
+    let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
+    sink.finish(&manifest)?;
+    store.commit(&sink.own_parts(), &keep, manifest)?;
+    let _ = fs::remove_dir_all(&pending);
+    Ok(report)
 }

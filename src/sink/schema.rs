@@ -39,13 +39,15 @@ pub enum Table {
     Keywords,
     /// Dates and periods named in the body.
     Dates,
+    /// Near-duplicate pairs: a document and the earlier one it copies.
+    Duplicates,
     /// Inputs that failed.
     Errors,
 }
 
 impl Table {
     /// All tables.
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 11] = [
         Table::Documents,
         Table::Paragraphs,
         Table::Sentences,
@@ -55,6 +57,7 @@ impl Table {
         Table::Quotes,
         Table::Keywords,
         Table::Dates,
+        Table::Duplicates,
         Table::Errors,
     ];
 
@@ -70,6 +73,7 @@ impl Table {
             Table::Quotes => "quotes",
             Table::Keywords => "keywords",
             Table::Dates => "dates",
+            Table::Duplicates => "duplicates",
             Table::Errors => "errors",
         }
     }
@@ -103,6 +107,7 @@ impl Table {
                 f("n_sentences", UInt32, false),
                 f("n_tokens", UInt32, false),
                 f("text_hash", Utf8, false),
+                f("duplicate_of", Utf8, true),
             ],
             Table::Paragraphs => vec![
                 doc_id(),
@@ -176,6 +181,9 @@ impl Table {
                 f("start", UInt32, false),
                 f("end", UInt32, false),
             ],
+            Table::Duplicates => {
+                vec![doc_id(), f("duplicate_of", Utf8, false), f("similarity", Float64, false)]
+            }
             Table::Errors => vec![
                 f("source_path", Utf8, false),
                 f("doc_id", Utf8, true),
@@ -318,6 +326,7 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 u32s(docs.iter().map(|d| d.sentences.len() as u32)),
                 u32s(docs.iter().map(|d| d.tokens.len() as u32)),
                 strs(hashes.iter().map(String::as_str)),
+                opt_strs(docs.iter().map(|d| d.duplicate_of.as_deref())),
             ]
         }
         Table::Paragraphs => {
@@ -442,6 +451,17 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 u32s(r.iter().map(|(_, _, x)| x.start)),
                 u32s(r.iter().map(|(_, _, x)| x.end)),
             ]
+        }
+        Table::Duplicates => {
+            let pairs: Vec<(&str, &str, f64)> = docs
+                .iter()
+                .filter_map(|d| d.near_duplicate.as_ref().map(|(of, s)| (d.doc_id.as_str(), of.as_str(), *s)))
+                .collect();
+            let mut sim = Float64Builder::new();
+            for (_, _, s) in &pairs {
+                sim.append_value(*s);
+            }
+            vec![strs(pairs.iter().map(|p| p.0)), strs(pairs.iter().map(|p| p.1)), Arc::new(sim.finish())]
         }
         Table::Errors => {
             let mut bytes = UInt64Builder::new();

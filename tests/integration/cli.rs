@@ -32,16 +32,17 @@ fn run_writes_every_table_and_the_manifest_last() {
         assert!(!parts.is_empty(), "{} has no part", t.name());
         for p in parts {
             let p = p.to_string_lossy();
-            assert!(p.starts_with("part-0-") && p.ends_with(".parquet"), "{p}");
+            assert!(p.starts_with("part-0of1-") && p.ends_with(".parquet"), "{p}");
         }
     }
-    // No staging folder is left behind.
+    // Nothing is left pending, and only the state folder is hidden.
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".zhetl")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(std::fs::read_dir(out.join(".zhetl/pending")).unwrap().count(), 0);
     let docs = read_table(&out, "documents");
     assert_eq!(docs.num_rows(), 5);
 }

@@ -1,5 +1,6 @@
 //! The single integration-test binary (STYLE.md 2.5).
 
+mod batch;
 mod cli;
 mod decode;
 mod gold;

@@ -23,6 +23,7 @@ TYPES = {
     "uint32": pa.types.is_uint32,
     "uint16": pa.types.is_uint16,
     "float64": pa.types.is_float64,
+    "float32": pa.types.is_float32,
     "bool": pa.types.is_boolean,
     "date32": pa.types.is_date32,
     "list<utf8>": lambda t: pa.types.is_list(t) and pa.types.is_string(t.value_type),
@@ -80,6 +81,15 @@ def main():
     if local and any(t.utcoffset().total_seconds() != 8 * 3600 for t in local):
         fail(f"published_at is not read back as Beijing time: {local[:3]}")
     print(f"ok   published_at in Asia/Shanghai: {[t.isoformat() for t in local[:2]]}")
+    # The README's "only the newest run" query: the parts the last run added.
+    newest = con.execute(
+        f"""select count(*) from read_parquet('{docs}', filename=true) d
+            where parse_filename(d.filename) in
+              (select unnest(added_parts.documents) from read_json_auto('{os.path.join(out, "_manifest.json")}'))"""
+    ).fetchone()[0]
+    if newest != manifest["documents_written"]:
+        fail(f"newest-run query found {newest} documents, the manifest says {manifest['documents_written']}")
+    print(f"ok   newest run: {newest} documents")
 
 
 if __name__ == "__main__":

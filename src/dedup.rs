@@ -1,0 +1,233 @@
+//! Exact and near duplicates. Syndicated copy appears many times in a crawl: the same
+//! article re-encoded, re-wrapped in another site's boilerplate, or lightly edited.
+//!
+//! - **Exact**: documents whose cleaned text is identical (same `text_hash`) point to the
+//!   first one seen in input order through `documents.duplicate_of`.
+//! - **Near**: MinHash over character shingles of the cleaned text, with LSH banding to find
+//!   candidates and the signature's agreement as the estimated Jaccard similarity. A pair at
+//!   or above `dedup.threshold` is a `duplicates` row pointing to the earlier document.
+//!
+//! Signatures are computed by the workers (`Deduper::signature`, pure); the index is fed in
+//! input order by one thread (`Index::observe`), so the result does not depend on `-j`.
+//! Memory: about 16 bytes per document for the exact index and `permutations` bytes plus one
+//! entry per band for the near index; `dedup.near = false` drops the latter for corpora of
+//! tens of millions of documents.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::DedupConfig;
+use crate::document::Document;
+
+/// Computes signatures; built once from `[dedup]`, shared by the workers.
+#[derive(Debug, Clone)]
+pub(crate) struct Deduper {
+    cfg: DedupConfig,
+    /// (multiplier, addend) per permutation: h → a·h + b (mod 2⁶⁴), a odd.
+    perms: Vec<(u64, u64)>,
+}
+
+impl Deduper {
+    pub fn new(cfg: &DedupConfig) -> Deduper {
+        // Fixed seeds: signatures must be comparable across runs (incremental mode).
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let perms = (0..cfg.permutations).map(|_| (next() | 1, next())).collect();
+        Deduper { cfg: cfg.clone(), perms }
+    }
+
+    /// Whether near-duplicate detection is on.
+    pub fn near(&self) -> bool {
+        self.cfg.near
+    }
+
+    /// MinHash signature of a text: per permutation, the minimum over its character
+    /// shingles. Whitespace and punctuation are left out, so re-wrapping does not count.
+    /// Empty for a text shorter than one shingle.
+    pub fn signature(&self, text: &str) -> Vec<u32> {
+        let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        let k = self.cfg.shingle_chars.max(1);
+        if chars.len() < k || self.perms.is_empty() {
+            return Vec::new();
+        }
+        let mut mins = vec![u64::MAX; self.perms.len()];
+        let mut buf = String::with_capacity(k * 4);
+        for w in chars.windows(k) {
+            buf.clear();
+            buf.extend(w);
+            let h = xxh3_64(buf.as_bytes());
+            for (m, &(a, b)) in mins.iter_mut().zip(&self.perms) {
+                let v = a.wrapping_mul(h).wrapping_add(b);
+                if v < *m {
+                    *m = v;
+                }
+            }
+        }
+        mins.into_iter().map(|m| (m >> 32) as u32).collect()
+    }
+}
+
+/// The run's view of documents seen so far, in input order.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    /// `text_hash` (64 bits) → doc_id of the first document with that text.
+    exact: HashMap<u64, String>,
+    /// (band, band hash) → indices into `ids` / `sigs`.
+    bands: HashMap<(u16, u64), Vec<u32>>,
+    ids: Vec<String>,
+    /// One byte per permutation (the low byte of each minimum): enough to estimate
+    /// similarity at an eighth of the memory.
+    sigs: Vec<Vec<u8>>,
+    rows_per_band: usize,
+    threshold: f64,
+    pub exact_found: u64,
+    pub near_found: u64,
+}
+
+impl Index {
+    pub fn new(cfg: &DedupConfig) -> Index {
+        Index {
+            rows_per_band: (cfg.permutations / cfg.bands.max(1)).max(1),
+            threshold: cfg.threshold,
+            ..Index::default()
+        }
+    }
+
+    /// Adds a document already committed (incremental runs), without reporting it.
+    pub fn remember(&mut self, doc_id: &str, text_hash: u64, signature: &[u32]) {
+        // As in `observe`: an exact copy of an earlier text stays out of the near index.
+        if self.exact.contains_key(&text_hash) {
+            return;
+        }
+        self.exact.insert(text_hash, doc_id.to_string());
+        if !signature.is_empty() {
+            self.insert(doc_id, signature);
+        }
+    }
+
+    /// Sets `duplicate_of` and `near_duplicate` of a new document, then remembers it.
+    pub fn observe(&mut self, doc: &mut Document) {
+        let th = text_hash64(&doc.text);
+        match self.exact.get(&th) {
+            Some(first) if *first != doc.doc_id && !doc.text.is_empty() => {
+                doc.duplicate_of = Some(first.clone());
+                self.exact_found += 1;
+                // An exact copy adds nothing to the near index.
+                return;
+            }
+            _ => {
+                self.exact.insert(th, doc.doc_id.clone());
+            }
+        }
+        if doc.minhash.is_empty() {
+            return;
+        }
+        let short: Vec<u8> = doc.minhash.iter().map(|&m| m as u8).collect();
+        let mut best: Option<(u32, f64)> = None;
+        for (band, key) in self.band_keys(&doc.minhash) {
+            for &i in self.bands.get(&(band, key)).into_iter().flatten() {
+                if best.is_some_and(|(b, _)| b == i) {
+                    continue;
+                }
+                let s = similarity(&short, &self.sigs[i as usize]);
+                // Ties go to the earlier document.
+                if s >= self.threshold && best.is_none_or(|(b, bs)| s > bs || s == bs && i < b) {
+                    best = Some((i, s));
+                }
+            }
+        }
+        if let Some((i, s)) = best {
+            doc.near_duplicate = Some((self.ids[i as usize].clone(), s));
+            self.near_found += 1;
+        }
+        let sig = std::mem::take(&mut doc.minhash);
+        self.insert(&doc.doc_id, &sig);
+        doc.minhash = sig;
+    }
+
+    fn insert(&mut self, doc_id: &str, signature: &[u32]) {
+        let i = self.ids.len() as u32;
+        self.ids.push(doc_id.to_string());
+        self.sigs.push(signature.iter().map(|&m| m as u8).collect());
+        for key in self.band_keys(signature) {
+            self.bands.entry(key).or_default().push(i);
+        }
+    }
+
+    fn band_keys(&self, signature: &[u32]) -> Vec<(u16, u64)> {
+        signature
+            .chunks(self.rows_per_band)
+            .enumerate()
+            .map(|(b, rows)| {
+                let bytes: Vec<u8> = rows.iter().flat_map(|r| r.to_le_bytes()).collect();
+                (b as u16, xxh3_64(&bytes))
+            })
+            .collect()
+    }
+}
+
+/// Estimated Jaccard similarity from one-byte signatures: the share of agreeing positions,
+/// corrected for the 1/256 chance that two different minima share their low byte.
+fn similarity(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let agree = a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
+    let c = 1.0 / 256.0;
+    ((agree - c) / (1.0 - c)).clamp(0.0, 1.0)
+}
+
+/// 64-bit hash of a cleaned text, the key of the exact-duplicate index.
+pub(crate) fn text_hash64(text: &str) -> u64 {
+    xxh3_64(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str, d: &Deduper) -> Document {
+        Document { doc_id: id.into(), text: text.into(), minhash: d.signature(text), ..Document::default() }
+    }
+
+    #[test]
+    fn exact_and_near_duplicates() {
+        let cfg = DedupConfig::default();
+        let d = Deduper::new(&cfg);
+        let mut ix = Index::new(&cfg);
+        let base = concat!(
+            "金昌市139个行政村全部建成标准化党群服务中心，村级集体经济收入全部达到5万元以上。",
+            "市委组织部负责同志介绍，今年以来全市围绕建强基层堡垒，持续开展软弱涣散村党组织整顿。",
+            "永昌县城关镇赵家庄村党支部书记王力说，村里新建的日光温室让群众在家门口就能增收。",
+            "截至9月底，全市累计培训村干部两千余人次，选派第一书记一百二十名驻村开展帮扶。",
+            "下一步，金昌市将深化党建引领乡村治理，推动组织振兴与产业振兴同频共振。",
+        );
+        let edited = base.replacen("139", "140", 1).replacen("标准化", "规范化", 1);
+        let other = concat!(
+            "平凉市崆峒区以党建引领基层治理，推行网格化管理，群众满意度持续提升。",
+            "区委书记在调研时强调，要把服务群众的阵地建在群众身边，做到小事不出网格。",
+            "今年上半年，全区共排查化解矛盾纠纷三百余件，办结率达到百分之九十八。",
+        );
+        let mut a = doc("a", &base, &d);
+        let mut b = doc("b", &base, &d);
+        let mut c = doc("c", &edited, &d);
+        let mut e = doc("e", &other, &d);
+        for x in [&mut a, &mut b, &mut c, &mut e] {
+            ix.observe(x);
+        }
+        assert_eq!(a.duplicate_of, None);
+        assert_eq!(b.duplicate_of.as_deref(), Some("a"));
+        let (of, s) = c.near_duplicate.clone().expect("edited copy found");
+        assert_eq!(of, "a");
+        assert!(s > 0.8 && s < 1.0, "{s}");
+        assert_eq!(e.near_duplicate, None);
+        assert_eq!(e.duplicate_of, None);
+    }
+}
