@@ -449,7 +449,7 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
         let score = 2 * window(&ch, &tail) + i32::from(lexicon.is_common_char(&ch));
         scored.push((score, format!("{ch}{tail}")));
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     let realigned_plain = 2 * window("", &tail);
     match scored.as_slice() {
         [(best, text), rest @ ..] if *best > original && rest.first().is_none_or(|r| r.0 < *best) => {
@@ -555,7 +555,7 @@ mod tests {
         // Half GBK, half UTF-8: each half by its own encoding.
         let half = text.char_indices().nth(text.chars().count() / 2).unwrap().0;
         let mut mixed = GBK.encode(&text[..half]).0.into_owned();
-        mixed.extend_from_slice(text[half..].as_bytes());
+        mixed.extend_from_slice(&text.as_bytes()[half..]);
         let doc = decoder().decode(raw(mixed)).unwrap();
         assert_eq!(doc.raw_text, text);
         assert!(doc.repairs.iter().any(|r| r.starts_with("mixed_encoding")), "{:?}", doc.repairs);

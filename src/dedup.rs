@@ -215,10 +215,10 @@ mod tests {
             "区委书记在调研时强调，要把服务群众的阵地建在群众身边，做到小事不出网格。",
             "今年上半年，全区共排查化解矛盾纠纷三百余件，办结率达到百分之九十八。",
         );
-        let mut a = doc("a", &base, &d);
-        let mut b = doc("b", &base, &d);
+        let mut a = doc("a", base, &d);
+        let mut b = doc("b", base, &d);
         let mut c = doc("c", &edited, &d);
-        let mut e = doc("e", &other, &d);
+        let mut e = doc("e", other, &d);
         for x in [&mut a, &mut b, &mut c, &mut e] {
             ix.observe(x);
         }

@@ -7,7 +7,7 @@
 //! workers (`&self` methods only, STYLE.md rule 3).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
@@ -103,7 +103,7 @@ impl PlaceTable {
     ///
     /// # Errors
     /// `Error::Dict` for a line without a 12-digit code and a name.
-    pub fn parse(text: &str, path: &PathBuf) -> Result<PlaceTable> {
+    pub fn parse(text: &str, path: &Path) -> Result<PlaceTable> {
         let mut t = PlaceTable::default();
         let mut by_code: HashMap<String, usize> = HashMap::new();
         for (i, line) in text.lines().enumerate().skip(1) {
@@ -115,7 +115,7 @@ impl PlaceTable {
             let (code, name) = (cols.next().unwrap_or(""), cols.next().unwrap_or("").trim());
             if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
                 return Err(Error::Dict {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     line: i + 1,
                     msg: "expected a 12-digit adcode and a name".into(),
                 });
@@ -159,7 +159,7 @@ impl PlaceTable {
     ///
     /// # Errors
     /// `Error::Dict` for a line without a known kind.
-    pub fn add_world(&mut self, text: &str, path: &PathBuf) -> Result<()> {
+    pub fn add_world(&mut self, text: &str, path: &Path) -> Result<()> {
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -171,7 +171,7 @@ impl PlaceTable {
                 "region" | "city" | "feature" => Level::Other,
                 other => {
                     return Err(Error::Dict {
-                        path: path.clone(),
+                        path: path.to_path_buf(),
                         line: i + 1,
                         msg: format!("kind {other:?} is not country, region, city or feature"),
                     })

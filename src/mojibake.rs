@@ -95,7 +95,7 @@ pub fn repair_latin(text: &str) -> Option<(String, usize)> {
         let mut k = 0;
         for chunk in bytes.utf8_chunks() {
             let v = chunk.valid();
-            if v.chars().any(|c| !c.is_ascii()) {
+            if !v.is_ascii() {
                 out.push_str(v);
                 restored += v.chars().filter(|&c| is_cjk(c)).count();
             } else {
@@ -269,7 +269,7 @@ fn realign_gbk_run(run: &str) -> Option<(String, Option<Vec<u8>>)> {
         // Any multi-byte character counts (á of a damaged pinyin annotation too): GBK text
         // that was not mojibake almost never re-encodes to valid UTF-8.
         let s = std::str::from_utf8(&bytes).ok()?;
-        return s.chars().any(|c| !c.is_ascii()).then(|| (s.to_string(), None));
+        return (!s.is_ascii()).then(|| (s.to_string(), None));
     }
     let valid = match std::str::from_utf8(&bytes) {
         Ok(_) => return None,

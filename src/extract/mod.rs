@@ -65,7 +65,7 @@ pub(crate) struct Lists {
 
 fn by_length_desc(words: &[String]) -> Vec<Vec<char>> {
     let mut v: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();
-    v.sort_by(|a, b| b.len().cmp(&a.len()));
+    v.sort_by_key(|w| std::cmp::Reverse(w.len()));
     v
 }
 
@@ -426,6 +426,7 @@ mod tests {
     #[test]
     fn quantities_are_normalised() {
         let d = run("全区村级集体经济总收入达到6651.85万元,培训17.04万人次,金昌市139个行政村,近2万元,超过4.3万吨,收入高出25%以上,一村一策,2021年下半年。\n");
+        #[allow(clippy::type_complexity)]
         let q: Vec<(&str, f64, &str, Option<&str>, Option<&str>)> = d
             .quantities
             .iter()

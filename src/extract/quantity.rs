@@ -134,7 +134,7 @@ impl Units {
         units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
         let mut multipliers: Vec<(Vec<char>, f64)> =
             f.multipliers.into_iter().map(|(k, v)| (k.chars().collect(), v)).collect();
-        multipliers.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        multipliers.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
         Ok(Units {
             units,
             multipliers,
