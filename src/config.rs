@@ -41,10 +41,10 @@ pub struct DedupConfig {
     pub near: bool,
     /// Characters per shingle. Default 5.
     pub shingle_chars: usize,
-    /// MinHash permutations (signature length). Default 128.
+    /// MinHash permutations (signature length). Default 100.
     pub permutations: usize,
     /// LSH bands; `permutations / bands` rows each. More bands find pairs of lower
-    /// similarity as candidates. Default 32.
+    /// similarity as candidates. Default 20.
     pub bands: usize,
     /// Estimated Jaccard similarity of character shingles at or above which two documents
     /// are near duplicates. Default 0.7.
@@ -53,7 +53,7 @@ pub struct DedupConfig {
 
 impl Default for DedupConfig {
     fn default() -> Self {
-        DedupConfig { near: true, shingle_chars: 5, permutations: 128, bands: 32, threshold: 0.7 }
+        DedupConfig { near: true, shingle_chars: 5, permutations: 100, bands: 20, threshold: 0.7 }
     }
 }
 

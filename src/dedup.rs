@@ -9,9 +9,8 @@
 //!
 //! Signatures are computed by the workers (`Deduper::signature`, pure); the index is fed in
 //! input order by one thread (`Index::observe`), so the result does not depend on `-j`.
-//! Memory: about 16 bytes per document for the exact index and `permutations` bytes plus one
-//! entry per band for the near index; `dedup.near = false` drops the latter for corpora of
-//! tens of millions of documents.
+//! Memory grows with the corpus, as any duplicate finder's must: about 300 bytes per
+//! document with the defaults (`Index`), some 45 with `dedup.near = false`.
 
 use std::collections::HashMap;
 
@@ -75,17 +74,25 @@ impl Deduper {
 }
 
 /// The run's view of documents seen so far, in input order.
+///
+/// Kept small, as it grows with the corpus: doc_ids as 128-bit numbers, one byte per
+/// permutation, and per band only the first document of each bucket (the earliest member
+/// of a cluster of copies is the one to point at). About 16 + `permutations` + 9 × `bands`
+/// bytes per document, plus 25 for the exact index: some 300 bytes with the defaults.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
-    /// `text_hash` (64 bits) → doc_id of the first document with that text.
-    exact: HashMap<u64, String>,
-    /// (band, band hash) → indices into `ids` / `sigs`.
-    bands: HashMap<(u16, u64), Vec<u32>>,
-    ids: Vec<String>,
-    /// One byte per permutation (the low byte of each minimum): enough to estimate
-    /// similarity at an eighth of the memory.
-    sigs: Vec<Vec<u8>>,
+    /// `text_hash` (64 bits) → index into `ids` of the first document with that text.
+    exact: HashMap<u64, u32>,
+    /// Per band: band hash → index of the first document in that bucket.
+    bands: Vec<HashMap<u32, u32>>,
+    ids: Vec<u128>,
+    /// `permutations` bytes per document in `near` order: the low byte of each minimum,
+    /// enough to estimate similarity at a quarter of the memory.
+    sigs: Vec<u8>,
+    /// Position in `sigs` of each document (u32::MAX: none).
+    sig_of: Vec<u32>,
     rows_per_band: usize,
+    perms: usize,
     threshold: f64,
     pub exact_found: u64,
     pub near_found: u64,
@@ -93,8 +100,11 @@ pub(crate) struct Index {
 
 impl Index {
     pub fn new(cfg: &DedupConfig) -> Index {
+        let rows_per_band = (cfg.permutations / cfg.bands.max(1)).max(1);
         Index {
-            rows_per_band: (cfg.permutations / cfg.bands.max(1)).max(1),
+            rows_per_band,
+            perms: cfg.permutations,
+            bands: (0..cfg.permutations.div_ceil(rows_per_band)).map(|_| HashMap::new()).collect(),
             threshold: cfg.threshold,
             ..Index::default()
         }
@@ -106,71 +116,94 @@ impl Index {
         if self.exact.contains_key(&text_hash) {
             return;
         }
-        self.exact.insert(text_hash, doc_id.to_string());
-        if !signature.is_empty() {
-            self.insert(doc_id, signature);
-        }
+        let i = self.push_id(doc_id);
+        self.exact.insert(text_hash, i);
+        self.insert(i, signature);
     }
 
     /// Sets `duplicate_of` and `near_duplicate` of a new document, then remembers it.
     pub fn observe(&mut self, doc: &mut Document) {
         let th = text_hash64(&doc.text);
-        match self.exact.get(&th) {
-            Some(first) if *first != doc.doc_id && !doc.text.is_empty() => {
-                doc.duplicate_of = Some(first.clone());
+        if let Some(&first) = self.exact.get(&th) {
+            let first = id_hex(self.ids[first as usize]);
+            if first != doc.doc_id && !doc.text.is_empty() {
+                doc.duplicate_of = Some(first);
                 self.exact_found += 1;
-                // An exact copy adds nothing to the near index.
-                return;
             }
-            _ => {
-                self.exact.insert(th, doc.doc_id.clone());
-            }
+            // An exact copy adds nothing to the near index.
+            return;
         }
+        let i = self.push_id(&doc.doc_id);
+        self.exact.insert(th, i);
         if doc.minhash.is_empty() {
+            self.sig_of.push(u32::MAX);
             return;
         }
         let short: Vec<u8> = doc.minhash.iter().map(|&m| m as u8).collect();
         let mut best: Option<(u32, f64)> = None;
         for (band, key) in self.band_keys(&doc.minhash) {
-            for &i in self.bands.get(&(band, key)).into_iter().flatten() {
-                if best.is_some_and(|(b, _)| b == i) {
-                    continue;
-                }
-                let s = similarity(&short, &self.sigs[i as usize]);
-                // Ties go to the earlier document.
-                if s >= self.threshold && best.is_none_or(|(b, bs)| s > bs || s == bs && i < b) {
-                    best = Some((i, s));
-                }
+            let Some(&j) = self.bands[band].get(&key) else { continue };
+            if best.is_some_and(|(b, _)| b == j) {
+                continue;
+            }
+            let s = similarity(&short, self.sig(j));
+            // Ties go to the earlier document.
+            if s >= self.threshold && best.is_none_or(|(b, bs)| s > bs || s == bs && j < b) {
+                best = Some((j, s));
             }
         }
-        if let Some((i, s)) = best {
-            doc.near_duplicate = Some((self.ids[i as usize].clone(), s));
+        if let Some((j, s)) = best {
+            doc.near_duplicate = Some((id_hex(self.ids[j as usize]), s));
             self.near_found += 1;
         }
         let sig = std::mem::take(&mut doc.minhash);
-        self.insert(&doc.doc_id, &sig);
+        self.insert_sig(i, &sig);
         doc.minhash = sig;
     }
 
-    fn insert(&mut self, doc_id: &str, signature: &[u32]) {
-        let i = self.ids.len() as u32;
-        self.ids.push(doc_id.to_string());
-        self.sigs.push(signature.iter().map(|&m| m as u8).collect());
-        for key in self.band_keys(signature) {
-            self.bands.entry(key).or_default().push(i);
+    fn push_id(&mut self, doc_id: &str) -> u32 {
+        self.ids.push(u128::from_str_radix(doc_id, 16).unwrap_or(0));
+        (self.ids.len() - 1) as u32
+    }
+
+    fn insert(&mut self, i: u32, signature: &[u32]) {
+        if signature.is_empty() {
+            self.sig_of.push(u32::MAX);
+        } else {
+            self.insert_sig(i, signature);
         }
     }
 
-    fn band_keys(&self, signature: &[u32]) -> Vec<(u16, u64)> {
+    fn insert_sig(&mut self, i: u32, signature: &[u32]) {
+        debug_assert_eq!(self.sig_of.len(), i as usize);
+        self.sig_of.push((self.sigs.len() / self.perms.max(1)) as u32);
+        self.sigs.extend(signature.iter().map(|&m| m as u8));
+        for (band, key) in self.band_keys(signature) {
+            self.bands[band].entry(key).or_insert(i);
+        }
+    }
+
+    fn sig(&self, i: u32) -> &[u8] {
+        match self.sig_of.get(i as usize) {
+            Some(&k) if k != u32::MAX => &self.sigs[k as usize * self.perms..(k as usize + 1) * self.perms],
+            _ => &[],
+        }
+    }
+
+    fn band_keys(&self, signature: &[u32]) -> Vec<(usize, u32)> {
         signature
             .chunks(self.rows_per_band)
             .enumerate()
             .map(|(b, rows)| {
                 let bytes: Vec<u8> = rows.iter().flat_map(|r| r.to_le_bytes()).collect();
-                (b as u16, xxh3_64(&bytes))
+                (b, xxh3_64(&bytes) as u32)
             })
             .collect()
     }
+}
+
+fn id_hex(id: u128) -> String {
+    format!("{id:032x}")
 }
 
 /// Estimated Jaccard similarity from one-byte signatures: the share of agreeing positions,
@@ -215,17 +248,18 @@ mod tests {
             "区委书记在调研时强调，要把服务群众的阵地建在群众身边，做到小事不出网格。",
             "今年上半年，全区共排查化解矛盾纠纷三百余件，办结率达到百分之九十八。",
         );
-        let mut a = doc("a", base, &d);
-        let mut b = doc("b", base, &d);
-        let mut c = doc("c", &edited, &d);
-        let mut e = doc("e", other, &d);
+        let id = |n: u128| format!("{n:032x}");
+        let mut a = doc(&id(1), base, &d);
+        let mut b = doc(&id(2), base, &d);
+        let mut c = doc(&id(3), &edited, &d);
+        let mut e = doc(&id(4), other, &d);
         for x in [&mut a, &mut b, &mut c, &mut e] {
             ix.observe(x);
         }
         assert_eq!(a.duplicate_of, None);
-        assert_eq!(b.duplicate_of.as_deref(), Some("a"));
+        assert_eq!(b.duplicate_of, Some(id(1)));
         let (of, s) = c.near_duplicate.clone().expect("edited copy found");
-        assert_eq!(of, "a");
+        assert_eq!(of, id(1));
         assert!(s > 0.8 && s < 1.0, "{s}");
         assert_eq!(e.near_duplicate, None);
         assert_eq!(e.duplicate_of, None);

@@ -53,26 +53,23 @@ fn corpus(w: &Workdir, n: usize) -> PathBuf {
     dir
 }
 
-/// `n` different articles: the first half of one seed's lines with the second half of
-/// another's, so that no two share enough text to be duplicates.
+/// `n` (at most 10) different articles: the first half of one seed's text with the second
+/// half of another's, so that no two share enough text to be near duplicates.
 fn mixed_corpus(w: &Workdir, n: usize) -> PathBuf {
     let dir = w.join("mixed");
     std::fs::create_dir_all(&dir).unwrap();
     let seeds: Vec<String> = seed_files().iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
-    let mut made = 0;
-    'outer: for a in 0..seeds.len() {
-        for b in 0..seeds.len() {
-            if a == b {
-                continue;
-            }
-            let (la, lb): (Vec<&str>, Vec<&str>) = (seeds[a].lines().collect(), seeds[b].lines().collect());
-            let text = [&la[..la.len() / 2], &lb[lb.len() / 2..]].concat().join("\n");
-            std::fs::write(dir.join(format!("{made:03}.txt")), text).unwrap();
-            made += 1;
-            if made == n {
-                break 'outer;
-            }
-        }
+    // Halves by characters, cut at the line break nearest the middle.
+    let half = |t: &str| {
+        let mid = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+        let cut = t[..mid].rfind('\n').or_else(|| t[mid..].find('\n').map(|i| mid + i)).unwrap_or(mid);
+        (t[..cut].to_string(), t[cut..].to_string())
+    };
+    let k = seeds.len();
+    for i in 0..n {
+        let (a, b) = (i % k, (i % k + 1 + i / k) % k);
+        let text = format!("{}{}", half(&seeds[a]).0, half(&seeds[b]).1);
+        std::fs::write(dir.join(format!("{i:03}.txt")), text).unwrap();
     }
     dir
 }
@@ -135,7 +132,7 @@ fn killed_runs_leave_the_committed_state_and_a_rerun_completes_it() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let at = Duration::from_millis(seed % (full.as_millis() as u64 + 200).max(1));
+        let at = Duration::from_millis(seed % (full.as_millis() as u64).max(1));
         let before = out.join("_manifest.json").exists().then(|| tables(&out));
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhetl"))
             .args(["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"])
@@ -171,7 +168,7 @@ fn killed_runs_leave_the_committed_state_and_a_rerun_completes_it() {
         }
     }
     eprintln!("{trials} trials: {interrupted} killed mid-run, {resumed} resumed from a checkpoint");
-    assert!(interrupted >= trials / 2, "too few kills landed mid-run: {interrupted}");
+    assert!(interrupted >= trials / 4, "too few kills landed mid-run: {interrupted}");
 }
 
 #[test]
