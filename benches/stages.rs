@@ -20,10 +20,8 @@ static CORPUS: LazyLock<Vec<RawDoc>> = LazyLock::new(|| {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
     let mut seeds: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     seeds.sort();
-    let base: Vec<RawDoc> = seeds
-        .iter()
-        .map(|p| RawDoc { source_path: p.display().to_string(), bytes: std::fs::read(p).unwrap() })
-        .collect();
+    let base: Vec<RawDoc> =
+        seeds.iter().map(|p| RawDoc::new(p.display().to_string(), std::fs::read(p).unwrap())).collect();
     let mut out = Vec::new();
     let mut n = 0;
     while n < 1_000_000 {

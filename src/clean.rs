@@ -111,7 +111,16 @@ impl Cleaner {
     }
 
     fn clean_with(&self, doc: &mut Document, all_body: bool) {
-        let raw = std::mem::take(&mut doc.raw_text);
+        let mut raw = std::mem::take(&mut doc.raw_text);
+        // Markup first: a page becomes the lines of its article; tags inside a text file or
+        // a record's text are stripped to text.
+        if doc.format == "html" || doc.format != "xml" && crate::html::looks_like_html(&raw) {
+            raw = crate::html::article_text(&raw);
+            doc.format = "html";
+        } else if crate::html::has_inline_markup(&raw) {
+            raw = crate::html::strip_markup(&raw);
+            doc.repairs.push("markup_stripped".into());
+        }
         let raw = match decode_entities(&raw) {
             Some((t, n)) => {
                 doc.repairs.push(format!("html_entities:{n}"));

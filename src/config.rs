@@ -30,6 +30,37 @@ pub struct Config {
     pub output: OutputConfig,
     /// `[dedup]`: exact and near-duplicate detection.
     pub dedup: DedupConfig,
+    /// `[input]`: fields of JSON Lines records.
+    pub input: InputConfig,
+}
+
+/// `[input]` section: how records name their fields.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// JSON Lines field holding the article text. Default "text".
+    pub text_field: String,
+    /// Field whose value overrides the extracted title. Default "title".
+    pub title_field: String,
+    /// Field whose value overrides the extracted URL. Default "url".
+    pub url_field: String,
+    /// Field whose value overrides the extracted publication date or time
+    /// (2024-09-28, 2024-09-28 08:30:00, 2024-09-28T08:30:00+08:00). Default "date".
+    pub date_field: String,
+    /// Field written to `documents.record_id`. Default "id".
+    pub id_field: String,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            text_field: "text".into(),
+            title_field: "title".into(),
+            url_field: "url".into(),
+            date_field: "date".into(),
+            id_field: "id".into(),
+        }
+    }
 }
 
 /// `[dedup]` section.

@@ -123,6 +123,9 @@ impl Decoder {
             encoding_confidence: confidence,
             repairs,
             raw_text: text,
+            format: raw.format.as_str(),
+            record_id: raw.fields.as_ref().and_then(|f| f.id.clone()),
+            fields: raw.fields,
             ..Document::default()
         })
     }
@@ -473,7 +476,7 @@ mod tests {
     }
 
     fn raw(bytes: Vec<u8>) -> RawDoc {
-        RawDoc { source_path: "t.txt".into(), bytes }
+        RawDoc::new("t.txt", bytes)
     }
 
     const SAMPLE: &str = "金昌市永昌县城关镇赵家庄村边有一片戈壁滩。过去,这里建成了现代化的养殖小区。\n";

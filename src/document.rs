@@ -7,15 +7,64 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// One input as read from disk: its name and raw bytes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RawDoc {
-    /// Where it came from (a path, or `archive!member`).
+    /// Where it came from: a path, `archive!member`, or `file.jsonl:LINE` for a record.
     pub source_path: String,
     /// The raw bytes, untouched.
     pub bytes: Vec<u8>,
+    /// What the bytes are.
+    pub format: InputFormat,
+    /// Fields the input states outright (a JSON Lines record's title, url, date, id), which
+    /// override what extraction would find.
+    pub fields: Option<Box<Fields>>,
+}
+
+/// What an input's bytes are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Text, or markup found by sniffing.
+    #[default]
+    Text,
+    /// An HTML page (by name or by its first bytes).
+    Html,
+    /// The text field of a JSON Lines record.
+    JsonLines,
+    /// One record of a record-per-document XML dump (Sogou news format).
+    XmlRecord,
+}
+
+impl InputFormat {
+    /// The name written to `documents.format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Text => "text",
+            InputFormat::Html => "html",
+            InputFormat::JsonLines => "jsonl",
+            InputFormat::XmlRecord => "xml",
+        }
+    }
+}
+
+/// Fields a record states outright.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// Title.
+    pub title: Option<String>,
+    /// Original URL.
+    pub url: Option<String>,
+    /// Publication date or time as written (2024-09-28, 2024-09-28 08:30:00).
+    pub date: Option<String>,
+    /// The record's own identifier (`documents.record_id`).
+    pub id: Option<String>,
 }
 
 impl RawDoc {
+    /// An input with its name and bytes, as text.
+    pub fn new(source_path: impl Into<String>, bytes: Vec<u8>) -> RawDoc {
+        RawDoc { source_path: source_path.into(), bytes, ..RawDoc::default() }
+    }
+
     /// The contract's `doc_id`: XXH3-128 of the raw bytes as 32 lowercase hex digits.
     pub fn doc_id(&self) -> String {
         doc_id_of(&self.bytes)
@@ -304,6 +353,12 @@ pub struct Document {
     pub near_duplicate: Option<(String, f64)>,
     /// MinHash signature of `text` (empty when near-duplicate detection is off).
     pub minhash: Vec<u32>,
+    /// What the input was: text, html, jsonl or xml (`InputFormat::as_str`).
+    pub format: &'static str,
+    /// The record's own identifier, when the input states one (a JSON Lines `id`).
+    pub record_id: Option<String>,
+    /// Fields the input stated, applied over what extraction finds.
+    pub fields: Option<Box<Fields>>,
 }
 
 impl Document {

@@ -21,7 +21,7 @@
 //! let text = "金昌:建强基层堡垒\n\
 //!     2022-05-26 22:58:46来源:甘肃日报编辑:王奇英\n\
 //!     金昌市139个行政村全部建成标准化党群服务中心。\n";
-//! let doc = pipeline.process(RawDoc { source_path: "a.txt".into(), bytes: text.as_bytes().to_vec() })?;
+//! let doc = pipeline.process(RawDoc::new("a.txt", text.as_bytes().to_vec()))?;
 //! assert_eq!(doc.meta.title.as_deref(), Some("金昌:建强基层堡垒"));
 //! assert_eq!(doc.meta.source.as_deref(), Some("甘肃日报"));
 //! assert!(doc.quantities.iter().any(|q| q.value == 139.0 && q.object.as_deref() == Some("行政村")));
@@ -37,6 +37,8 @@ mod document;
 mod error;
 pub mod eval;
 mod extract;
+mod formats;
+mod html;
 mod lexicon;
 mod mojibake;
 mod pipeline;
@@ -46,11 +48,13 @@ mod source;
 mod store;
 
 pub use crate::clean::{normalize, strip_pinyin, Cleaner};
-pub use crate::config::{CleanConfig, Config, DecodeConfig, ExtractConfig, OutputConfig, RunConfig, SegmentConfig};
+pub use crate::config::{
+    CleanConfig, Config, DecodeConfig, DedupConfig, ExtractConfig, InputConfig, OutputConfig, RunConfig, SegmentConfig,
+};
 pub use crate::decode::{repair_byte_shift, Decoder, ShiftRepair};
 pub use crate::document::{
-    doc_id_of, DateMention, Document, Entity, EntityKind, Keyword, Meta, Paragraph, Quantity, Quote, RawDoc, Role,
-    Sentence, Token,
+    doc_id_of, DateMention, Document, Entity, EntityKind, Fields, InputFormat, Keyword, Meta, Paragraph, Quantity,
+    Quote, RawDoc, Role, Sentence, Token,
 };
 pub use crate::error::{DocError, Error, Result, Stage};
 pub use crate::extract::Extractor;

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::clean::Cleaner;
-use crate::config::{Config, DedupConfig, OutputConfig, RunConfig};
+use crate::config::{Config, DedupConfig, InputConfig, OutputConfig, RunConfig};
 use crate::decode::Decoder;
 use crate::dedup::{Deduper, Index};
 use crate::document::{Document, RawDoc};
@@ -170,6 +170,7 @@ pub struct Pipeline {
     dedup: DedupConfig,
     run: RunConfig,
     output: OutputConfig,
+    input: InputConfig,
     digest: String,
 }
 
@@ -217,6 +218,7 @@ impl Pipeline {
             dedup: cfg.dedup.clone(),
             run: cfg.run.clone(),
             output: cfg.output.clone(),
+            input: cfg.input.clone(),
             digest: cfg.digest(),
         })
     }
@@ -346,6 +348,10 @@ impl Pipeline {
         &self.run
     }
 
+    pub(crate) fn input_config(&self) -> &InputConfig {
+        &self.input
+    }
+
     pub(crate) fn output_config(&self) -> &OutputConfig {
         &self.output
     }
@@ -405,6 +411,7 @@ impl Pipeline {
         let pulled = std::cell::Cell::new(0u64);
         let skipped = std::cell::Cell::new(0u64);
         let skip_first = plan.skip_first;
+        let skip_identical = plan.skip_identical;
         let (skip_ids, skip_paths) = (&mut plan.skip_ids, &plan.skip_paths);
         let mut inputs = inputs
             .filter(|r| {
@@ -421,7 +428,8 @@ impl Pipeline {
                 }
                 let skip = match r {
                     // The same bytes twice are the same document: one row, whatever the path.
-                    Ok(raw) => !skip_ids.insert(xxhash_rust::xxh3::xxh3_128(&raw.bytes)),
+                    Ok(raw) if skip_identical => !skip_ids.insert(xxhash_rust::xxh3::xxh3_128(&raw.bytes)),
+                    Ok(_) => false,
                     Err(e) => e.doc_id.is_none() && skip_paths.contains(&e.source_path),
                 };
                 if skip {
@@ -566,6 +574,9 @@ pub(crate) struct Plan {
     /// Paths of committed id-less errors.
     pub skip_paths: std::collections::HashSet<String>,
     pub checkpoint_every: u64,
+    /// Skip an input whose bytes equal an earlier one's (`run_to`; off for `run`, whose
+    /// callers may feed the same document on purpose, as `zhetl bench` does).
+    pub skip_identical: bool,
     pub index: Index,
     pub resumed: Progress,
     pub error_kinds: std::collections::BTreeMap<String, u64>,
@@ -583,6 +594,7 @@ impl Plan {
             skip_ids: Default::default(),
             skip_paths: Default::default(),
             checkpoint_every: u64::MAX,
+            skip_identical: false,
             index: Index::new(dedup),
             resumed: Progress::default(),
             error_kinds: Default::default(),

@@ -3,13 +3,16 @@
 //! returns. Nothing is read ahead: memory holds only the open folders' listings.
 //!
 //! A file that cannot be read is not a crash but a `DocError` (stage `read`), which the
-//! pipeline turns into an `errors` row.
+//! pipeline turns into an `errors` row. Compressed files, archives, JSON Lines and XML
+//! record dumps are expanded as streams (see `formats`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::config::InputConfig;
 use crate::document::RawDoc;
 use crate::error::{DocError, Stage};
+use crate::formats::{kind_of, Kind};
 
 /// Iterator over the inputs named on the command line.
 pub struct Source {
@@ -18,6 +21,9 @@ pub struct Source {
     /// Open folders: each one's remaining sorted entries, reversed.
     stack: Vec<Vec<PathBuf>>,
     max_bytes: u64,
+    input: InputConfig,
+    /// The container being expanded, if any.
+    open: Option<std::sync::mpsc::Receiver<Result<RawDoc, DocError>>>,
 }
 
 impl Source {
@@ -30,7 +36,12 @@ impl Source {
         roots.sort();
         roots.dedup();
         roots.reverse();
-        Source { roots, stack: Vec::new(), max_bytes }
+        Source { roots, stack: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
+    }
+
+    /// Like [`Source::new`], with the `[input]` settings for records.
+    pub fn with_input(inputs: &[PathBuf], max_bytes: u64, input: &InputConfig) -> Source {
+        Source { input: input.clone(), ..Source::new(inputs, max_bytes) }
     }
 
     fn next_path(&mut self) -> Option<Result<PathBuf, DocError>> {
@@ -90,19 +101,38 @@ impl Iterator for Source {
     type Item = Result<RawDoc, DocError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let path = match self.next_path()? {
-            Ok(p) => p,
-            Err(e) => return Some(Err(e)),
-        };
+        loop {
+            if let Some(rx) = &self.open {
+                match rx.recv() {
+                    Ok(item) => return Some(item),
+                    Err(_) => self.open = None,
+                }
+            }
+            let path = match self.next_path()? {
+                Ok(p) => p,
+                Err(e) => return Some(Err(e)),
+            };
+            match kind_of(&path.display().to_string()) {
+                Kind::Container => {
+                    self.open = Some(crate::formats::spawn(path, self.max_bytes, self.input.clone()));
+                }
+                Kind::Single(format) => return Some(self.read_one(path, format)),
+            }
+        }
+    }
+}
+
+impl Source {
+    fn read_one(&self, path: PathBuf, format: crate::document::InputFormat) -> Result<RawDoc, DocError> {
         let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         if size > self.max_bytes {
             let msg = format!("file is {size} bytes, over run.max_file_bytes = {}", self.max_bytes);
-            return Some(Err(read_error(&path, "too_large", msg, size)));
+            return Err(read_error(&path, "too_large", msg, size));
         }
-        Some(match fs::read(&path) {
-            Ok(bytes) => Ok(RawDoc { source_path: path.display().to_string(), bytes }),
+        match fs::read(&path) {
+            Ok(bytes) => Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) }),
             Err(e) => Err(read_error(&path, "io", e.to_string(), size)),
-        })
+        }
     }
 }
 

@@ -20,7 +20,7 @@ static STAGES: LazyLock<Stages> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let raw = RawDoc { source_path: "fuzz".into(), bytes: data.to_vec() };
+    let raw = RawDoc::new("fuzz", data.to_vec());
     match STAGES.decoder.decode(raw) {
         Err(e) => assert!(!e.message.is_empty() && !e.kind.is_empty()),
         Ok(mut doc) => {

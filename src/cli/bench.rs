@@ -33,6 +33,10 @@ pub(crate) struct BenchArgs {
     /// Also measure 1 thread with the extract stage off and print the ratio of the two.
     #[arg(long)]
     compare_extract: bool,
+    /// Read the inputs from disk inside the measured run, once (no repetition): includes
+    /// reading, decompression and unpacking, to compare formats of the same documents.
+    #[arg(long)]
+    stream: bool,
 }
 
 /// Encodes every table to Parquet and throws the bytes away.
@@ -102,14 +106,15 @@ pub(crate) fn peak_rss_mb() -> f64 {
 pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     let cfg = super::load_config(a.config.as_deref())?;
     let inputs = super::resolve_inputs(&a.inputs, &cfg)?;
-    let base: Vec<RawDoc> = Source::new(&inputs, cfg.run.max_file_bytes).filter_map(|r| r.ok()).collect();
+    let base: Vec<RawDoc> =
+        Source::with_input(&inputs, cfg.run.max_file_bytes, &cfg.input).filter_map(|r| r.ok()).collect();
     anyhow::ensure!(!base.is_empty(), "no readable input to measure");
     let mut corpus = base.clone();
     let mut bytes: usize = corpus.iter().map(|d| d.bytes.len()).sum();
     let mut round = 1;
-    while (bytes as f64) < a.min_mb * 1e6 {
+    while !a.stream && (bytes as f64) < a.min_mb * 1e6 {
         for d in &base {
-            corpus.push(RawDoc { source_path: format!("{}#{round}", d.source_path), bytes: d.bytes.clone() });
+            corpus.push(RawDoc { source_path: format!("{}#{round}", d.source_path), ..d.clone() });
             bytes += d.bytes.len();
         }
         round += 1;
@@ -128,6 +133,10 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     let mb = bytes as f64 / 1e6;
     let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
         let sink = DiscardSink { props: props.clone(), writers: (0..Table::ALL.len()).map(|_| None).collect() };
+        if a.stream {
+            let docs = Source::with_input(&inputs, cfg.run.max_file_bytes, &cfg.input);
+            return Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0);
+        }
         let docs = corpus.clone().into_iter().map(Ok);
         Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0)
     };

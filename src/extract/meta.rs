@@ -188,7 +188,7 @@ fn clean_source(s: &str) -> Option<String> {
 /// (王小萍王雪红 → 王小萍, 王雪红), cut where every piece starts with a surname.
 pub(crate) fn split_names(s: &str, lists: &Lists) -> Vec<String> {
     let mut out = Vec::new();
-    for part in s.split([' ', '、', ',', ';', '/', '·', '(', ')']) {
+    for part in s.split([' ', '、', ',', ';', '/', '·', '(', ')', '【', '】', '[', ']']) {
         // Keep only the trailing run of Han characters: `甘肃日报记者 谢晓玲` has had its
         // credit word removed already; `新甘肃·甘肃日报` is an outlet, not a name.
         let chars: Vec<char> = part.chars().filter(|&c| is_han(c)).collect();
@@ -238,4 +238,31 @@ fn cut_names(chars: &[char], lists: &Lists) -> Option<Vec<String>> {
         i += l;
     }
     Some(out)
+}
+
+/// Fields a record states outright win over what extraction found.
+pub(crate) fn apply_fields(doc: &mut Document) {
+    let Some(f) = doc.fields.take() else { return };
+    if let Some(t) = f.title.filter(|t| !t.trim().is_empty()) {
+        doc.meta.title = Some(t.trim().to_string());
+    }
+    if let Some(u) = f.url.filter(|u| !u.trim().is_empty()) {
+        doc.meta.url = Some(u.trim().to_string());
+    }
+    if let Some(d) = f.date.as_deref().map(str::trim) {
+        let d = d.replace('T', " ");
+        let head = d.get(..10).unwrap_or(&d);
+        let date = chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(head, "%Y/%m/%d"))
+            .ok();
+        if let Some(date) = date {
+            doc.meta.published_date = Some(date);
+            let rest = d.get(10..).unwrap_or("").trim();
+            let rest = rest.split(['+', 'Z']).next().unwrap_or("").trim();
+            doc.meta.published_at = chrono::NaiveTime::parse_from_str(rest, "%H:%M:%S")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(rest, "%H:%M"))
+                .ok()
+                .map(|t| date.and_time(t));
+        }
+    }
 }

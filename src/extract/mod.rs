@@ -234,9 +234,11 @@ impl Extractor {
     /// None today; the signature leaves room for extractors that can fail on one document.
     pub fn extract(&self, doc: &mut Document) -> Result<(), DocError> {
         if !self.enabled {
+            meta::apply_fields(doc);
             return Ok(());
         }
         doc.meta = self.meta.extract(doc, &self.lists);
+        meta::apply_fields(doc);
         let ix = TextIndex::new(doc);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
         let people = people::find(&ix, &self.lists, &self.lexicon, &entities);

@@ -308,6 +308,7 @@ pub(crate) fn run_to(
 
     let mut plan = Plan::new(opts.threads, shard, pipeline.dedup_config());
     plan.checkpoint_every = cfg.checkpoint_inputs as u64;
+    plan.skip_identical = true;
     plan.incremental = opts.incremental;
     let committed_parts = store.parts();
     if opts.incremental {
@@ -352,7 +353,7 @@ pub(crate) fn run_to(
         .filter(|(_, names)| names.iter().any(|n| keeps(&keep, n)))
         .map(|(t, _)| t.clone())
         .collect();
-    let source = Source::new(inputs, cfg.max_file_bytes);
+    let source = Source::with_input(inputs, cfg.max_file_bytes, pipeline.input_config());
     let (report, mut sink) = pipeline.run_plan(source, sink, plan, progress)?;
     let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
     sink.finish(&manifest)?;

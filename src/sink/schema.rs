@@ -108,6 +108,8 @@ impl Table {
                 f("n_tokens", UInt32, false),
                 f("text_hash", Utf8, false),
                 f("duplicate_of", Utf8, true),
+                f("format", Utf8, false),
+                f("record_id", Utf8, true),
             ],
             Table::Paragraphs => vec![
                 doc_id(),
@@ -327,6 +329,8 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 u32s(docs.iter().map(|d| d.tokens.len() as u32)),
                 strs(hashes.iter().map(String::as_str)),
                 opt_strs(docs.iter().map(|d| d.duplicate_of.as_deref())),
+                strs(docs.iter().map(|d| if d.format.is_empty() { "text" } else { d.format })),
+                opt_strs(docs.iter().map(|d| d.record_id.as_deref())),
             ]
         }
         Table::Paragraphs => {

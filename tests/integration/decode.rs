@@ -32,7 +32,7 @@ fn utf16(text: &str, enc: &'static Encoding, bom: bool) -> Vec<u8> {
 fn every_encoding_gives_the_same_text() {
     let p = Pipeline::new(&Config::default()).unwrap();
     for (name, text) in seed_texts() {
-        let reference = p.process(RawDoc { source_path: name.clone(), bytes: text.clone().into_bytes() }).unwrap();
+        let reference = p.process(RawDoc::new(name.clone(), text.clone().into_bytes())).unwrap();
         let mut bom_utf8 = vec![0xef, 0xbb, 0xbf];
         bom_utf8.extend_from_slice(text.as_bytes());
         let (gb, _, unmappable) = GB18030.encode(&text);
@@ -48,7 +48,7 @@ fn every_encoding_gives_the_same_text() {
             ("cr", text.replace('\n', "\r").into_bytes(), "UTF-8"),
         ];
         for (what, bytes, enc) in variants {
-            let doc = p.process(RawDoc { source_path: name.clone(), bytes }).unwrap();
+            let doc = p.process(RawDoc::new(name.clone(), bytes)).unwrap();
             assert!(enc.split('|').any(|e| e == doc.encoding), "{name} {what}: detected {}", doc.encoding);
             assert_eq!(doc.text, reference.text, "{name} {what}: text differs");
             assert_eq!(doc.meta, reference.meta, "{name} {what}: metadata differs");
@@ -60,7 +60,7 @@ fn every_encoding_gives_the_same_text() {
 fn seed_001_byte_shift_is_repaired() {
     let p = Pipeline::new(&Config::default()).unwrap();
     let (name, text) = seed_texts().into_iter().find(|(n, _)| n.starts_with("001")).unwrap();
-    let doc = p.process(RawDoc { source_path: name, bytes: text.into_bytes() }).unwrap();
+    let doc = p.process(RawDoc::new(name, text.into_bytes())).unwrap();
     assert!(doc.repairs.iter().any(|r| r.starts_with("gbk_byte_shift")), "{:?}", doc.repairs);
     assert_eq!(doc.script, "traditional");
     // The damage hits four lines: the title line, the subtitle, two body sentences.
@@ -92,16 +92,16 @@ fn recovered(want: &str, got: &str) -> f64 {
 fn mojibake_is_reversed() {
     let p = Pipeline::new(&Config::default()).unwrap();
     for (name, text) in seed_texts() {
-        let original = p.process(RawDoc { source_path: name.clone(), bytes: text.clone().into_bytes() }).unwrap();
+        let original = p.process(RawDoc::new(name.clone(), text.clone().into_bytes())).unwrap();
         let latin1: String = text.bytes().map(|b| b as char).collect();
         let cp1252 = WINDOWS_1252.decode_without_bom_handling(text.as_bytes()).0.into_owned();
         for (what, damaged) in [("latin-1", latin1), ("windows-1252", cp1252)] {
-            let doc = p.process(RawDoc { source_path: name.clone(), bytes: damaged.into_bytes() }).unwrap();
+            let doc = p.process(RawDoc::new(name.clone(), damaged.into_bytes())).unwrap();
             assert_eq!(doc.text, original.text, "{name} {what}");
             assert!(doc.repairs.iter().any(|r| r.starts_with("mojibake_latin1")), "{name} {what}: {:?}", doc.repairs);
         }
         let gbk = GBK.decode_without_bom_handling(text.as_bytes()).0.into_owned();
-        let doc = p.process(RawDoc { source_path: name.clone(), bytes: gbk.into_bytes() }).unwrap();
+        let doc = p.process(RawDoc::new(name.clone(), gbk.into_bytes())).unwrap();
         let share = recovered(&original.text, &doc.text);
         eprintln!("{name}: GBK mojibake, {:.1}% of characters recovered", share * 100.0);
         assert!(share >= 0.95, "{name}: {share:.3}");
@@ -114,12 +114,12 @@ fn big5_traditional_seeds_match_their_utf8_form() {
     let p = Pipeline::new(&Config::default()).unwrap();
     for (name, text) in seed_texts() {
         let traditional = s2t.convert(&text);
-        let utf8 = p.process(RawDoc { source_path: name.clone(), bytes: traditional.clone().into_bytes() }).unwrap();
+        let utf8 = p.process(RawDoc::new(name.clone(), traditional.clone().into_bytes())).unwrap();
         let (big5, _, _) = BIG5.encode(&traditional);
-        let doc = p.process(RawDoc { source_path: name.clone(), bytes: big5.into_owned() }).unwrap();
+        let doc = p.process(RawDoc::new(name.clone(), big5.into_owned())).unwrap();
         assert_eq!(doc.encoding, "Big5", "{name}");
         assert_eq!(doc.text, utf8.text, "{name}: Big5 and UTF-8 of the same Traditional text differ");
-        let simplified = p.process(RawDoc { source_path: name.clone(), bytes: text.into_bytes() }).unwrap();
+        let simplified = p.process(RawDoc::new(name.clone(), text.into_bytes())).unwrap();
         let share = recovered(&simplified.text, &doc.text);
         eprintln!(
             "{name}: Big5 of the Traditional text, {:.1}% of the Simplified original's characters",
@@ -192,7 +192,7 @@ fn hostile_inputs_are_rows_not_crashes() {
     );
     // The damaged copies of the seed read like the seed.
     let p = Pipeline::new(&Config::default()).unwrap();
-    let reference = p.process(RawDoc { source_path: name, bytes: bytes.to_vec() }).unwrap();
+    let reference = p.process(RawDoc::new(name, bytes.to_vec())).unwrap();
     let paths = strings(&docs, "source_path");
     let texts = strings(&docs, "text");
     for (path, t) in paths.iter().zip(&texts) {

@@ -3,6 +3,7 @@
 mod batch;
 mod cli;
 mod decode;
+mod formats;
 mod gold;
 mod props;
 mod util;

@@ -50,7 +50,7 @@ proptest! {
 
     #[test]
     fn decode_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-        match PIPELINE.process(RawDoc { source_path: "x".into(), bytes }) {
+        match PIPELINE.process(RawDoc::new("x", bytes)) {
             Ok(doc) => prop_assert!(std::str::from_utf8(doc.text.as_bytes()).is_ok()),
             Err(e) => prop_assert!(!e.message.is_empty()),
         }
@@ -64,7 +64,7 @@ proptest! {
 
     #[test]
     fn spans_are_ordered_and_inside_the_text(s in newsish()) {
-        if let Ok(doc) = PIPELINE.process(RawDoc { source_path: "x".into(), bytes: s.into_bytes() }) {
+        if let Ok(doc) = PIPELINE.process(RawDoc::new("x", s.into_bytes())) {
             let n = doc.text.chars().count() as u32;
             let mut last = 0;
             for sent in &doc.sentences {

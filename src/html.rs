@@ -1,0 +1,565 @@
+//! HTML pages to article text, with a real HTML parser (scraper, on html5ever), never
+//! patterns over markup.
+//!
+//! A news page is turned into the lines a clean text dump of the same article would hold,
+//! so that the cleaner and the extractors treat both alike: the title, the metadata lines
+//! the site prints (来源:, 发布时间:, 责任编辑: …), the body paragraphs, the editor line.
+//!
+//! The body is the block with the most article-like text, as the better news extractors
+//! find it: each paragraph scores by its Chinese punctuation and length, discounted by the
+//! share of its text inside links; the scores go to the paragraph's parent (and half to the
+//! grandparent), and the best-scoring block wins. Navigation, comments, recommendations,
+//! share bars and footers are left out by tag (nav, footer, aside, form …) and by class or
+//! id words (comment, share, related, recommend …), and what remains of the winning block
+//! keeps only paragraphs that are not mostly links. Metadata comes from `meta` tags
+//! (og:title, article:published_time, author, source), `<time>`, `<h1>` and `<title>`.
+
+use std::collections::HashMap;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// Tags whose content is never article text.
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "button", "select", "input", "svg",
+    "textarea", "object", "embed", "template", "head",
+];
+
+/// Words of a class or id that mark page furniture (matched against the parts of
+/// `a-b_c d` and as prefixes: `comments`, `share-bar`, `relatedNews`).
+const FURNITURE: &[&str] = &[
+    "nav",
+    "menu",
+    "foot",
+    "footer",
+    "comment",
+    "comments",
+    "reply",
+    "share",
+    "sharebar",
+    "bdshare",
+    "recommend",
+    "related",
+    "relate",
+    "relevant",
+    "sidebar",
+    "side",
+    "breadcrumb",
+    "crumb",
+    "copyright",
+    "login",
+    "search",
+    "hot",
+    "rank",
+    "ranking",
+    "advert",
+    "ad",
+    "ads",
+    "banner",
+    "links",
+    "friendlink",
+    "toolbar",
+    "tools",
+    "pager",
+    "pagination",
+    "more",
+    "qrcode",
+    "weixin",
+    "wechat",
+    "app",
+    "subscribe",
+    "topbar",
+    "header-nav",
+    "tags",
+];
+
+/// Block-level tags: a paragraph break before and after.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "header",
+    "main",
+    "br",
+    "hr",
+];
+
+/// Labels of the metadata lines Chinese news sites print.
+const META_LABELS: &[&str] =
+    &["来源", "发布时间", "发表时间", "时间", "作者", "记者", "编辑", "责任编辑", "责编", "稿源", "出处"];
+
+/// Whether a document looks like an HTML page (used when the name does not say).
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(1024).collect();
+    let lower = head.to_ascii_lowercase();
+    lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+        || lower.contains("<html") && lower.contains("<head")
+}
+
+/// Whether plain text carries markup to strip (a `<p>` or `<br>` in a text file).
+pub(crate) fn has_inline_markup(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<span", "<strong>", "<img "]
+        .iter()
+        .any(|t| lower.contains(t))
+}
+
+/// Text with its markup removed: block tags become line breaks, entities are decoded.
+pub(crate) fn strip_markup(text: &str) -> String {
+    let frag = Html::parse_fragment(text);
+    let mut out = String::new();
+    collect_text(frag.root_element(), &mut out, &|_| false);
+    tidy_lines(&out)
+}
+
+/// The article of an HTML page as text lines: title, metadata lines, body, editor line.
+pub(crate) fn article_text(page: &str) -> String {
+    let doc = Html::parse_document(page);
+    let skip = |e: &ElementRef| is_furniture(e);
+    let title = title(&doc);
+    let meta = page_meta(&doc);
+
+    // Score blocks by the paragraphs inside them.
+    let mut score: HashMap<NodeId, f64> = HashMap::new();
+    let body_sel = Selector::parse("body").expect("invariant: valid selector");
+    let root = doc.select(&body_sel).next().unwrap_or_else(|| doc.root_element());
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        if skip(&e) {
+            continue;
+        }
+        for child in e.children() {
+            if let Some(c) = ElementRef::wrap(child) {
+                stack.push(c);
+            }
+        }
+        // Text written straight into a block, paragraphs parted by <br> (older sites, and
+        // text with a stray tag or two): each run scores for the block itself.
+        let direct: f64 = e
+            .children()
+            .filter_map(|c| match c.value() {
+                Node::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .flat_map(|t| t.lines().map(str::to_string).collect::<Vec<_>>())
+            .map(|t| paragraph_score(&t, 0.0))
+            .sum();
+        if direct > 0.0 {
+            *score.entry(e.id()).or_default() += direct;
+            if let Some(parent) = e.parent().and_then(ElementRef::wrap) {
+                *score.entry(parent.id()).or_default() += direct / 2.0;
+            }
+        }
+        let name = e.value().name();
+        let is_para = name == "p" || (name == "div" || name == "td" || name == "span") && !has_block_child(&e);
+        if !is_para {
+            continue;
+        }
+        let mut text = String::new();
+        collect_text(e, &mut text, &skip);
+        let s = paragraph_score(&text, link_density(&e));
+        if s == 0.0 {
+            continue;
+        }
+        if let Some(parent) = e.parent().and_then(ElementRef::wrap) {
+            *score.entry(parent.id()).or_default() += s;
+            if let Some(grand) = parent.parent().and_then(ElementRef::wrap) {
+                *score.entry(grand.id()).or_default() += s / 2.0;
+            }
+        }
+    }
+    let best = score
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        .and_then(|(id, _)| doc.tree.get(*id))
+        .and_then(ElementRef::wrap)
+        .or(Some(root));
+
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(t) = &title {
+        lines.push(t.clone());
+    }
+    // Metadata lines printed on the page outside the body (the line under the headline).
+    let content_id = best.map(|b| b.id());
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut seen_content = false;
+    walk_meta_lines(root, content_id, &skip, &mut seen_content, &mut before, &mut after);
+    let stated = meta.lines();
+    lines.extend(stated);
+    lines.extend(before);
+    if let Some(b) = best {
+        let mut text = String::new();
+        collect_paragraphs(b, &mut text, &skip);
+        for l in tidy_lines(&text).lines() {
+            // The headline repeated inside the body block is not body text.
+            if title.as_deref() != Some(l.trim()) {
+                lines.push(l.to_string());
+            }
+        }
+    }
+    lines.extend(after);
+    let mut out = String::new();
+    let mut last = String::new();
+    for l in lines {
+        let l = l.trim().to_string();
+        if !l.is_empty() && l != last {
+            out.push_str(&l);
+            out.push('\n');
+            last = l;
+        }
+    }
+    out
+}
+
+/// How much a paragraph reads like article text: Chinese punctuation and length, less the
+/// share inside links. Zero for fragments under ten characters.
+fn paragraph_score(text: &str, link_density: f64) -> f64 {
+    let len = text.chars().filter(|c| !c.is_whitespace()).count();
+    if len < 10 {
+        return 0.0;
+    }
+    let punct = text.chars().filter(|c| matches!(c, '，' | '。' | '；' | '：' | '、' | '！' | '？' | '”')).count();
+    (1.0 + punct as f64 + (len as f64 / 60.0).min(5.0)) * (1.0 - link_density)
+}
+
+/// What the page's `meta` and `time` tags state.
+#[derive(Debug, Default)]
+struct PageMeta {
+    published: Option<String>,
+    source: Option<String>,
+    author: Option<String>,
+}
+
+impl PageMeta {
+    /// As the metadata line a text dump would carry.
+    fn lines(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.published {
+            parts.push(format!("发布时间：{p}"));
+        }
+        if let Some(s) = &self.source {
+            let s = s.trim_start_matches("来源").trim_start_matches([':', '：', ' ']);
+            parts.push(format!("来源：{s}"));
+        }
+        if let Some(a) = &self.author {
+            parts.push(format!("作者：{a}"));
+        }
+        if parts.is_empty() {
+            Vec::new()
+        } else {
+            vec![parts.join("　")]
+        }
+    }
+}
+
+fn meta_content(doc: &Html, keys: &[&str]) -> Option<String> {
+    let sel = Selector::parse("meta").expect("invariant: valid selector");
+    for key in keys {
+        for m in doc.select(&sel) {
+            let v = m.value();
+            let name = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop")).unwrap_or("");
+            if name.eq_ignore_ascii_case(key) {
+                if let Some(c) = v.attr("content").map(str::trim).filter(|c| !c.is_empty()) {
+                    return Some(c.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn page_meta(doc: &Html) -> PageMeta {
+    let mut published = meta_content(
+        doc,
+        &[
+            "article:published_time",
+            "og:release_date",
+            "pubdate",
+            "publishdate",
+            "publish_time",
+            "publishtime",
+            "datePublished",
+            "PubDate",
+            "firstpublishedtime",
+        ],
+    );
+    if published.is_none() {
+        let sel = Selector::parse("time").expect("invariant: valid selector");
+        published = doc.select(&sel).find_map(|t| {
+            t.value().attr("datetime").map(str::to_string).or_else(|| Some(t.text().collect::<String>()))
+        });
+    }
+    // 2024-09-28T08:30:00+08:00 → 2024-09-28 08:30:00, as Chinese pages print it.
+    let published = published.map(|p| {
+        let p = p.trim().replace('T', " ");
+        match p.find(['+', 'Z']) {
+            Some(i) if i > 10 => p[..i].trim().to_string(),
+            _ => p,
+        }
+    });
+    PageMeta {
+        published,
+        source: meta_content(doc, &["source", "og:source", "article:source"]),
+        author: meta_content(doc, &["author", "article:author"]).filter(|a| !a.starts_with("http")),
+    }
+}
+
+/// The headline: og:title, else the first `<h1>`, else `<title>` without the site's name.
+fn title(doc: &Html) -> Option<String> {
+    let strip_site = |t: &str| {
+        let t = t.trim();
+        // 标题_人民网 / 标题 - 新华网 / 标题|某某网: the longest part is the headline.
+        t.split(['_', '|', '｜'])
+            .flat_map(|p| p.split(" - "))
+            .flat_map(|p| p.split(" — "))
+            .map(str::trim)
+            .max_by_key(|p| p.chars().count())
+            .unwrap_or(t)
+            .to_string()
+    };
+    let h1 = Selector::parse("h1").expect("invariant: valid selector");
+    let h1 = doc
+        .select(&h1)
+        .filter(|e| !is_furniture(e) && !ancestors_furniture(e))
+        .map(|e| squash(&e.text().collect::<String>()))
+        .find(|t| t.chars().count() >= 4);
+    let og = meta_content(doc, &["og:title", "twitter:title"]).map(|t| strip_site(&t));
+    let tsel = Selector::parse("title").expect("invariant: valid selector");
+    let title = doc.select(&tsel).next().map(|t| strip_site(&t.text().collect::<String>()));
+    og.or(h1).or(title).filter(|t| !t.is_empty())
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_furniture(e: &ElementRef) -> bool {
+    let v = e.value();
+    if SKIP_TAGS.contains(&v.name()) {
+        return true;
+    }
+    if v.name() == "header" {
+        // A page header is furniture unless it carries the headline.
+        let h1 = Selector::parse("h1").expect("invariant: valid selector");
+        return e.select(&h1).next().is_none();
+    }
+    let words = v.attr("class").into_iter().chain(v.attr("id"));
+    for w in words {
+        for part in w.split(|c: char| c.is_whitespace() || c == '-' || c == '_') {
+            let p = part.to_ascii_lowercase();
+            if p.is_empty() {
+                continue;
+            }
+            if FURNITURE.contains(&p.as_str())
+                || ["comment", "recommend", "related", "share", "footer", "nav", "sidebar", "breadcrumb", "copyright"]
+                    .iter()
+                    .any(|f| p.starts_with(f))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn ancestors_furniture(e: &ElementRef) -> bool {
+    e.ancestors().filter_map(ElementRef::wrap).any(|a| is_furniture(&a))
+}
+
+/// Whether any element below `e` is a block (tables gain a `tbody` the markup never had,
+/// so direct children are not enough).
+fn has_block_child(e: &ElementRef) -> bool {
+    e.descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .any(|c| BLOCK_TAGS.contains(&c.value().name()) && c.value().name() != "br")
+}
+
+/// Share of an element's text inside links.
+fn link_density(e: &ElementRef) -> f64 {
+    let all: usize = e.text().map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    if all == 0 {
+        return 0.0;
+    }
+    let a = Selector::parse("a").expect("invariant: valid selector");
+    let linked: usize =
+        e.select(&a).flat_map(|l| l.text()).map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    (linked as f64 / all as f64).min(1.0)
+}
+
+/// Appends the text under `e`, with a line break around every block element.
+fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool) {
+    for child in e.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(el) => {
+                let Some(c) = ElementRef::wrap(child) else { continue };
+                if skip(&c) {
+                    continue;
+                }
+                let block = BLOCK_TAGS.contains(&el.name());
+                if block {
+                    out.push('\n');
+                }
+                if el.name() == "img" {
+                    // Alt text of a photo is a caption, not body; leave it out.
+                    continue;
+                }
+                collect_text(c, out, skip);
+                if block {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Like `collect_text`, but leaves out blocks that are mostly links (related-article lists
+/// inside the body container).
+fn collect_paragraphs(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool) {
+    for child in e.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(el) => {
+                let Some(c) = ElementRef::wrap(child) else { continue };
+                if skip(&c) || el.name() == "img" {
+                    continue;
+                }
+                let block = BLOCK_TAGS.contains(&el.name());
+                if block && link_density(&c) > 0.6 && c.text().map(|t| t.trim().chars().count()).sum::<usize>() > 0 {
+                    continue;
+                }
+                if block {
+                    out.push('\n');
+                }
+                collect_paragraphs(c, out, skip);
+                if block {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Short lines outside the body that hold a metadata label, split by whether they come
+/// before or after the body block.
+fn walk_meta_lines(
+    e: ElementRef,
+    content: Option<NodeId>,
+    skip: &dyn Fn(&ElementRef) -> bool,
+    seen_content: &mut bool,
+    before: &mut Vec<String>,
+    after: &mut Vec<String>,
+) {
+    if Some(e.id()) == content {
+        // Editor lines inside the body block are kept with the body.
+        *seen_content = true;
+        return;
+    }
+    if skip(&e) && !is_editor_block(&e) {
+        return;
+    }
+    let leaf = !has_block_child(&e);
+    if leaf && e.value().name() != "body" {
+        let text = squash(&e.text().collect::<String>());
+        let n = text.chars().count();
+        if n > 0
+            && n <= 120
+            && META_LABELS.iter().any(|l| text.contains(&format!("{l}:")) || text.contains(&format!("{l}：")))
+        {
+            if *seen_content {
+                after.push(text);
+            } else {
+                before.push(text);
+            }
+        }
+        return;
+    }
+    for child in e.children().filter_map(ElementRef::wrap) {
+        walk_meta_lines(child, content, skip, seen_content, before, after);
+    }
+}
+
+/// An editor line in a block whose class also names furniture (`<div class="edit share">`).
+fn is_editor_block(e: &ElementRef) -> bool {
+    let t: String = e.text().collect();
+    t.chars().count() < 60 && (t.contains("责任编辑") || t.contains("责编"))
+}
+
+/// Trims every line, drops empty ones.
+fn tidy_lines(s: &str) -> String {
+    let mut out = String::new();
+    for l in s.lines() {
+        let l = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}');
+        if !l.is_empty() {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_text_is_stripped() {
+        let t = strip_markup("<p>第一段&nbsp;文字。</p><p>第二段<br>第三行</p>");
+        assert_eq!(t, "第一段\u{a0}文字。\n第二段\n第三行\n");
+        assert!(has_inline_markup("正文<p>另一段"));
+        assert!(!has_inline_markup("价格<5元，数量>3个"));
+    }
+
+    #[test]
+    fn page_to_article_lines() {
+        let page = r#"<!DOCTYPE html><html><head><title>金昌建强基层堡垒_新甘肃</title>
+            <meta property="article:published_time" content="2022-05-26T22:58:46+08:00">
+            <meta name="source" content="甘肃日报"></head><body>
+            <div class="nav"><a href="/">首页</a><a href="/a">要闻</a></div>
+            <h1>金昌建强基层堡垒</h1>
+            <div class="content"><p>金昌市139个行政村全部建成标准化党群服务中心，实现了支部工作有场所。</p>
+            <p>村民们说：“给钱给物，不如建个好支部。”</p>
+            <ul class="related"><li><a href="/x">相关新闻一</a></li></ul></div>
+            <div class="comment">网友评论：写得好，支持！</div>
+            <div class="editor">责任编辑：王奇英</div>
+            <div class="footer">版权所有 © 新甘肃</div></body></html>"#;
+        let t = article_text(page);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "金昌建强基层堡垒");
+        assert_eq!(lines[1], "发布时间：2022-05-26 22:58:46　来源：甘肃日报");
+        assert!(lines[2].starts_with("金昌市139个行政村"), "{t}");
+        assert!(t.contains("不如建个好支部"));
+        assert!(
+            !t.contains("首页") && !t.contains("网友评论") && !t.contains("版权所有") && !t.contains("相关新闻"),
+            "{t}"
+        );
+        assert_eq!(*lines.last().unwrap(), "责任编辑：王奇英");
+    }
+}
