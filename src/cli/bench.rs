@@ -33,6 +33,10 @@ pub(crate) struct BenchArgs {
     /// Also measure 1 thread with the extract stage off and print the ratio of the two.
     #[arg(long)]
     compare_extract: bool,
+    /// Also time bare jieba-rs part-of-speech tagging (`Jieba::tag`, HMM on, default
+    /// dictionary) over the same documents in memory, 1 thread, and print the ratio.
+    #[arg(long)]
+    compare_jieba: bool,
     /// Read the inputs from disk inside the measured run, once (no repetition): includes
     /// reading, decompression and unpacking, to compare formats of the same documents.
     #[arg(long)]
@@ -87,6 +91,9 @@ struct BenchReport {
     /// 1-thread MB/s with the extract stage off (`--compare-extract`).
     #[serde(skip_serializing_if = "Option::is_none")]
     extract_off_mb_per_s: Option<f64>,
+    /// MB/s of bare jieba-rs tagging of the same documents (`--compare-jieba`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jieba_tag_mb_per_s: Option<f64>,
     peak_rss_mb: f64,
 }
 
@@ -171,6 +178,21 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     } else {
         None
     };
+    let jieba_tag_mb_per_s = if a.compare_jieba {
+        let jieba = jieba_rs::Jieba::new();
+        let texts: Vec<String> = corpus.iter().map(|d| String::from_utf8_lossy(&d.bytes).into_owned()).collect();
+        let n: usize = texts.iter().map(String::len).sum();
+        let t = std::time::Instant::now();
+        let mut words = 0usize;
+        for text in &texts {
+            words += jieba.tag(text, true).len();
+        }
+        let secs = t.elapsed().as_secs_f64();
+        std::hint::black_box(words);
+        Some(n as f64 / 1e6 / secs)
+    } else {
+        None
+    };
     let report = BenchReport {
         corpus_mb: mb,
         documents: corpus.len(),
@@ -178,6 +200,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         runs,
         speedup,
         extract_off_mb_per_s,
+        jieba_tag_mb_per_s,
         peak_rss_mb: peak_rss_mb(),
     };
     if a.json {
@@ -197,6 +220,13 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         );
     }
     println!("speedup {:.2}x with {} threads; peak RSS {:.0} MB", report.speedup, max_threads, report.peak_rss_mb);
+    if let Some(j) = report.jieba_tag_mb_per_s {
+        let on = report.runs[0].mb_per_s;
+        println!(
+            "bare jieba-rs tag, 1 thread, same documents in memory: {j:.2} MB/s; zhetl is {:.0}% of that",
+            100.0 * on / j
+        );
+    }
     if let Some(off) = report.extract_off_mb_per_s {
         let on = report.runs[0].mb_per_s;
         println!("extract stage off, 1 thread: {off:.2} MB/s; with extraction {:.0}% of that", 100.0 * on / off);
