@@ -90,7 +90,10 @@ impl MetaRules {
             let whole = c.get(0).expect("invariant: group 0");
             if whole.start() == 0 || m.published_date.is_none() {
                 if let Some(d) = ymd(&c[1], &c[2], &c[3]) {
-                    if m.published_date.is_none() {
+                    // A later line may give the time of the date already found (a page's
+                    // meta tag has the day, the line under the headline the minute).
+                    let adds_time = m.published_date == Some(d) && m.published_at.is_none() && c.get(4).is_some();
+                    if m.published_date.is_none() || adds_time {
                         m.published_date = Some(d);
                         if let (Some(h), Some(mi)) = (c.get(4), c.get(5)) {
                             let s = c.get(6).map_or("0", |x| x.as_str());

@@ -47,6 +47,12 @@ fn html_pages_match_their_gold() {
         assert_eq!(formats[i].as_deref(), Some("html"), "{name}");
         assert_eq!(titles[i].as_deref(), g["title"].as_str(), "{name} title");
         assert_eq!(published[i].as_deref(), g["published_date"].as_str(), "{name} date");
+        // published_at is an instant; Beijing time is UTC+8.
+        let at = docs.column_by_name("published_at").unwrap();
+        let at = at.as_any().downcast_ref::<arrow::array::TimestampMillisecondArray>().unwrap();
+        let local = (at.value(i) / 1000 + 8 * 3600).rem_euclid(86_400);
+        let hm = format!("{:02}:{:02}", local / 3600, local % 3600 / 60);
+        assert_eq!(Some(hm.as_str()), g["published_time"].as_str(), "{name} time");
         assert_eq!(sources[i].as_deref(), g["source"].as_str(), "{name} source");
         let editors: Vec<String> =
             g["editors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().into()).collect();
