@@ -425,7 +425,9 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
     let mut out = Vec::new();
     for m in lists.organizations.find_iter(&ix.doc.text) {
         let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
-        if ix.is_token_start(s) && ix.is_token_end(e) {
+        // A listed name of three characters or more holds inside a longer word too
+        // (中共中央政治局委员, 新华社记者): the list is curated, the names are not common words.
+        if ix.is_token_start(s) && (ix.is_token_end(e) || e - s >= 3) {
             out.push(org_entity(ix, s, e));
         }
     }
