@@ -15,9 +15,23 @@
 //! (og:title, article:published_time, author, source), `<time>`, `<h1>` and `<title>`.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
+
+/// Parses a selector written in this file.
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("invariant: valid selector")
+}
+
+// Parsed once: `link_density` and `is_furniture` run for every element of every page.
+static BODY: LazyLock<Selector> = LazyLock::new(|| selector("body"));
+static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
+static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time"));
+static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
+static LINK: LazyLock<Selector> = LazyLock::new(|| selector("a"));
 
 /// Tags whose content is never article text.
 const SKIP_TAGS: &[&str] = &[
@@ -131,7 +145,7 @@ pub(crate) fn has_inline_markup(text: &str) -> bool {
 pub(crate) fn strip_markup(text: &str) -> String {
     let frag = Html::parse_fragment(text);
     let mut out = String::new();
-    collect_text(frag.root_element(), &mut out, &|_| false);
+    collect_text(frag.root_element(), &mut out, &|_| false, false);
     tidy_lines(&out)
 }
 
@@ -144,8 +158,7 @@ pub(crate) fn article_text(page: &str) -> String {
 
     // Score blocks by the paragraphs inside them.
     let mut score: HashMap<NodeId, f64> = HashMap::new();
-    let body_sel = Selector::parse("body").expect("invariant: valid selector");
-    let root = doc.select(&body_sel).next().unwrap_or_else(|| doc.root_element());
+    let root = doc.select(&BODY).next().unwrap_or_else(|| doc.root_element());
     let mut stack = vec![root];
     while let Some(e) = stack.pop() {
         if skip(&e) {
@@ -179,7 +192,7 @@ pub(crate) fn article_text(page: &str) -> String {
             continue;
         }
         let mut text = String::new();
-        collect_text(e, &mut text, &skip);
+        collect_text(e, &mut text, &skip, false);
         let s = paragraph_score(&text, link_density(&e));
         if s == 0.0 {
             continue;
@@ -213,7 +226,7 @@ pub(crate) fn article_text(page: &str) -> String {
     lines.extend(before);
     if let Some(b) = best {
         let mut text = String::new();
-        collect_paragraphs(b, &mut text, &skip);
+        collect_text(b, &mut text, &skip, true);
         for l in tidy_lines(&text).lines() {
             // The headline repeated inside the body block is not body text.
             if title.as_deref() != Some(l.trim()) {
@@ -277,9 +290,8 @@ impl PageMeta {
 }
 
 fn meta_content(doc: &Html, keys: &[&str]) -> Option<String> {
-    let sel = Selector::parse("meta").expect("invariant: valid selector");
     for key in keys {
-        for m in doc.select(&sel) {
+        for m in doc.select(&META) {
             let v = m.value();
             let name = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop")).unwrap_or("");
             if name.eq_ignore_ascii_case(key) {
@@ -308,8 +320,7 @@ fn page_meta(doc: &Html) -> PageMeta {
         ],
     );
     if published.is_none() {
-        let sel = Selector::parse("time").expect("invariant: valid selector");
-        published = doc.select(&sel).find_map(|t| {
+        published = doc.select(&TIME).find_map(|t| {
             t.value().attr("datetime").map(str::to_string).or_else(|| Some(t.text().collect::<String>()))
         });
     }
@@ -341,15 +352,13 @@ fn title(doc: &Html) -> Option<String> {
             .unwrap_or(t)
             .to_string()
     };
-    let h1 = Selector::parse("h1").expect("invariant: valid selector");
     let h1 = doc
-        .select(&h1)
+        .select(&H1)
         .filter(|e| !is_furniture(e) && !ancestors_furniture(e))
         .map(|e| squash(&e.text().collect::<String>()))
         .find(|t| t.chars().count() >= 4);
     let og = meta_content(doc, &["og:title", "twitter:title"]).map(|t| strip_site(&t));
-    let tsel = Selector::parse("title").expect("invariant: valid selector");
-    let title = doc.select(&tsel).next().map(|t| strip_site(&t.text().collect::<String>()));
+    let title = doc.select(&TITLE).next().map(|t| strip_site(&t.text().collect::<String>()));
     og.or(h1).or(title).filter(|t| !t.is_empty())
 }
 
@@ -364,8 +373,7 @@ fn is_furniture(e: &ElementRef) -> bool {
     }
     if v.name() == "header" {
         // A page header is furniture unless it carries the headline.
-        let h1 = Selector::parse("h1").expect("invariant: valid selector");
-        return e.select(&h1).next().is_none();
+        return e.select(&H1).next().is_none();
     }
     let words = v.attr("class").into_iter().chain(v.attr("id"));
     for w in words {
@@ -405,43 +413,15 @@ fn link_density(e: &ElementRef) -> f64 {
     if all == 0 {
         return 0.0;
     }
-    let a = Selector::parse("a").expect("invariant: valid selector");
     let linked: usize =
-        e.select(&a).flat_map(|l| l.text()).map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
+        e.select(&LINK).flat_map(|l| l.text()).map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
     (linked as f64 / all as f64).min(1.0)
 }
 
-/// Appends the text under `e`, with a line break around every block element.
-fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool) {
-    for child in e.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(el) => {
-                let Some(c) = ElementRef::wrap(child) else { continue };
-                if skip(&c) {
-                    continue;
-                }
-                let block = BLOCK_TAGS.contains(&el.name());
-                if block {
-                    out.push('\n');
-                }
-                if el.name() == "img" {
-                    // Alt text of a photo is a caption, not body; leave it out.
-                    continue;
-                }
-                collect_text(c, out, skip);
-                if block {
-                    out.push('\n');
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Like `collect_text`, but leaves out blocks that are mostly links (related-article lists
-/// inside the body container).
-fn collect_paragraphs(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool) {
+/// Appends the text under `e`, with a line break around every block element. Photos are
+/// left out (their alt text is a caption, not body). With `drop_link_blocks`, blocks that
+/// are mostly links are left out too (related-article lists inside the body container).
+fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool, drop_link_blocks: bool) {
     for child in e.children() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
@@ -451,13 +431,17 @@ fn collect_paragraphs(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef
                     continue;
                 }
                 let block = BLOCK_TAGS.contains(&el.name());
-                if block && link_density(&c) > 0.6 && c.text().map(|t| t.trim().chars().count()).sum::<usize>() > 0 {
+                if block
+                    && drop_link_blocks
+                    && link_density(&c) > 0.6
+                    && c.text().map(|t| t.trim().chars().count()).sum::<usize>() > 0
+                {
                     continue;
                 }
                 if block {
                     out.push('\n');
                 }
-                collect_paragraphs(c, out, skip);
+                collect_text(c, out, skip, drop_link_blocks);
                 if block {
                     out.push('\n');
                 }
