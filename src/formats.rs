@@ -28,13 +28,31 @@ pub(crate) enum Kind {
     Container,
 }
 
-const COMPRESSED: &[&str] = &[".gz", ".tgz", ".zst", ".zstd", ".tzst", ".bz2", ".tbz2", ".tbz"];
+/// A compression format.
+#[derive(Debug, Clone, Copy)]
+enum Codec {
+    Gzip,
+    Zstd,
+    Bzip2,
+}
+
+/// Compressed suffixes, what the name inside ends with, and the codec.
+const COMPRESSED: &[(&str, &str, Codec)] = &[
+    (".tgz", ".tar", Codec::Gzip),
+    (".gz", "", Codec::Gzip),
+    (".tzst", ".tar", Codec::Zstd),
+    (".zst", "", Codec::Zstd),
+    (".zstd", "", Codec::Zstd),
+    (".tbz2", ".tar", Codec::Bzip2),
+    (".tbz", ".tar", Codec::Bzip2),
+    (".bz2", "", Codec::Bzip2),
+];
 
 /// The kind of a file by its name (and, for `.xml`, by nothing more: records are sniffed
 /// when it is expanded).
 pub(crate) fn kind_of(name: &str) -> Kind {
     let n = name.to_ascii_lowercase();
-    if COMPRESSED.iter().any(|s| n.ends_with(s))
+    if COMPRESSED.iter().any(|(s, _, _)| n.ends_with(s))
         || [".tar", ".zip", ".jsonl", ".ndjson", ".xml"].iter().any(|s| n.ends_with(s))
     {
         return Kind::Container;
@@ -67,7 +85,7 @@ pub(crate) fn spawn(path: PathBuf, max_bytes: u64, cfg: InputConfig) -> Receiver
                     x.expand(&mut f, &name, &display, Some(&path));
                 }
                 Err(e) => {
-                    x.send(Err(x.error(&display, "io", e.to_string(), 0)));
+                    x.send(Err(read_error(&display, "io", e.to_string(), 0)));
                 }
             }
         }
@@ -94,10 +112,6 @@ impl Expander {
         self.tx.send(item).is_ok()
     }
 
-    fn error(&self, path: &str, kind: &'static str, message: String, bytes: u64) -> DocError {
-        read_error(path, kind, message, bytes)
-    }
-
     /// Reads at most `max_bytes`; `Err` with the size seen when over.
     fn read_bounded(&self, r: &mut dyn Read) -> std::io::Result<Result<Vec<u8>, u64>> {
         let mut buf = Vec::new();
@@ -115,36 +129,17 @@ impl Expander {
     /// when the run stopped.
     fn expand(&self, r: &mut dyn Read, name: &str, display: &str, path: Option<&Path>) -> bool {
         let lower = name.to_ascii_lowercase();
-        let strip = |suffix: &str, then: &str| format!("{}{then}", &name[..name.len() - suffix.len()]);
-        let corrupt = |e: std::io::Error| self.send(Err(self.error(display, "corrupt", e.to_string(), 0)));
-        if lower.ends_with(".tgz") || lower.ends_with(".gz") {
-            let inner = if lower.ends_with(".tgz") { strip(".tgz", ".tar") } else { strip(".gz", "") };
-            let mut d = flate2::read::MultiGzDecoder::new(r);
-            return self.expand(&mut d, &inner, display, None);
-        }
-        if lower.ends_with(".zst") || lower.ends_with(".zstd") || lower.ends_with(".tzst") {
-            let inner = if lower.ends_with(".tzst") {
-                strip(".tzst", ".tar")
-            } else if lower.ends_with(".zst") {
-                strip(".zst", "")
-            } else {
-                strip(".zstd", "")
+        let corrupt = |e: std::io::Error| self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
+        if let Some(&(suffix, then, codec)) = COMPRESSED.iter().find(|(s, _, _)| lower.ends_with(s)) {
+            let inner = format!("{}{then}", &name[..name.len() - suffix.len()]);
+            return match codec {
+                Codec::Gzip => self.expand(&mut flate2::read::MultiGzDecoder::new(r), &inner, display, None),
+                Codec::Bzip2 => self.expand(&mut bzip2::read::MultiBzDecoder::new(r), &inner, display, None),
+                Codec::Zstd => match zstd::stream::read::Decoder::new(r) {
+                    Ok(mut d) => self.expand(&mut d, &inner, display, None),
+                    Err(e) => corrupt(e),
+                },
             };
-            return match zstd::stream::read::Decoder::new(r) {
-                Ok(mut d) => self.expand(&mut d, &inner, display, None),
-                Err(e) => corrupt(e),
-            };
-        }
-        if lower.ends_with(".bz2") || lower.ends_with(".tbz2") || lower.ends_with(".tbz") {
-            let inner = if lower.ends_with(".bz2") {
-                strip(".bz2", "")
-            } else if lower.ends_with(".tbz2") {
-                strip(".tbz2", ".tar")
-            } else {
-                strip(".tbz", ".tar")
-            };
-            let mut d = bzip2::read::MultiBzDecoder::new(r);
-            return self.expand(&mut d, &inner, display, None);
         }
         if lower.ends_with(".tar") {
             return self.tar(r, display);
@@ -166,7 +161,7 @@ impl Expander {
                 format: format_of(&lower),
                 fields: None,
             })),
-            Ok(Err(size)) => self.send(Err(self.error(
+            Ok(Err(size)) => self.send(Err(read_error(
                 display,
                 "too_large",
                 format!("{size} bytes, over run.max_file_bytes = {}", self.max_bytes),
@@ -180,13 +175,13 @@ impl Expander {
         let mut archive = tar::Archive::new(r);
         let entries = match archive.entries() {
             Ok(e) => e,
-            Err(e) => return self.send(Err(self.error(display, "corrupt", e.to_string(), 0))),
+            Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
         };
         let mut last = String::from("the start");
         for entry in entries {
             let mut entry = match entry {
                 Ok(e) => e,
-                Err(e) => return self.send(Err(self.error(display, "corrupt", format!("after {last}: {e}"), 0))),
+                Err(e) => return self.send(Err(read_error(display, "corrupt", format!("after {last}: {e}"), 0))),
             };
             if !entry.header().entry_type().is_file() {
                 continue;
@@ -205,7 +200,7 @@ impl Expander {
     }
 
     fn zip(&self, r: &mut dyn Read, display: &str, path: Option<&Path>) -> bool {
-        let bad = |e: String| self.send(Err(self.error(display, "corrupt", e, 0)));
+        let bad = |e: String| self.send(Err(read_error(display, "corrupt", e, 0)));
         // Zip reads its directory at the end: the file itself when on disk, else the member
         // in memory.
         let reader: Box<dyn ReadSeek> = match path.map(File::open) {
@@ -214,7 +209,7 @@ impl Expander {
             None => match self.read_bounded(r) {
                 Ok(Ok(bytes)) => Box::new(Cursor::new(bytes)),
                 Ok(Err(size)) => {
-                    return self.send(Err(self.error(
+                    return self.send(Err(read_error(
                         display,
                         "too_large",
                         format!("zip member of {size} bytes"),
@@ -264,7 +259,7 @@ impl Expander {
             match read {
                 Ok(0) => return true,
                 Ok(_) => {}
-                Err(e) => return self.send(Err(self.error(display, "corrupt", format!("line {n}: {e}"), 0))),
+                Err(e) => return self.send(Err(read_error(display, "corrupt", format!("line {n}: {e}"), 0))),
             }
             let shown = format!("{display}:{n}");
             if line.len() as u64 > self.max_bytes && !line.ends_with(b"\n") {
@@ -272,7 +267,7 @@ impl Expander {
                 let mut rest = Vec::new();
                 let _ = reader.read_until(b'\n', &mut rest);
                 let size = (line.len() + rest.len()) as u64;
-                if !self.send(Err(self.error(&shown, "too_large", format!("line {n} is {size} bytes"), size))) {
+                if !self.send(Err(read_error(&shown, "too_large", format!("line {n} is {size} bytes"), size))) {
                     return false;
                 }
                 continue;
@@ -294,7 +289,7 @@ impl Expander {
                 })),
                 Err(message) => self.send(Err(DocError {
                     doc_id: Some(doc_id_of(&line)),
-                    ..self.error(&shown, "bad_record", message, line.len() as u64)
+                    ..read_error(&shown, "bad_record", message, line.len() as u64)
                 })),
             };
             if !ok {
@@ -344,13 +339,13 @@ impl Expander {
                 match reader.read(&mut chunk) {
                     Ok(0) => eof = true,
                     Ok(m) => buf.extend_from_slice(&chunk[..m]),
-                    Err(e) => return self.send(Err(self.error(display, "corrupt", e.to_string(), 0))),
+                    Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
                 }
                 if buf.len() as u64 > self.max_bytes + 64 && find(&buf, b"</doc>").is_none() {
                     if k == 0 && find(&buf, b"<doc>").is_none() {
                         break; // not a record dump: handled below as one document
                     }
-                    return self.send(Err(self.error(
+                    return self.send(Err(read_error(
                         display,
                         "too_large",
                         "a <doc> record over run.max_file_bytes".into(),
@@ -391,7 +386,7 @@ impl Expander {
             // Not a record dump: the whole file is one document (what is buffered, plus the rest).
             let mut rest = Vec::new();
             if let Err(e) = reader.take(self.max_bytes).read_to_end(&mut rest) {
-                return self.send(Err(self.error(display, "corrupt", e.to_string(), 0)));
+                return self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
             }
             buf.extend(rest);
             return self.send(Ok(RawDoc::new(display, buf)));
