@@ -523,16 +523,7 @@ fn head_organizations(
             start = ts;
         }
         if start < i && specific(ix, lexicon, &place_start, start, i) {
-            let text = ix.slice(start, end).to_string();
-            out.push(Entity {
-                sentence_idx: ix.sentence_of(start),
-                kind: EntityKind::Organization,
-                normalized: text.clone(),
-                text,
-                start: start as u32,
-                end: end as u32,
-                ..Entity::default()
-            });
+            out.push(org_entity(ix, start, end));
         }
         i = end;
     }
