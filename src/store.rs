@@ -68,6 +68,35 @@ pub(crate) struct Committed {
     pub paths: HashSet<String>,
 }
 
+impl Committed {
+    /// Adds the doc_ids (and, for rows without one, the source paths) of `documents` or
+    /// `errors` parts.
+    ///
+    /// # Errors
+    /// `Error::Io` or `Error::Parquet` when a part cannot be read.
+    pub fn read(&mut self, parts: impl IntoIterator<Item = PathBuf>) -> Result<()> {
+        for path in parts {
+            for_each_row(&path, &["doc_id", "source_path"], |cols| {
+                let ids = cols[0].as_any().downcast_ref::<StringArray>();
+                let paths = cols.get(1).and_then(|p| p.as_any().downcast_ref::<StringArray>());
+                for i in 0..cols[0].len() {
+                    match ids.filter(|a| a.is_valid(i)).and_then(|a| parse_id(a.value(i))) {
+                        Some(id) => {
+                            self.ids.insert(id);
+                        }
+                        None => {
+                            if let Some(p) = paths {
+                                self.paths.insert(p.value(i).to_string());
+                            }
+                        }
+                    }
+                }
+            })?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) OUT and its state folder.
     ///
@@ -129,27 +158,10 @@ impl Store {
     pub fn committed(&self) -> Result<Committed> {
         let mut c = Committed::default();
         let parts = self.parts();
-        for table in ["documents", "errors"] {
-            for name in parts.get(table).into_iter().flatten() {
-                let Some(path) = self.part_path(table, name) else { continue };
-                for_each_row(&path, &["doc_id", "source_path"], |cols| {
-                    let ids = cols[0].as_any().downcast_ref::<StringArray>();
-                    let paths = cols.get(1).and_then(|p| p.as_any().downcast_ref::<StringArray>());
-                    for i in 0..cols[0].len() {
-                        match ids.filter(|a| a.is_valid(i)).and_then(|a| parse_id(a.value(i))) {
-                            Some(id) => {
-                                c.ids.insert(id);
-                            }
-                            None => {
-                                if let Some(p) = paths {
-                                    c.paths.insert(p.value(i).to_string());
-                                }
-                            }
-                        }
-                    }
-                })?;
-            }
-        }
+        let paths = ["documents", "errors"].into_iter().flat_map(|table| {
+            parts.get(table).into_iter().flatten().filter_map(move |name| self.part_path(table, name))
+        });
+        c.read(paths)?;
         Ok(c)
     }
 

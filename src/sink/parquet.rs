@@ -30,7 +30,7 @@ use crate::document::Document;
 use crate::error::{DocError, Error, Result};
 use crate::pipeline::{CheckpointState, Pipeline, Plan, Progress, RunOptions, RunReport};
 use crate::source::Source;
-use crate::store::{for_each_row, keeps, parse_id, Keep, Store};
+use crate::store::{for_each_row, keeps, Committed, Keep, Store};
 
 /// The checkpoint log in a pending folder.
 const LOG: &str = "checkpoints.log";
@@ -228,8 +228,7 @@ fn next_seq(parts: &BTreeMap<String, Vec<String>>, label: &str) -> BTreeMap<Stri
         .collect()
 }
 
-/// Feeds the documents of some `documents` parts to the duplicate index, and their doc_ids
-/// to the skip set.
+/// Feeds the documents of some `documents` parts to the duplicate index.
 fn remember(pipeline: &Pipeline, plan: &mut Plan, paths: &[PathBuf]) -> Result<()> {
     let deduper = pipeline.deduper();
     for path in paths {
@@ -242,9 +241,6 @@ fn remember(pipeline: &Pipeline, plan: &mut Plan, paths: &[PathBuf]) -> Result<(
             };
             for i in 0..ids.len() {
                 let (id, text) = (ids.value(i), texts.value(i));
-                if let Some(n) = parse_id(id) {
-                    plan.skip_ids.insert(n);
-                }
                 let sig = if deduper.near() { deduper.signature(text) } else { Vec::new() };
                 plan.index.remember(id, text_hash64(text), &sig);
             }
@@ -329,21 +325,16 @@ pub(crate) fn run_to(
         plan.error_kinds = c.state.error_kinds.clone();
         plan.exact = c.state.exact;
         plan.near = c.state.near;
-        let docs: Vec<PathBuf> =
-            c.parts.get("documents").into_iter().flatten().map(|n| pending.join("documents").join(n)).collect();
+        let part_paths = |table: &str| -> Vec<PathBuf> {
+            c.parts.get(table).into_iter().flatten().map(|n| pending.join(table).join(n)).collect()
+        };
+        let docs = part_paths("documents");
         remember(pipeline, &mut plan, &docs)?;
-        // Errors done before the checkpoint are not redone either.
-        for n in c.parts.get("errors").into_iter().flatten() {
-            for_each_row(&pending.join("errors").join(n), &["doc_id"], |cols| {
-                if let Some(ids) = cols.first().and_then(|c| c.as_any().downcast_ref::<StringArray>()) {
-                    for i in 0..ids.len() {
-                        if let Some(n) = ids.is_valid(i).then(|| parse_id(ids.value(i))).flatten() {
-                            plan.skip_ids.insert(n);
-                        }
-                    }
-                }
-            })?;
-        }
+        // Inputs done before the checkpoint, documents and errors, are seen already: a later
+        // copy of their bytes is skipped as in an uninterrupted run.
+        let mut done = Committed::default();
+        done.read(docs.into_iter().chain(part_paths("errors")))?;
+        plan.skip_ids.extend(done.ids);
     }
     let seq_start = if keep == Keep::All { next_seq(&committed_parts, &label) } else { BTreeMap::new() };
     let mut sink =
