@@ -138,7 +138,7 @@ impl Index {
         let i = self.push_id(&doc.doc_id);
         self.exact.insert(th, i);
         if doc.minhash.is_empty() {
-            self.sig_of.push(u32::MAX);
+            self.insert(i, &[]);
             return;
         }
         let short: Vec<u8> = doc.minhash.iter().map(|&m| m as u8).collect();
@@ -158,9 +158,7 @@ impl Index {
             doc.near_duplicate = Some((id_hex(self.ids[j as usize]), s));
             self.near_found += 1;
         }
-        let sig = std::mem::take(&mut doc.minhash);
-        self.insert_sig(i, &sig);
-        doc.minhash = sig;
+        self.insert(i, &doc.minhash);
     }
 
     fn push_id(&mut self, doc_id: &str) -> u32 {
