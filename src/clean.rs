@@ -192,10 +192,19 @@ impl Cleaner {
             "mixed"
         };
         if trad == 0 || !self.t2s {
-            (script, None)
-        } else {
-            (script, Some(self.lexicon.t2s.convert(text)))
+            return (script, None);
         }
+        // Line by line, and only the lines holding a Traditional-only character: OpenCC's
+        // phrase matching costs the same on Simplified text, and no phrase spans a line.
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            if line.chars().any(|c| self.lexicon.is_traditional(c)) {
+                out.push_str(&self.lexicon.t2s.convert(line));
+            } else {
+                out.push_str(line);
+            }
+        }
+        (script, Some(out))
     }
 
     /// Gives each non-empty line a role; kept lines get `start = Some(_)` (offset set later).

@@ -6,7 +6,7 @@
 //! segment cuts words and extract looks up places; one copy behind an `Arc` serves all rayon
 //! workers (`&self` methods only, STYLE.md rule 3).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use ferrous_opencc::config::BuiltinConfig;
@@ -105,7 +105,7 @@ impl PlaceTable {
     /// `Error::Dict` for a line without a 12-digit code and a name.
     pub fn parse(text: &str, path: &Path) -> Result<PlaceTable> {
         let mut t = PlaceTable::default();
-        let mut by_code: HashMap<String, usize> = HashMap::new();
+        let mut by_code: HashMap<String, usize> = HashMap::default();
         for (i, line) in text.lines().enumerate().skip(1) {
             let line = line.trim();
             if line.is_empty() {
@@ -270,8 +270,11 @@ pub struct Lexicon {
     /// Traditional → Simplified converter (phrase-aware, used on whole documents).
     pub t2s: OpenCC,
     /// Characters that t2s changes on their own, with their Simplified form: a cheap test
-    /// for the script and a fast approximate conversion for short strings.
-    traditional: HashMap<char, char>,
+    /// for the script and a fast approximate conversion for short strings. Indexed from
+    /// U+3400 (an array read per character instead of a hash lookup).
+    traditional: CharTable,
+    /// GB2312 level 1 (the 3,755 common characters), one bit each, indexed like `traditional`.
+    common: Vec<u64>,
     /// Administrative divisions.
     pub places: PlaceTable,
 }
@@ -316,7 +319,7 @@ impl Lexicon {
         let t2s = OpenCC::from_config(BuiltinConfig::T2s)
             .map_err(|e| Error::config("clean.traditional_to_simplified", e.to_string()))?;
         let traditional = traditional_chars(&t2s);
-        Ok(Lexicon { jieba, t2s, traditional, places })
+        Ok(Lexicon { jieba, t2s, traditional, common: gb2312_level1(), places })
     }
 
     /// jieba's dictionary entry for `word`: its tag (when jieba tags it as one word) and
@@ -346,19 +349,23 @@ impl Lexicon {
     /// Whether `s` (one character, any script) is a common character: in GB2312 level 1
     /// once simplified. Breaks ties between repair candidates.
     pub fn is_common_char(&self, s: &str) -> bool {
-        encoding_rs::GBK.encode(&self.simplify_chars(s)).0.first().is_some_and(|&b| (0xb0..=0xd7).contains(&b))
+        let mut it = s.chars();
+        let (Some(c), None) = (it.next(), it.next()) else { return false };
+        let c = self.traditional.get(c).unwrap_or(c);
+        CharTable::slot(c).is_some_and(|i| self.common[i / 64] >> (i % 64) & 1 == 1)
     }
 
     /// Whether OpenCC converts `c` on its own (a Traditional-only character).
+    #[inline]
     pub fn is_traditional(&self, c: char) -> bool {
-        self.traditional.contains_key(&c)
+        self.traditional.get(c).is_some()
     }
 
     /// Character-by-character Simplified form; exact for single characters, an
     /// approximation of [`OpenCC::convert`] (which also converts phrases) that costs a map
     /// lookup per character.
     pub fn simplify_chars(&self, s: &str) -> String {
-        s.chars().map(|c| self.traditional.get(&c).copied().unwrap_or(c)).collect()
+        s.chars().map(|c| self.traditional.get(c).unwrap_or(c)).collect()
     }
 
     /// How much of `s` (Simplified) the dictionaries explain: the sum over dictionary words
@@ -389,15 +396,70 @@ impl Lexicon {
 const WORD_INFO_MAX: usize = 200_000;
 
 thread_local! {
-    static WORD_INFO: std::cell::RefCell<HashMap<String, (&'static str, usize)>> = std::cell::RefCell::new(HashMap::new());
+    static WORD_INFO: std::cell::RefCell<HashMap<String, (&'static str, usize)>> = std::cell::RefCell::new(HashMap::default());
+}
+
+/// A char → char map over the CJK ideograph blocks (U+3400..U+FAFF), stored densely:
+/// 200 KB shared by all threads, one array read per lookup.
+struct CharTable(Vec<char>);
+
+impl Default for CharTable {
+    fn default() -> CharTable {
+        CharTable(vec!['\0'; (CharTable::END - CharTable::START) as usize])
+    }
+}
+
+impl CharTable {
+    const START: u32 = 0x3400;
+    const END: u32 = 0xFB00;
+
+    #[inline]
+    fn slot(c: char) -> Option<usize> {
+        let c = c as u32;
+        (Self::START..Self::END).contains(&c).then(|| (c - Self::START) as usize)
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> Option<char> {
+        Self::slot(c).map(|i| self.0[i]).filter(|&d| d != '\0')
+    }
+
+    fn insert(&mut self, c: char, d: char) {
+        if let Some(i) = Self::slot(c) {
+            self.0[i] = d;
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.iter().filter(|&&d| d != '\0').count()
+    }
+}
+
+/// The GB2312 level-1 characters (lead bytes B0–D7) as a bitmap indexed like [`CharTable`].
+fn gb2312_level1() -> Vec<u64> {
+    let mut bits = vec![0u64; (CharTable::END - CharTable::START).div_ceil(64) as usize];
+    for lead in 0xb0u8..=0xd7 {
+        for trail in 0xa1u8..=0xfe {
+            let pair = [lead, trail];
+            let (s, bad) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+            let mut it = s.chars();
+            if let (false, Some(c), None) = (bad, it.next(), it.next()) {
+                if let Some(i) = CharTable::slot(c) {
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+    }
+    bits
 }
 
 /// Every CJK ideograph that t2s changes when converted alone, with its Simplified form.
 /// One conversion of a string holding all of them (about 28,000), split back per character;
 /// a few milliseconds at start-up.
-fn traditional_chars(t2s: &OpenCC) -> HashMap<char, char> {
+fn traditional_chars(t2s: &OpenCC) -> CharTable {
     let ranges = ['\u{3400}'..='\u{4dbf}', '\u{4e00}'..='\u{9fff}', '\u{f900}'..='\u{faff}'];
-    let mut map = HashMap::new();
+    let mut map = CharTable::default();
     // A newline after each character keeps phrase rules from joining neighbours.
     for range in ranges {
         let all: Vec<char> = range.collect();
@@ -439,6 +501,8 @@ mod tests {
         assert!(lex.is_traditional('國') && lex.is_traditional('區') && !lex.is_traditional('国'));
         assert_eq!(lex.simplify_chars("平涼市崆峒區"), "平凉市崆峒区");
         assert!(lex.traditional.len() > 2000, "{}", lex.traditional.len());
+        assert!(lex.is_common_char("国") && lex.is_common_char("國") && !lex.is_common_char("龘"));
+        assert!(!lex.is_common_char("国家"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod places;
 mod quantity;
 mod quotes;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -191,7 +191,8 @@ pub struct Extractor {
     tfidf: TfIdf,
     top_k: usize,
     median_idf: f64,
-    keyword_pos: Vec<String>,
+    /// Interned tags (see [`crate::segment::intern_pos`]), compared by address.
+    keyword_pos: Vec<&'static str>,
     max_campaign_chars: usize,
 }
 
@@ -222,7 +223,12 @@ impl Extractor {
             tfidf,
             top_k: cfg.keywords_top_k,
             median_idf,
-            keyword_pos: cfg.keyword_pos.clone(),
+            keyword_pos: cfg
+                .keyword_pos
+                .iter()
+                .map(|p| crate::segment::intern_pos(p))
+                .filter(|&p| p != "x" || cfg.keyword_pos.iter().any(|q| q == "x"))
+                .collect(),
             max_campaign_chars: cfg.max_campaign_chars,
             lexicon,
         })
@@ -267,14 +273,14 @@ impl Extractor {
             return Vec::new();
         }
         let stop = self.tfidf.config().stop_words();
-        let mut tf: HashMap<&str, u32> = HashMap::new();
+        let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
         let mut total = 0u32;
         for t in &doc.tokens {
-            if !self.keyword_pos.iter().any(|p| p == t.pos) {
+            if t.len < 2 || !self.keyword_pos.iter().any(|&p| std::ptr::eq(p, t.pos)) {
                 continue;
             }
             let w = doc.token_text(t);
-            if w.chars().count() < 2 || stop.contains(w) || stop.contains(&w.to_lowercase()) {
+            if stop.contains(w) || w.bytes().any(|b| b.is_ascii_uppercase()) && stop.contains(&w.to_lowercase()) {
                 continue;
             }
             *tf.entry(w).or_default() += 1;
@@ -316,7 +322,7 @@ impl Extractor {
 const IDF_CACHE_MAX: usize = 500_000;
 
 thread_local! {
-    static IDF_CACHE: std::cell::RefCell<HashMap<String, f64>> = std::cell::RefCell::new(HashMap::new());
+    static IDF_CACHE: std::cell::RefCell<FxHashMap<String, f64>> = std::cell::RefCell::new(FxHashMap::default());
 }
 
 #[cfg(test)]

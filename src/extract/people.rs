@@ -8,7 +8,7 @@
 //! An organisation is a noun phrase ending in an organisation head (党支部, 组织部, 合作社,
 //! 公司 …), reaching back over nouns and place names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
@@ -217,11 +217,11 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     }
     let f = Finder { ix, lists, lexicon, place };
     // (start, end) → role as written beside that mention
-    let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::new();
+    let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::default();
     let text = &ix.doc.text;
 
     // Role before the name: for each end position, the longest role not inside a place.
-    let mut role_at_end: HashMap<usize, usize> = HashMap::new();
+    let mut role_at_end: HashMap<usize, usize> = HashMap::default();
     for m in lists.roles.find_overlapping_iter(text) {
         let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
         if f.place[s..e].iter().any(|&b| b) {
@@ -342,7 +342,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         mentions.insert(span, role);
     }
     // The document's role for each name, then every mention of every name.
-    let mut role_of: HashMap<String, Option<String>> = HashMap::new();
+    let mut role_of: HashMap<String, Option<String>> = HashMap::default();
     let mut sorted: Vec<_> = mentions.iter().collect();
     sorted.sort_by_key(|(k, _)| **k);
     for ((s, e), role) in &sorted {
@@ -483,7 +483,7 @@ fn head_organizations(
     for p in people {
         blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
     }
-    let mut place_start: HashMap<usize, usize> = HashMap::new();
+    let mut place_start: HashMap<usize, usize> = HashMap::default();
     for p in places {
         place_start.insert(p.end as usize, p.start as usize);
     }

@@ -4,7 +4,7 @@
 //! villages and communities are found by their suffix (镇, 乡, 街道, 村, 社区 …) and take their
 //! province, city and county from the nearest enclosing place named before them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -126,7 +126,7 @@ impl PlaceMatcher {
             hits.push((s, e, &table.by_name[&self.names[m.pattern().as_usize()]]));
         }
         // Evidence for ambiguous names: provinces and cities of the unambiguous ones.
-        let mut support: HashMap<&str, usize> = HashMap::new();
+        let mut support: HashMap<&str, usize> = HashMap::default();
         let weak = |s: usize, e: usize, ids: &[usize]| is_county_short(table, ix.slice(s, e), ids);
         for (s, e, ids) in &hits {
             if ids.len() == 1 && !table.places[ids[0]].adcode.is_empty() && !weak(*s, *e, ids) {
@@ -184,7 +184,7 @@ impl PlaceMatcher {
         let taken: Vec<(usize, usize)> = out.iter().map(|e| (e.start as usize, e.end as usize)).collect();
         let mut local = self.by_suffix(ix, lists, &taken);
         // The dominant county of the document encloses towns named before any county.
-        let mut county_count: HashMap<usize, usize> = HashMap::new();
+        let mut county_count: HashMap<usize, usize> = HashMap::default();
         for (_, id) in &enclosing {
             *county_count.entry(*id).or_default() += 1;
         }

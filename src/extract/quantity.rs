@@ -6,7 +6,7 @@
 //! Left out on purpose: years (2021年 is a date, not a duration), ordinals (第一书记), the
 //! article 一 (一个党组织), and numerals inside idioms (三心二意).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 
