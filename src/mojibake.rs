@@ -117,9 +117,9 @@ fn gbk_mojibake_char(c: char) -> bool {
 }
 
 /// The characters GBK decodes from a UTF-8 CJK lead byte (0xE4–0xE9) and a continuation
-/// byte (0x80–0xBF): 384 pairs, built once.
-static MOJIBAKE_CHARS: std::sync::LazyLock<std::collections::HashSet<char>> = std::sync::LazyLock::new(|| {
-    let mut set = std::collections::HashSet::new();
+/// byte (0x80–0xBF): 384 pairs, built once. FxHash: asked once per character of every text.
+static MOJIBAKE_CHARS: std::sync::LazyLock<rustc_hash::FxHashSet<char>> = std::sync::LazyLock::new(|| {
+    let mut set = rustc_hash::FxHashSet::default();
     for lead in 0xe4u8..=0xe9 {
         for trail in 0x80u8..=0xbf {
             let pair = [lead, trail];

@@ -111,8 +111,13 @@ impl Segmenter {
     }
 
     /// Fills `doc.sentences` and `doc.tokens` from `doc.text`.
+    ///
+    /// jieba runs once per paragraph, not per sentence: it splits its input at every
+    /// character outside its word classes, and sentence ends (。！？; closing quotes) are
+    /// such characters, so the words are the same, for a fraction of the calls.
     pub fn segment(&self, doc: &mut Document) {
         let mut sentences = Vec::new();
+        let mut tokens = Vec::with_capacity(doc.text.len() / 4);
         let mut byte_base = 0usize;
         let mut first = true;
         for (pi, p) in doc.paragraphs.iter().enumerate() {
@@ -122,6 +127,7 @@ impl Segmenter {
                 byte_base += 1;
             }
             first = false;
+            let first_sentence = sentences.len();
             let mut char_at = char_base;
             let mut last = 0;
             for (s, e) in split_sentences(&p.text) {
@@ -137,24 +143,25 @@ impl Segmenter {
                 char_at += n;
                 last = e;
             }
-            byte_base += p.text.len();
-        }
-        let mut tokens = Vec::with_capacity(doc.text.len() / 4);
-        for (si, s) in sentences.iter().enumerate() {
-            let text = doc.sentence_text(s);
-            for t in self.lexicon.jieba.tag(text, self.hmm) {
+            let mut si = first_sentence;
+            for t in self.lexicon.jieba.tag(&p.text, self.hmm) {
                 if t.word.trim().is_empty() {
                     continue;
                 }
+                let byte_start = (byte_base + t.byte_start) as u32;
+                while si + 1 < sentences.len() && sentences[si].byte_end <= byte_start {
+                    si += 1;
+                }
                 tokens.push(Token {
                     sentence_idx: si as u32,
-                    start: s.start + t.start as u32,
+                    start: char_base + t.start as u32,
                     len: (t.end - t.start) as u32,
-                    byte_start: s.byte_start + t.byte_start as u32,
+                    byte_start,
                     byte_len: (t.byte_end - t.byte_start) as u32,
                     pos: intern_pos(t.tag),
                 });
             }
+            byte_base += p.text.len();
         }
         doc.sentences = sentences;
         doc.tokens = tokens;

@@ -54,13 +54,59 @@ pub(crate) struct Lists {
     pub role_words: Vec<String>,
     pub roles_after: AhoCorasick,
     pub roles_after_words: Vec<String>,
-    pub speech_verbs: Vec<Vec<char>>,
-    pub town_suffixes: Vec<Vec<char>>,
-    pub village_suffixes: Vec<Vec<char>>,
+    pub speech_verbs: WordList,
+    pub town_suffixes: WordList,
+    pub village_suffixes: WordList,
     pub generic_places: HashSet<String>,
-    pub org_suffixes: Vec<Vec<char>>,
+    pub org_suffixes: WordList,
     /// Known organisation names (`config/organizations.txt`).
     pub organizations: AhoCorasick,
+}
+
+/// Words as chars, longest first, with a bitmap of the characters they begin with: the
+/// scans that ask "does a word start here?" at every position of a text mostly get "no"
+/// from one bit test instead of a compare per word.
+pub(crate) struct WordList {
+    words: Vec<Vec<char>>,
+    /// One bit per Basic Multilingual Plane character; characters beyond it always pass.
+    first: Vec<u64>,
+}
+
+impl WordList {
+    fn new(words: &[String]) -> WordList {
+        let words = by_length_desc(words);
+        let mut first = vec![0u64; 1024];
+        for w in &words {
+            if let Some(&c) = w.first().filter(|&&c| (c as u32) < 0x10000) {
+                first[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+        }
+        WordList { words, first }
+    }
+
+    /// Whether some word may start with `c`.
+    #[inline]
+    pub fn may_start(&self, c: char) -> bool {
+        let c = c as usize;
+        c >= 0x10000 || self.first[c / 64] >> (c % 64) & 1 == 1
+    }
+
+    /// The longest word spelled at char `pos` of the text.
+    #[inline]
+    pub fn at(&self, ix: &TextIndex, pos: usize) -> Option<&[char]> {
+        let &c = ix.chars.get(pos)?;
+        if !self.may_start(c) {
+            return None;
+        }
+        self.words.iter().find(|w| ix.at(pos, w)).map(Vec::as_slice)
+    }
+}
+
+impl std::ops::Deref for WordList {
+    type Target = [Vec<char>];
+    fn deref(&self) -> &[Vec<char>] {
+        &self.words
+    }
 }
 
 fn by_length_desc(words: &[String]) -> Vec<Vec<char>> {
@@ -88,11 +134,11 @@ impl Lists {
             role_words: f.roles,
             roles_after: ac(&f.roles_after)?,
             roles_after_words: f.roles_after,
-            speech_verbs: by_length_desc(&f.speech_verbs),
-            town_suffixes: by_length_desc(&f.town_suffixes),
-            village_suffixes: by_length_desc(&f.village_suffixes),
+            speech_verbs: WordList::new(&f.speech_verbs),
+            town_suffixes: WordList::new(&f.town_suffixes),
+            village_suffixes: WordList::new(&f.village_suffixes),
             generic_places: f.generic_places.into_iter().collect(),
-            org_suffixes: by_length_desc(&f.org_suffixes),
+            org_suffixes: WordList::new(&f.org_suffixes),
             organizations: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(organizations.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
@@ -193,6 +239,9 @@ pub struct Extractor {
     median_idf: f64,
     /// Interned tags (see [`crate::segment::intern_pos`]), compared by address.
     keyword_pos: Vec<&'static str>,
+    /// jieba's stop words in a hash set (its own accessor is an ordered set: string
+    /// compares per token).
+    stop_words: HashSet<String>,
     max_campaign_chars: usize,
 }
 
@@ -213,6 +262,7 @@ impl Extractor {
         // A string of rare characters is in no IDF table: its weight is the median IDF.
         let median_idf =
             tfidf.extract_keywords(&lexicon.jieba, "龘䶛", 1, Vec::new()).first().map_or(10.0, |k| k.weight);
+        let stop_words = tfidf.config().stop_words().iter().cloned().collect();
         Ok(Extractor {
             enabled: cfg.enabled,
             units: quantity::Units::parse(&units_text)?,
@@ -230,6 +280,7 @@ impl Extractor {
                 .filter(|&p| p != "x" || cfg.keyword_pos.iter().any(|q| q == "x"))
                 .collect(),
             max_campaign_chars: cfg.max_campaign_chars,
+            stop_words,
             lexicon,
         })
     }
@@ -272,7 +323,6 @@ impl Extractor {
         if self.top_k == 0 {
             return Vec::new();
         }
-        let stop = self.tfidf.config().stop_words();
         let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
         let mut total = 0u32;
         for t in &doc.tokens {
@@ -280,19 +330,23 @@ impl Extractor {
                 continue;
             }
             let w = doc.token_text(t);
-            if stop.contains(w) || w.bytes().any(|b| b.is_ascii_uppercase()) && stop.contains(&w.to_lowercase()) {
+            if self.stop_words.contains(w)
+                || w.bytes().any(|b| b.is_ascii_uppercase()) && self.stop_words.contains(&w.to_lowercase())
+            {
                 continue;
             }
             *tf.entry(w).or_default() += 1;
             total += 1;
         }
-        let mut scored: Vec<Keyword> = tf
-            .into_iter()
-            .map(|(w, n)| Keyword { keyword: w.to_string(), weight: n as f64 * self.idf(w) / total as f64 })
-            .collect();
-        scored.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.keyword.cmp(&b.keyword)));
-        scored.truncate(self.top_k);
-        scored
+        let mut scored: Vec<(&str, f64)> =
+            tf.into_iter().map(|(w, n)| (w, n as f64 * self.idf(w) / total as f64)).collect();
+        let by_rank = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
+        if scored.len() > self.top_k {
+            scored.select_nth_unstable_by(self.top_k - 1, by_rank);
+            scored.truncate(self.top_k);
+        }
+        scored.sort_unstable_by(by_rank);
+        scored.into_iter().map(|(w, weight)| Keyword { keyword: w.to_string(), weight }).collect()
     }
 
     /// jieba's IDF for `word`. jieba-rs keeps its table private, so the value is read back
@@ -511,3 +565,4 @@ mod tests {
         assert!(d.keywords.iter().any(|k| k.keyword == "产业链"), "{:?}", d.keywords);
     }
 }
+

@@ -320,7 +320,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     }
     // Speech verb after the name.
     for (v, _) in ix.chars.iter().enumerate() {
-        if !lists.speech_verbs.iter().any(|w| ix.at(v, w)) || !ix.is_token_start(v) {
+        if lists.speech_verbs.at(ix, v).is_none() || !ix.is_token_start(v) {
             continue;
         }
         if let Some(len) = f.name_before(v) {
@@ -490,7 +490,7 @@ fn head_organizations(
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
-        let Some(suf) = lists.org_suffixes.iter().find(|s| ix.at(i, s)) else {
+        let Some(suf) = lists.org_suffixes.at(ix, i) else {
             i += 1;
             continue;
         };

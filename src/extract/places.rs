@@ -226,6 +226,11 @@ impl PlaceMatcher {
             if i >= chars.len() {
                 break;
             }
+            let c = chars[i];
+            if !lists.town_suffixes.may_start(c) && !lists.village_suffixes.may_start(c) {
+                i += 1;
+                continue;
+            }
             let suffix = lists
                 .town_suffixes
                 .iter()
@@ -297,7 +302,7 @@ impl PlaceMatcher {
                 lists
                     .town_suffixes
                     .iter()
-                    .chain(&lists.village_suffixes)
+                    .chain(lists.village_suffixes.iter())
                     .any(|s| k + 1 >= s.len() && ix.at(k + 1 - s.len(), s))
             }) {
                 ts = k + 1;
@@ -335,7 +340,7 @@ impl PlaceMatcher {
         let name: String = chars[start..end].iter().collect();
         let n = prefix.chars().count();
         let is_suffix_word = |w: &str| {
-            lists.town_suffixes.iter().chain(&lists.village_suffixes).any(|s| s.iter().copied().eq(w.chars()))
+            lists.town_suffixes.iter().chain(lists.village_suffixes.iter()).any(|s| s.iter().copied().eq(w.chars()))
         };
         if n < 2
             || lists.generic_places.contains(&name)

@@ -69,7 +69,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
 }
 
 fn has_speech_verb(ix: &TextIndex, lists: &Lists, from: usize, to: usize) -> bool {
-    (from..to).any(|p| lists.speech_verbs.iter().any(|w| ix.at(p, w)))
+    (from..to).any(|p| lists.speech_verbs.at(ix, p).is_some())
 }
 
 /// `“…。”卢氏县…理事长李帅民说。`: a person soon after the closing mark, then a speech verb,
