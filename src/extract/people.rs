@@ -43,6 +43,18 @@ const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃�
 const FUNCTION_POS: &[&str] =
     &["c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "v", "vd", "ad", "f", "m", "q", "y", "e", "o", "t"];
 
+/// Words that may close a credit after the names: photo, contributed, reported.
+const CREDIT_TAILS: &[&str] = &["摄影", "摄", "供稿", "报道", "文"];
+
+/// A dictionary entry that may be a name mis-filed by jieba: a noun-like tag and a low
+/// frequency (common nouns that begin with a surname character, 高度 or 方案, are frequent).
+fn rare_name_like(tag: &str, freq: usize) -> bool {
+    matches!(tag, "n" | "ns" | "nz" | "t" | "j") && freq < RARE_WORD_FREQ
+}
+
+/// Below this jieba frequency a noun-tagged word beside a role may be a name.
+const RARE_WORD_FREQ: usize = 200;
+
 /// Parts of speech a role may extend over to its left (组织部副部长, 物业项目经理).
 fn role_pos(pos: &str) -> bool {
     matches!(pos, "n" | "nt" | "nz" | "vn" | "j" | "b" | "ng")
@@ -69,6 +81,13 @@ impl Finder<'_, '_> {
     }
 
     fn valid(&self, s: usize, e: usize) -> bool {
+        self.valid_as(s, e, false)
+    }
+
+    /// `valid`, where `anchored` says a role or speech verb stands beside the span: then a
+    /// rare dictionary word may still be a name, since jieba's dictionary files many names
+    /// under noun or place tags (朱梦魁/n, 刘澜涛/n, 罗干/ns).
+    fn valid_as(&self, s: usize, e: usize, anchored: bool) -> bool {
         if e > self.ix.chars.len() || e - s < 2 || e - s > 4 {
             return false;
         }
@@ -79,9 +98,14 @@ impl Finder<'_, '_> {
         if self.lists.not_names.contains(name) || self.lists.role_words.iter().any(|r| name.ends_with(r.as_str())) {
             return false;
         }
-        // Names do not begin with a function word (和村, 由企业, 关于党).
+        // Names do not begin with a function word (和村, 由企业, 关于党); a rare entry does not
+        // count (唐天/t of 唐天标).
         let head: String = self.ix.chars[s..s + 2].iter().collect();
-        if self.lexicon.word_info(&head).is_some_and(|(tag, _)| FUNCTION_POS.contains(&tag)) {
+        if self
+            .lexicon
+            .word_info(&head)
+            .is_some_and(|(tag, freq)| FUNCTION_POS.contains(&tag) && freq >= RARE_WORD_FREQ)
+        {
             return false;
         }
         if self.ix.token(s).is_some_and(|t| t.len == 1 && FUNCTION_POS.contains(&t.pos)) {
@@ -89,7 +113,10 @@ impl Finder<'_, '_> {
         }
         // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
         // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
-        !self.lexicon.word_info(name).is_some_and(|(tag, _)| WORD_POS.contains(&tag))
+        !self
+            .lexicon
+            .word_info(name)
+            .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
     }
 
     /// `valid` for names jieba proposed: foreign names may be long, and a name may have
@@ -112,13 +139,28 @@ impl Finder<'_, '_> {
             q >= ix.chars.len() || !is_han(ix.chars[q]) || AFTER_NAME.iter().any(|w| rest.starts_with(w))
         };
         for len in [sl + 1, sl + 2] {
-            if p + len <= ix.chars.len() && follows(p + len) && self.valid(p, p + len) {
+            if p + len <= ix.chars.len() && follows(p + len) && self.valid_as(p, p + len, true) {
+                return Some(len);
+            }
+        }
+        // A clean word boundary after the name: a word of two characters or more begins
+        // there (大使齐治家/日前).
+        {
+            let len = sl + 2;
+            let q = p + len;
+            if q < ix.chars.len()
+                && ix.is_token_end(q)
+                && ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos))
+                && ix.token(p).is_none_or(|t| t.start as usize + t.len as usize <= q)
+                && self.reads_as_name(p, q)
+            {
                 return Some(len);
             }
         }
         let t = ix.token(p)?;
         let len = t.len as usize;
-        (t.start as usize == p && is_nr(t.pos) && (2..=sl + 2).contains(&len) && self.valid(p, p + len)).then_some(len)
+        (t.start as usize == p && is_nr(t.pos) && (2..=sl + 2).contains(&len) && self.valid_as(p, p + len, true))
+            .then_some(len)
     }
 
     /// Length of the name ending at `e`, if jieba sees one there (习近平/nr 总书记).
@@ -130,8 +172,19 @@ impl Finder<'_, '_> {
         }
         // jieba tags many real names loosely (周恩来/t, 许立群/m); `valid` still rejects
         // words with a common-word tag.
-        let name_tag = is_nr(t.pos) || matches!(t.pos, "t" | "m" | "nz");
-        let chinese = name_tag && (2..=4).contains(&len) && self.starts_surname(ts).is_some() && self.valid(ts, e);
+        let rare = || {
+            self.lexicon.word_info(self.ix.doc.token_text(t)).is_none_or(|(tag, freq)| rare_name_like(tag, freq))
+        };
+        // Noun-tagged three-character words too, when rare (刘澜涛/n 同志); two-character
+        // ones are mostly nouns (纪检, 顾问), and a noun suffix makes a noun (董事局).
+        let misfiled = matches!(t.pos, "n" | "ns" | "j")
+            && len == 3
+            && !NOUN_SUFFIXES.contains(self.ix.chars[e - 1])
+            && !"副总".contains(self.ix.chars[e - 1])
+            && rare();
+        let name_tag = is_nr(t.pos) || matches!(t.pos, "t" | "m" | "nz") || misfiled;
+        let chinese =
+            name_tag && (2..=4).contains(&len) && self.starts_surname(ts).is_some() && self.valid_as(ts, e, true);
         // A transliterated name before a title (克林顿总统, 利维外长).
         let foreign = (2..=8).contains(&len)
             && (is_nr(t.pos) || t.pos == "n" && !self.lexicon.jieba.has_word(self.ix.doc.token_text(t)))
@@ -182,6 +235,62 @@ impl Finder<'_, '_> {
             s = k;
         }
         (s, e)
+    }
+
+    /// The names that spell out `s..e` exactly, one after another with nothing between
+    /// (杜中武孙传刚, 孟西安祁勇): the text of a credit in brackets or of a line holding only
+    /// its author. Each name is a surname and one or two characters and reads as a name;
+    /// among several ways to cut the run, the one whose cuts fall on jieba's word
+    /// boundaries wins, then the one with more three-character names.
+    fn names_spelling(&self, s: usize, e: usize) -> Option<Vec<(usize, usize)>> {
+        fn cuts(f: &Finder, p: usize, e: usize, acc: &mut Vec<(usize, usize)>, best: &mut Option<(usize, Vec<(usize, usize)>)>) {
+            if p == e {
+                let ix = f.ix;
+                let score = acc.iter().filter(|&&(_, b)| ix.is_token_end(b)).count() * 10
+                    + acc.iter().filter(|&&(a, b)| b - a == 3).count();
+                if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                    *best = Some((score, acc.clone()));
+                }
+                return;
+            }
+            let Some(sl) = f.starts_surname(p) else { return };
+            for len in [sl + 1, sl + 2] {
+                if p + len <= e && f.reads_as_name(p, p + len) {
+                    acc.push((p, p + len));
+                    cuts(f, p + len, e, acc, best);
+                    acc.pop();
+                }
+            }
+        }
+        if e <= s || e - s > 12 || !self.ix.chars[s..e].iter().all(|&c| is_han(c)) {
+            return None;
+        }
+        let mut best = None;
+        cuts(self, s, e, &mut Vec::new(), &mut best);
+        best.map(|(_, v)| v)
+    }
+
+    /// A surname and given name with no role or verb beside them: `valid`, and neither the
+    /// given name nor the first two characters a common word (黄河颂, 高水平).
+    fn reads_as_name(&self, s: usize, e: usize) -> bool {
+        let common = |a: usize, b: usize, min: usize| {
+            self.lexicon
+                .word_info(self.ix.slice(a, b))
+                .is_some_and(|(tag, freq)| freq >= min && !is_nr(tag) && WORD_POS.contains(&tag))
+        };
+        self.valid_as(s, e, true) && !(e - s == 3 && (common(s + 1, e, 500) || common(s, s + 2, 100)))
+    }
+
+    /// Length of the name of an enumeration item ending at `q` (a 、 follows): a surname
+    /// starting a token, two or three characters back.
+    fn list_item_before(&self, q: usize) -> Option<usize> {
+        let ix = self.ix;
+        [3, 2, 4].into_iter().find(|&len| {
+            q >= len
+                && ix.is_token_start(q - len)
+                && self.starts_surname(q - len).is_some_and(|sl| len > sl && len <= sl + 2)
+                && self.valid_as(q - len, q, true)
+        })
     }
 
     /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
@@ -326,6 +435,64 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         if let Some(len) = f.name_before(v) {
             // Only a name jieba also sees as one, so that 地说 or 群众说 stay out.
             mentions.entry((v - len, v)).or_insert(None);
+        }
+    }
+    // Credits: a bracket holding only names, perhaps with 摄 (photo) or 供稿 after them
+    // ((杜中武孙传刚), (缪青民摄)), and a line holding only a name (an author's line).
+    let n_chars = ix.chars.len();
+    let credit = |s: usize, e: usize, mentions: &mut HashMap<(usize, usize), Option<String>>| {
+        for span in f.names_spelling(s, e).unwrap_or_default() {
+            if !mentions.keys().any(|&(a, b)| a < span.1 && span.0 < b) {
+                mentions.insert(span, None);
+            }
+        }
+    };
+    for (i, &c) in ix.chars.iter().enumerate() {
+        if c == '(' {
+            let Some(close) = (i + 1..(i + 16).min(n_chars)).find(|&k| ix.chars[k] == ')') else { continue };
+            let mut end = close;
+            for tail in CREDIT_TAILS {
+                let w: Vec<char> = tail.chars().collect();
+                if end >= i + 1 + w.len() && ix.chars[end - w.len()..end] == w[..] {
+                    end -= w.len();
+                    break;
+                }
+            }
+            // (左一), (右二): a photo caption's position, not a name.
+            let position = end == i + 3
+                && "左右".contains(ix.chars[i + 1])
+                && "一二三四五六七八九十".contains(ix.chars[i + 2]);
+            if !position {
+                credit(i + 1, end, &mut mentions);
+            }
+        } else if (i == 0 || ix.chars[i - 1] == '\n') && c != '\n' {
+            let end = (i..n_chars).find(|&k| ix.chars[k] == '\n').unwrap_or(n_chars);
+            if (2..=4).contains(&(end - i)) {
+                credit(i, end, &mut mentions);
+            }
+        }
+    }
+    // Names listed beside a found one (毛泽东、周恩来、刘少奇; 委员傅全有、于永波、王克): an
+    // enumeration comma next to a name makes the neighbouring item a name when it reads
+    // as one (a surname, a name's length, a boundary after it).
+    let mut queue: Vec<(usize, usize)> = mentions.keys().copied().collect();
+    while let Some((s, e)) = queue.pop() {
+        let mut found = Vec::new();
+        if ix.chars.get(e) == Some(&'、') {
+            if let Some(len) = f.name_at(e + 1) {
+                found.push((e + 1, e + 1 + len));
+            }
+        }
+        if s >= 3 && ix.chars[s - 1] == '、' {
+            if let Some(len) = f.list_item_before(s - 1) {
+                found.push((s - 1 - len, s - 1));
+            }
+        }
+        for span in found {
+            if !mentions.keys().any(|&(a, b)| a < span.1 && span.0 < b) {
+                mentions.insert(span, None);
+                queue.push(span);
+            }
         }
     }
     // Foreign and minority names written with a middle dot (司马义·艾买提, 诺罗敦·西哈努克)
