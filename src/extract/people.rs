@@ -43,6 +43,30 @@ const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃�
 const FUNCTION_POS: &[&str] =
     &["c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "v", "vd", "ad", "f", "m", "q", "y", "e", "o", "t"];
 
+/// Whether a bracket at `p` holds an annotation of a listed name (回族, 女): the
+/// position after its closing bracket.
+fn annotation_after(ix: &TextIndex, p: usize) -> Option<usize> {
+    if ix.chars.get(p) != Some(&'(') {
+        return None;
+    }
+    let close = (p + 1..(p + 8).min(ix.chars.len())).find(|&k| ix.chars[k] == ')')?;
+    annotation(&ix.chars[p + 1..close]).then_some(close + 1)
+}
+
+/// The mirror of [`annotation_after`]: `q` is just after a closing bracket; the position
+/// of its opening bracket.
+fn annotation_before(ix: &TextIndex, q: usize) -> Option<usize> {
+    if q < 3 || ix.chars[q - 1] != ')' {
+        return None;
+    }
+    let open = (q.saturating_sub(8)..q - 1).rev().find(|&k| ix.chars[k] == '(')?;
+    annotation(&ix.chars[open + 1..q - 1]).then_some(open)
+}
+
+fn annotation(inner: &[char]) -> bool {
+    matches!(inner, ['女'] | ['男']) || inner.len() >= 2 && inner.len() <= 5 && inner.last() == Some(&'族')
+}
+
 /// Words that may close a credit after the names: photo, contributed, reported.
 const CREDIT_TAILS: &[&str] = &["摄影", "摄", "供稿", "报道", "文"];
 
@@ -341,10 +365,22 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     }
     let mut ends: Vec<(usize, usize)> = role_at_end.into_iter().map(|(e, s)| (s, e)).collect();
     ends.sort();
-    for (s, e) in ends {
+    let role_starts: Vec<usize> = ends.iter().map(|&(s, _)| s).collect();
+    for &(s, e) in &ends {
+        let role = || ix.slice(f.role_start(s), e).to_string();
         if let Some(len) = f.name_at(e) {
-            let role = ix.slice(f.role_start(s), e).to_string();
-            mentions.insert((e, e + len), Some(role));
+            mentions.insert((e, e + len), Some(role()));
+            continue;
+        }
+        // A byline's run of names after the role, up to the next role or the end of the
+        // Han run (记者曹照琴谢国明王尧, 新华社记者陈辉李清华本报记者何伟).
+        let run_end = (e..(e + 13).min(ix.chars.len()))
+            .find(|&k| !is_han(ix.chars[k]) || k > e && role_starts.binary_search(&k).is_ok())
+            .unwrap_or((e + 13).min(ix.chars.len()));
+        if let Some(names) = f.names_spelling(e, run_end).filter(|v| v.len() >= 2) {
+            for span in names {
+                mentions.insert(span, Some(role()));
+            }
         }
     }
     // Role after the name (习近平总书记, 王阿姨).
@@ -467,7 +503,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             }
         } else if (i == 0 || ix.chars[i - 1] == '\n') && c != '\n' {
             let end = (i..n_chars).find(|&k| ix.chars[k] == '\n').unwrap_or(n_chars);
-            if (2..=4).contains(&(end - i)) {
+            if (2..=12).contains(&(end - i)) {
                 credit(i, end, &mut mentions);
             }
         }
@@ -478,14 +514,17 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let mut queue: Vec<(usize, usize)> = mentions.keys().copied().collect();
     while let Some((s, e)) = queue.pop() {
         let mut found = Vec::new();
+        // An annotation may follow an item: 张贵亭(回族)、 or 司徒桂美(女)、.
+        let e = annotation_after(ix, e).unwrap_or(e);
         if ix.chars.get(e) == Some(&'、') {
             if let Some(len) = f.name_at(e + 1) {
                 found.push((e + 1, e + 1 + len));
             }
         }
         if s >= 3 && ix.chars[s - 1] == '、' {
-            if let Some(len) = f.list_item_before(s - 1) {
-                found.push((s - 1 - len, s - 1));
+            let q = annotation_before(ix, s - 1).unwrap_or(s - 1);
+            if let Some(len) = f.list_item_before(q) {
+                found.push((q - len, q));
             }
         }
         for span in found {
