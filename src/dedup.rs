@@ -207,7 +207,6 @@ impl Index {
             _ => &[],
         }
     }
-
 }
 
 /// (band, bucket key) of each band of `rows` rows of a signature.

@@ -32,6 +32,9 @@ pub(crate) use places::PlaceMatcher;
 struct LexiconFile {
     surnames: String,
     compound_surnames: Vec<String>,
+    /// Optional, so that lexicon files written before it still load.
+    #[serde(default)]
+    japanese_surnames: Vec<String>,
     not_names: Vec<String>,
     roles: Vec<String>,
     roles_after: Vec<String>,
@@ -48,6 +51,8 @@ pub(crate) struct Lists {
     /// The hundred most frequent surnames (the list is written in order of frequency).
     pub top_surnames: HashSet<char>,
     pub compound_surnames: Vec<Vec<char>>,
+    /// Japanese family names (桥本, 小泽): the given name after them is no Chinese one.
+    pub japanese_surnames: HashSet<String>,
     pub not_names: HashSet<String>,
     /// Role words, matched overlapping so every ending position is seen.
     pub roles: AhoCorasick,
@@ -129,6 +134,7 @@ impl Lists {
             surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
             top_surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).take(100).collect(),
             compound_surnames: by_length_desc(&f.compound_surnames),
+            japanese_surnames: f.japanese_surnames.into_iter().collect(),
             not_names: f.not_names.into_iter().collect(),
             roles: ac(&f.roles)?,
             role_words: f.roles,
@@ -565,4 +571,3 @@ mod tests {
         assert!(d.keywords.iter().any(|k| k.keyword == "产业链"), "{:?}", d.keywords);
     }
 }
-

@@ -33,8 +33,48 @@ const WORD_POS: &[&str] = &[
 /// Last characters of common nouns that jieba's dictionary tags as names.
 const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室业机器物料费税价款权法制学家员者手队部局会委厂店村镇乡县市省路街区栏卡单票片线网车船厅处科系组团社报刊论观";
 
+/// Last characters of landmarks and things that jieba builds or lists as names (卢沟桥,
+/// 李家沟, 胡萝卜 aside, 常青树, 羊绒衫): rare at the end of a given name.
+const THING_SUFFIXES: &str = "湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族";
+
 /// Titles written after a bare surname (江主席, 周总理): the surname is the person.
-const SURNAME_TITLES: &[&str] = &["主席", "总理", "总书记", "委员长", "副主席", "副总理", "同志", "老", "部长", "书记"];
+const SURNAME_TITLES: &[&str] = &[
+    "主席",
+    "总理",
+    "总书记",
+    "委员长",
+    "副主席",
+    "副总理",
+    "同志",
+    "老",
+    "部长",
+    "书记",
+    "大使",
+    "校长",
+    "团长",
+    "教授",
+    "厂长",
+    "局长",
+    "市长",
+    "县长",
+    "省长",
+    "经理",
+    "院长",
+    "司令",
+    "政委",
+    "将军",
+    "队长",
+    "师长",
+    "连长",
+];
+
+/// Everyday forms of address after a surname (王阿姨, 马先生): they stand for someone the
+/// article does not name, so the surname alone is no person; a name jieba builds with one
+/// (朱师傅/nr) is none either.
+const ADDRESS_TERMS: &[&str] = &[
+    "先生", "女士", "小姐", "师傅", "老师", "大夫", "医生", "大娘", "大妈", "大爷", "阿姨", "大姐", "大哥", "老汉",
+    "老伯",
+];
 
 /// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
 const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓";
@@ -82,6 +122,11 @@ const RARE_WORD_FREQ: usize = 200;
 /// Parts of speech a role may extend over to its left (组织部副部长, 物业项目经理).
 fn role_pos(pos: &str) -> bool {
     matches!(pos, "n" | "nt" | "nz" | "vn" | "j" | "b" | "ng")
+}
+
+/// The middle dots that join the parts of a foreign or minority name.
+fn is_dot(c: char) -> bool {
+    matches!(c, '·' | '•' | '・' | '‧')
 }
 
 fn is_nr(pos: &str) -> bool {
@@ -187,6 +232,71 @@ impl Finder<'_, '_> {
             .then_some(len)
     }
 
+    /// Length of the transliterated name starting at `p` (总理内塔尼亚胡, 外长利维): words
+    /// spelt in transliteration characters only, each a name, a place-tagged word (jieba
+    /// files many names so), or a word it does not know, ending at a word boundary.
+    fn foreign_at(&self, p: usize) -> Option<usize> {
+        let mut k = p;
+        while let Some(t) = self.ix.token(k).filter(|t| t.start as usize == k && self.foreign_part(t)) {
+            if k + t.len as usize - p > 8 {
+                break;
+            }
+            k += t.len as usize;
+        }
+        (k - p >= 2 && !self.place[p..k].iter().any(|&b| b) && self.valid_loose(p, k)).then_some(k - p)
+    }
+
+    /// Whether the word is a Japanese name: a Japanese family name alone (桥本) or with a
+    /// given name of up to three characters (桥本龙太郎, 小泽一郎).
+    fn japanese(&self, w: &str) -> bool {
+        let n = w.chars().count();
+        [2, 3].into_iter().any(|k| {
+            n >= k
+                && n <= k + 3
+                && w.char_indices()
+                    .nth(k)
+                    .map_or(Some(w), |(b, _)| Some(&w[..b]))
+                    .is_some_and(|head| self.lists.japanese_surnames.contains(head))
+        })
+    }
+
+    /// Length of the Japanese name that is the word at `p` (首相桥本龙太郎).
+    fn japanese_at(&self, p: usize) -> Option<usize> {
+        let t = self.ix.token(p).filter(|t| t.start as usize == p)?;
+        let e = p + t.len as usize;
+        (!FUNCTION_POS.contains(&t.pos)
+            && !self.place[p..e].iter().any(|&b| b)
+            && self.japanese(self.ix.doc.token_text(t)))
+        .then_some(t.len as usize)
+    }
+
+    /// The Japanese name that is the word ending at `e` (桥本首相, 桥本表示).
+    fn japanese_before(&self, e: usize) -> Option<usize> {
+        let t = self.ix.token(e.checked_sub(1)?)?;
+        ((t.start + t.len) as usize == e && self.japanese_at(t.start as usize).is_some()).then_some(t.len as usize)
+    }
+
+    /// The mirror of [`Finder::foreign_at`]: the transliterated name ending at `e`
+    /// (普里马科夫说).
+    fn foreign_before(&self, e: usize) -> Option<usize> {
+        let mut k = e;
+        while let Some(t) = k.checked_sub(1).and_then(|q| self.ix.token(q)).filter(|t| self.foreign_part(t)) {
+            if e - t.start as usize > 8 {
+                break;
+            }
+            k = t.start as usize;
+        }
+        (e - k >= 2 && !self.place[k..e].iter().any(|&b| b) && self.valid_loose(k, e)).then_some(e - k)
+    }
+
+    /// A word that may be part of a transliterated name: transliteration characters only,
+    /// and a name, a place-tagged word (jieba files many names so) or a word it does not know.
+    fn foreign_part(&self, t: &crate::document::Token) -> bool {
+        let w = self.ix.doc.token_text(t);
+        w.chars().all(|c| TRANSLITERATION.contains(c))
+            && (is_nr(t.pos) || t.pos == "ns" || !self.lexicon.jieba.has_word(w))
+    }
+
     /// Length of the name ending at `e`, if jieba sees one there (习近平/nr 总书记).
     fn name_before(&self, e: usize) -> Option<usize> {
         let t = self.ix.token(e.checked_sub(1)?)?;
@@ -196,9 +306,8 @@ impl Finder<'_, '_> {
         }
         // jieba tags many real names loosely (周恩来/t, 许立群/m); `valid` still rejects
         // words with a common-word tag.
-        let rare = || {
-            self.lexicon.word_info(self.ix.doc.token_text(t)).is_none_or(|(tag, freq)| rare_name_like(tag, freq))
-        };
+        let rare =
+            || self.lexicon.word_info(self.ix.doc.token_text(t)).is_none_or(|(tag, freq)| rare_name_like(tag, freq));
         // Noun-tagged three-character words too, when rare (刘澜涛/n 同志); two-character
         // ones are mostly nouns (纪检, 顾问), and a noun suffix makes a noun (董事局).
         let misfiled = matches!(t.pos, "n" | "ns" | "j")
@@ -210,18 +319,17 @@ impl Finder<'_, '_> {
         let chinese =
             name_tag && (2..=4).contains(&len) && self.starts_surname(ts).is_some() && self.valid_as(ts, e, true);
         // A transliterated name before a title (克林顿总统, 利维外长).
-        let foreign = (2..=8).contains(&len)
-            && (is_nr(t.pos) || t.pos == "n" && !self.lexicon.jieba.has_word(self.ix.doc.token_text(t)))
-            && self.ix.chars[ts..e].iter().all(|c| TRANSLITERATION.contains(*c))
-            && self.valid_loose(ts, e);
-        (chinese || foreign).then_some(len)
+        if chinese {
+            return Some(len);
+        }
+        self.foreign_before(e).or_else(|| self.japanese_before(e))
     }
 
     /// The span of a dotted name (司马义·艾买提) around the name at `s..e`: neighbouring runs
     /// of name-like tokens joined by a middle dot.
     fn dotted(&self, mut s: usize, mut e: usize) -> (usize, usize) {
         let ix = self.ix;
-        let dot = |p: usize| ix.chars.get(p).is_some_and(|c| matches!(c, '·' | '•' | '・' | '‧'));
+        let dot = |p: usize| ix.chars.get(p).is_some_and(|&c| is_dot(c));
         // A token that may be part of a transliterated name: a name or place tag, a word
         // jieba does not know, or transliteration characters only.
         let name_like = |t: &crate::document::Token| {
@@ -267,7 +375,13 @@ impl Finder<'_, '_> {
     /// among several ways to cut the run, the one whose cuts fall on jieba's word
     /// boundaries wins, then the one with more three-character names.
     fn names_spelling(&self, s: usize, e: usize) -> Option<Vec<(usize, usize)>> {
-        fn cuts(f: &Finder, p: usize, e: usize, acc: &mut Vec<(usize, usize)>, best: &mut Option<(usize, Vec<(usize, usize)>)>) {
+        fn cuts(
+            f: &Finder,
+            p: usize,
+            e: usize,
+            acc: &mut Vec<(usize, usize)>,
+            best: &mut Option<(usize, Vec<(usize, usize)>)>,
+        ) {
             if p == e {
                 let ix = f.ix;
                 let score = acc.iter().filter(|&&(_, b)| ix.is_token_end(b)).count() * 10
@@ -368,7 +482,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let role_starts: Vec<usize> = ends.iter().map(|&(s, _)| s).collect();
     for &(s, e) in &ends {
         let role = || ix.slice(f.role_start(s), e).to_string();
-        if let Some(len) = f.name_at(e) {
+        if let Some(len) = f.name_at(e).or_else(|| f.foreign_at(e)).or_else(|| f.japanese_at(e)) {
             mentions.insert((e, e + len), Some(role()));
             continue;
         }
@@ -418,21 +532,28 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         };
         let given_is_word = n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100));
         let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
-        // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩).
-        let noun_suffix = !oov && NOUN_SUFFIXES.contains(ix.chars[e - 1]);
-        if noun_suffix || n == 2 && !oov && lexicon.word_info(word).is_some_and(|(_, f)| f >= 800) && t.pos != "nrfg" {
+        // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩), and
+        // no name, known or built, ends in a landmark's or a thing's head (卢沟桥, 李家沟,
+        // 常青树). A title or form of address after a bare surname (朱师傅) makes no name.
+        let last = ix.chars[e - 1];
+        let noun_suffix = !oov && NOUN_SUFFIXES.contains(last) || THING_SUFFIXES.contains(last);
+        if noun_suffix
+            || SURNAME_TITLES.contains(&given)
+            || ADDRESS_TERMS.contains(&given)
+            || n == 2 && !oov && lexicon.word_info(word).is_some_and(|(_, f)| f >= 800) && t.pos != "nrfg"
+        {
             continue;
         }
         let accept = if org_like {
             false
+        } else if n >= 4 && f.japanese(word) {
+            true
         } else if oov || t.pos == "nrfg" {
             surname && (n == 3 && !given_is_word || n == 2 && lists.top_surnames.contains(&ix.chars[s]))
         } else if n >= 3 {
             // 高水平/nr, 邓小平理论/nr: a surname plus a common word, or longer than a name.
             surname && n == 3 && !given_is_word || n >= 3 && word.chars().all(|c| TRANSLITERATION.contains(c))
         } else {
-            // Two-character dictionary "names" are often common words (文明/nr): only a
-            // frequent surname with a word that is not itself frequent, or a transliteration.
             // Two-character dictionary "names" are mostly words (陈旧, 高达, 杜绝): leave
             // them to the role and verb anchors.
             false
@@ -495,9 +616,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
                 }
             }
             // (左一), (右二): a photo caption's position, not a name.
-            let position = end == i + 3
-                && "左右".contains(ix.chars[i + 1])
-                && "一二三四五六七八九十".contains(ix.chars[i + 2]);
+            let position =
+                end == i + 3 && "左右".contains(ix.chars[i + 1]) && "一二三四五六七八九十".contains(ix.chars[i + 2]);
             if !position {
                 credit(i + 1, end, &mut mentions);
             }
@@ -532,6 +652,37 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
                 mentions.insert(span, None);
                 queue.push(span);
             }
+        }
+    }
+    // A middle dot between runs of name-like words is a foreign or minority name even with
+    // nothing beside it (铁木尔·达瓦买提出席, 约翰·施特劳斯的圆舞曲), when jieba sees a name
+    // in it or it is spelt in transliteration characters only, and not every part is a
+    // place (出彩大中原·三门峡篇; but 罗莎·卢森堡).
+    for (p, &c) in ix.chars.iter().enumerate() {
+        if !is_dot(c) || p == 0 || mentions.keys().any(|&(a, b)| a <= p && p < b) {
+            continue;
+        }
+        let (_, right) = f.dotted(p, p);
+        if right <= p + 1 {
+            continue;
+        }
+        let (s, e) = f.dotted(p + 1, right);
+        if s >= p || e - s < 4 {
+            continue;
+        }
+        let parts_clear = ix.chars[s..e]
+            .split(|&c| is_dot(c))
+            .scan(s, |at, part| {
+                let start = *at;
+                *at += part.len() + 1;
+                Some((start, start + part.len()))
+            })
+            .any(|(a, b)| a < b && !f.place[a..b].iter().all(|&x| x));
+        let tokens = || (s..e).filter_map(|k| ix.token(k).filter(|t| t.start as usize == k));
+        let name_signal =
+            tokens().any(|t| is_nr(t.pos)) || ix.chars[s..e].iter().all(|&c| is_dot(c) || TRANSLITERATION.contains(c));
+        if parts_clear && name_signal {
+            mentions.entry((s, e)).or_insert(None);
         }
     }
     // Foreign and minority names written with a middle dot (司马义·艾买提, 诺罗敦·西哈努克)
