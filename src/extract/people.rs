@@ -788,13 +788,18 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
             out.push(org_entity(ix, s, e));
         }
     }
-    // Clubs and teams jieba builds as one unknown word or knows as a body (八一队, 首钢队).
+    // Clubs and teams jieba builds as one unknown word or knows as a body (八一队, 首钢队),
+    // not kinds of team (国家队, 人民军队).
+    let place_end: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
     for t in &ix.doc.tokens {
         let w = ix.doc.token_text(t);
+        let (s, e) = (t.start as usize, (t.start + t.len) as usize);
         if (3..=6).contains(&t.len)
             && w.ends_with('队')
             && w.chars().all(is_han)
-            && (matches!(t.pos, "nt" | "nz") || !lexicon.jieba.has_word(w))
+            && (!lexicon.jieba.has_word(w)
+                || matches!(t.pos, "nt" | "nz")
+                    && specific(ix, lexicon, &place_end, s, e - 1 - usize::from(w.ends_with("军队"))))
         {
             out.push(org_entity(ix, t.start as usize, (t.start + t.len) as usize));
         }
@@ -805,29 +810,61 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
             out.push(org_entity(ix, p.start as usize, e + 1));
         }
     }
+    // A team may be both a body jieba knows and a place with 队 (中国队).
+    out.sort_by_key(|o| (o.start, o.end));
+    out.dedup_by_key(|o| (o.start, o.end));
     out
 }
 
 /// Whether the words before an organisation head make a name rather than a kind of body:
 /// a place (甘肃省委), a proper noun or a word jieba does not know (华为公司), or a level of
 /// government whose place the article gives (市委组织部). 商业银行, 有限公司 and 当地政府
-/// are kinds, not names.
+/// are kinds, not names, and so are jieba's one-word "bodies" whose modifier is a common
+/// word (上市公司/nt, 联合政府/nt, 人民军队/nt): the tag of a word that holds the head says
+/// nothing about the modifier, so the modifier is judged on its own.
 fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &HashMap<usize, usize>, s: usize, e: usize) -> bool {
     if place_end.keys().any(|&pe| s < pe && pe <= e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
         return true;
     }
+    // The party centre's departments (中央组织部, 中央统战部) are bodies of their own.
+    if ix.slice(s, e) == "中央" && ix.chars.get(e + 2) == Some(&'部') {
+        return true;
+    }
+    let proper = |tag: &str| matches!(tag, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng");
     let mut p = s;
     while p < e {
         let Some(t) = ix.token(p) else { return true };
+        let t_end = t.start as usize + t.len as usize;
+        if t_end > e {
+            // The word runs into the head (上市公司): judge the part before it.
+            let modifier = ix.slice(p, e);
+            if "和与及".contains(ix.chars[e - 1]) {
+                return false;
+            }
+            // jieba's proper nouns are names (人民日报/nz); its "bodies" are often kinds.
+            if t.pos == "nz" {
+                return true;
+            }
+            return match lexicon.word_info(modifier) {
+                // A rare noun is mostly a name jieba files as a noun (首钢队: 首钢/n).
+                Some((tag, freq)) => {
+                    proper(tag) && !GENERIC_PLACE_WORDS.contains(&modifier) || tag == "n" && freq < RARE_WORD_FREQ
+                }
+                None => e - p >= 2 && !lexicon.jieba.has_word(modifier),
+            };
+        }
         let w = ix.doc.token_text(t);
-        if matches!(t.pos, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng") || !lexicon.jieba.has_word(w)
-        {
+        if proper(t.pos) && !GENERIC_PLACE_WORDS.contains(&w) || !lexicon.jieba.has_word(w) {
             return true;
         }
-        p = t.start as usize + t.len as usize;
+        p = t_end;
     }
     false
 }
+
+/// Place-tagged words that name no place (外国银行, 境外公司; jieba tags 上市 ns too).
+const GENERIC_PLACE_WORDS: &[&str] =
+    &["外国", "国外", "海外", "境外", "境内", "国内", "本国", "各国", "全国", "当地", "本地", "外地", "异地", "上市"];
 
 fn head_organizations(
     ix: &TextIndex,
@@ -860,13 +897,20 @@ fn head_organizations(
         }
         let floor = out.last().map_or(0, |o| o.end as usize);
         let mut start = i;
+        let mut after_place = false;
         while start > floor && i - start < 16 {
             if let Some(&ps) = place_start.get(&start) {
                 start = ps;
+                after_place = true;
                 continue;
             }
             let Some(t) = ix.token(start - 1) else { break };
             let ts = t.start as usize;
+            // Before a place only a body or another name goes on the name (中共北京市委);
+            // a common word there is the sentence's (影响以色列政府).
+            if after_place && !matches!(t.pos, "nt" | "nz" | "j") {
+                break;
+            }
             if ts < floor
                 || blocked[ts..start].iter().any(|&b| b)
                 || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b"))
