@@ -709,26 +709,30 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         }
     }
     let mut out = Vec::new();
-    let mut names: Vec<&String> = role_of.keys().collect();
-    names.sort();
-    for name in names {
-        let n = name.chars().count();
-        for (b, _) in text.match_indices(name.as_str()) {
-            let s = ix.char_at(b);
-            let e = s + n;
-            if f.place[s..e].iter().any(|&x| x) {
+    // Every mention of every name in one pass over the text: the names by their first
+    // character (a search of the whole text per name showed in the profile).
+    let mut by_first: HashMap<char, Vec<(&String, Vec<char>)>> = HashMap::default();
+    for name in role_of.keys() {
+        let chars: Vec<char> = name.chars().collect();
+        by_first.entry(chars[0]).or_default().push((name, chars));
+    }
+    for s in 0..ix.chars.len() {
+        let Some(candidates) = by_first.get(&ix.chars[s]) else { continue };
+        for (name, chars) in candidates {
+            let e = s + chars.len();
+            if !ix.at(s, chars) || f.place[s..e].iter().any(|&x| x) {
                 continue;
             }
             let known = mentions.get(&(s, e));
             if known.is_none() && !(ix.is_token_start(s) && ix.is_token_end(e)) {
                 continue;
             }
-            let role = known.cloned().flatten().or_else(|| role_of[name].clone());
+            let role = known.cloned().flatten().or_else(|| role_of[*name].clone());
             out.push(Entity {
                 sentence_idx: ix.sentence_of(s),
                 kind: EntityKind::Person,
-                text: name.clone(),
-                normalized: name.clone(),
+                text: (*name).clone(),
+                normalized: (*name).clone(),
                 role,
                 start: s as u32,
                 end: e as u32,
