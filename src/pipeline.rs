@@ -201,6 +201,32 @@ fn rfc3339(t: SystemTime) -> String {
         .unwrap_or_default()
 }
 
+/// Runs `f`, turning a panic inside it into the document's error (kind `panic`) at the stage
+/// `stage` held when it happened.
+fn guarded(
+    stage: &std::cell::Cell<Stage>,
+    path: String,
+    len: u64,
+    id: String,
+    f: impl FnOnce() -> Result<Document, DocError>,
+) -> Result<Document, DocError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(DocError {
+            source_path: path,
+            doc_id: Some(id),
+            stage: stage.get(),
+            kind: "panic",
+            message: format!("internal error, please report: {msg}"),
+            source_bytes: len,
+        })
+    })
+}
+
 impl Pipeline {
     /// Builds every stage from its config section: dictionaries, automata, patterns.
     ///
@@ -251,10 +277,16 @@ impl Pipeline {
     }
 
     fn process_timed(&self, raw: RawDoc) -> (Result<Document, DocError>, StageSeconds) {
+        let (front, mut t) = self.front_timed(raw);
+        (front.and_then(|doc| self.back_timed(doc, &mut t)), t)
+    }
+
+    /// Decode, clean and segment: the first half of [`Pipeline::process`].
+    fn front_timed(&self, raw: RawDoc) -> (Result<Document, DocError>, StageSeconds) {
         let mut t = StageSeconds::default();
         let (path, len, id) = (raw.source_path.clone(), raw.bytes.len() as u64, raw.doc_id());
         let stage = std::cell::Cell::new(Stage::Decode);
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        let result = guarded(&stage, path, len, id, || {
             let s = Instant::now();
             let mut doc = self.decoder.decode(raw)?;
             t.decode = secs(s);
@@ -266,7 +298,17 @@ impl Pipeline {
             let s = Instant::now();
             self.segmenter.segment(&mut doc);
             t.segment = secs(s);
-            stage.set(Stage::Extract);
+            Ok(doc)
+        });
+        (result, t)
+    }
+
+    /// Extract and the near-duplicate signature: the second half of [`Pipeline::process`].
+    fn back_timed(&self, doc: Document, t: &mut StageSeconds) -> Result<Document, DocError> {
+        let (path, len, id) = (doc.source_path.clone(), doc.source_bytes, doc.doc_id.clone());
+        let stage = std::cell::Cell::new(Stage::Extract);
+        guarded(&stage, path, len, id, || {
+            let mut doc = doc;
             let s = Instant::now();
             self.extractor.extract(&mut doc)?;
             t.extract = secs(s);
@@ -277,23 +319,7 @@ impl Pipeline {
             }
             flag(&mut doc);
             Ok(doc)
-        }));
-        let result = result.unwrap_or_else(|panic| {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(DocError {
-                source_path: path,
-                doc_id: Some(id),
-                stage: stage.get(),
-                kind: "panic",
-                message: format!("internal error, please report: {msg}"),
-                source_bytes: len,
-            })
-        });
-        (result, t)
+        })
     }
 
     /// Processes every input and writes the results to `sink`, then calls `sink.finish`
@@ -454,14 +480,18 @@ impl Pipeline {
                     Err(e) => e.source_bytes,
                 })
                 .sum();
+            // Stage by stage over the chunk rather than document by document: each half's
+            // tables (jieba's trie and model; the extractors' automata and lists) stay in the
+            // cache across documents. Interleaved, segmenting took a quarter longer.
             let results: Vec<(Result<Document, DocError>, StageSeconds)> = pool.install(|| {
-                chunk
+                let fronts: Vec<(Result<Document, DocError>, StageSeconds)> = chunk
                     .into_par_iter()
                     .map(|r| match r {
-                        Ok(raw) => self.process_timed(raw),
+                        Ok(raw) => self.front_timed(raw),
                         Err(e) => (Err(e), StageSeconds::default()),
                     })
-                    .collect()
+                    .collect();
+                fronts.into_par_iter().map(|(r, mut t)| (r.and_then(|doc| self.back_timed(doc, &mut t)), t)).collect()
             });
             let mut docs = Vec::with_capacity(results.len());
             let mut errors = Vec::new();
