@@ -47,9 +47,9 @@ struct LexiconFile {
 
 /// Name lists with their automata.
 pub(crate) struct Lists {
-    pub surnames: HashSet<char>,
+    pub surnames: CharSet,
     /// The hundred most frequent surnames (the list is written in order of frequency).
-    pub top_surnames: HashSet<char>,
+    pub top_surnames: CharSet,
     pub compound_surnames: Vec<Vec<char>>,
     /// Japanese family names (桥本, 小泽): the given name after them is no Chinese one.
     pub japanese_surnames: HashSet<String>,
@@ -66,6 +66,39 @@ pub(crate) struct Lists {
     pub org_suffixes: WordList,
     /// Known organisation names (`config/organizations.txt`).
     pub organizations: AhoCorasick,
+}
+
+/// A set of characters as one bit per Basic Multilingual Plane character (8 KB): the
+/// surname test runs at every character of every text, where hashing showed in the profile.
+pub(crate) struct CharSet {
+    bits: Vec<u64>,
+    /// Members beyond the Basic Multilingual Plane (rare: some surnames in extension B).
+    astral: Vec<char>,
+}
+
+impl CharSet {
+    pub(crate) fn new(chars: impl Iterator<Item = char>) -> CharSet {
+        let mut set = CharSet { bits: vec![0u64; 1024], astral: Vec::new() };
+        for c in chars {
+            if (c as u32) < 0x10000 {
+                set.bits[c as usize / 64] |= 1 << (c as usize % 64);
+            } else {
+                set.astral.push(c);
+            }
+        }
+        set
+    }
+
+    /// Whether `c` is in the set.
+    #[inline]
+    pub fn contains(&self, c: &char) -> bool {
+        let i = *c as usize;
+        if i < 0x10000 {
+            self.bits[i / 64] >> (i % 64) & 1 == 1
+        } else {
+            self.astral.contains(c)
+        }
+    }
 }
 
 /// Words as chars, longest first, with a bitmap of the characters they begin with: the
@@ -131,8 +164,8 @@ impl Lists {
                 .map_err(|e| Error::config("extract.lexicon", e.to_string()))
         };
         Ok(Lists {
-            surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
-            top_surnames: f.surnames.chars().filter(|c| !c.is_whitespace()).take(100).collect(),
+            surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace())),
+            top_surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace()).take(100)),
             compound_surnames: by_length_desc(&f.compound_surnames),
             japanese_surnames: f.japanese_surnames.into_iter().collect(),
             not_names: f.not_names.into_iter().collect(),
