@@ -571,6 +571,24 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             mentions.entry((s, e)).or_insert(None);
         }
     }
+    // 老 or 小 before a frequent surname is how colleagues name each other (老张, 小王):
+    // one word jieba tags as a name or does not know, or 老/小 and a lone surname tagged
+    // as one (老/闫), with a word boundary after it. 小时, 老师, 小康 are words.
+    for (k, t) in ix.doc.tokens.iter().enumerate() {
+        let s = t.start as usize;
+        if !matches!(ix.chars[s], '老' | '小')
+            || s + 2 > ix.chars.len()
+            || !lists.top_surnames.contains(&ix.chars[s + 1])
+        {
+            continue;
+        }
+        let whole = t.len == 2 && (is_nr(t.pos) || !jieba.has_word(ix.doc.token_text(t)));
+        let split = t.len == 1 && ix.doc.tokens.get(k + 1).is_some_and(|u| u.len == 1 && is_nr(u.pos));
+        let after_ok = s + 2 == ix.chars.len() || !is_han(ix.chars[s + 2]) || ix.is_token_start(s + 2);
+        if (whole || split) && after_ok && (s == 0 || !is_han(ix.chars[s - 1]) || ix.is_token_start(s)) {
+            mentions.entry((s, s + 2)).or_insert(None);
+        }
+    }
     // A bare surname with a title after it (江主席, 周总理).
     for (i, &c) in ix.chars.iter().enumerate() {
         if !lists.surnames.contains(&c)
