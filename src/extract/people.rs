@@ -208,6 +208,15 @@ impl Finder<'_, '_> {
         e - s <= 12 && !self.lists.not_names.contains(name) && self.ix.chars[s..e].iter().all(|&c| is_han(c))
     }
 
+    /// Whether two characters after a surname are a word that follows names or a function
+    /// word, and so no given name (代表时强调: 时 + 强调; 主席国期间: 国 + 期间; 米左右).
+    fn not_given_name(&self, w: &str) -> bool {
+        AFTER_NAME.contains(&w)
+            || self.lexicon.word_info(w).is_some_and(|(tag, freq)| {
+                freq >= RARE_WORD_FREQ && matches!(tag, "f" | "m" | "q" | "u" | "p" | "c" | "d" | "r" | "t")
+            })
+    }
+
     /// Length of the name starting at `p`, if one does. The end is where a word that
     /// usually follows a name begins (说, 介绍, 在 …); failing that, jieba's own name token.
     fn name_at(&self, p: usize) -> Option<usize> {
@@ -218,7 +227,11 @@ impl Finder<'_, '_> {
             q >= ix.chars.len() || !is_han(ix.chars[q]) || AFTER_NAME.iter().any(|w| rest.starts_with(w))
         };
         for len in [sl + 1, sl + 2] {
-            if p + len <= ix.chars.len() && follows(p + len) && self.valid_as(p, p + len, true) {
+            if p + len <= ix.chars.len()
+                && follows(p + len)
+                && self.valid_as(p, p + len, true)
+                && !(len == sl + 2 && self.not_given_name(ix.slice(p + sl, p + len)))
+            {
                 return Some(len);
             }
         }
@@ -539,7 +552,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let common = |w: &str, min: usize| {
             lexicon.word_info(w).is_some_and(|(tag, freq)| freq >= min && WORD_POS.contains(&tag))
         };
-        let given_is_word = n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100));
+        let given_is_word =
+            n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100) || f.not_given_name(given));
         let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
         // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩), and
         // no name, known or built, ends in a landmark's or a thing's head (卢沟桥, 李家沟,
@@ -645,7 +659,10 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             // (左一), (右二): a photo caption's position, not a name.
             let position =
                 end == i + 3 && "左右".contains(ix.chars[i + 1]) && "一二三四五六七八九十".contains(ix.chars[i + 2]);
-            if !position {
+            // A bracket inside a phrase glosses the word before it (石油输出国组织（欧佩克）原油);
+            // a credit stands apart: after punctuation or at a line's end.
+            let inside = i > 0 && is_han(ix.chars[i - 1]) && ix.chars.get(close + 1).is_some_and(|&c| is_han(c));
+            if !position && !inside {
                 credit(i + 1, end, &mut mentions);
             }
         } else if (i == 0 || ix.chars[i - 1] == '\n') && c != '\n' {
