@@ -313,10 +313,11 @@ impl Finder<'_, '_> {
     }
 
     /// A word that may be part of a transliterated name: transliteration characters only,
-    /// and a name, a place-tagged word (jieba files many names so) or a word it does not know.
+    /// and a name, a place-tagged or proper-noun word (jieba files many names so:
+    /// 康斯坦丁内斯库/nz) or a word it does not know.
     fn foreign_part(&self, t: &crate::document::Token) -> bool {
         let w = self.ix.doc.token_text(t);
-        w.chars().all(translit) && (is_nr(t.pos) || t.pos == "ns" || !self.lexicon.jieba.has_word(w))
+        w.chars().all(translit) && (is_nr(t.pos) || matches!(t.pos, "ns" | "nz") || !self.lexicon.jieba.has_word(w))
     }
 
     /// Length of the name ending at `e`, if jieba sees one there (习近平/nr 总书记).
@@ -504,7 +505,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let role_starts: Vec<usize> = ends.iter().map(|&(s, _)| s).collect();
     for &(s, e) in &ends {
         let role = || ix.slice(f.role_start(s), e).to_string();
-        if let Some(len) = f.name_at(e).or_else(|| f.foreign_at(e)).or_else(|| f.japanese_at(e)) {
+        // A transliterated name longer than any Chinese one wins over a Chinese reading of
+        // its start (总统康斯坦丁内斯库, not 康斯坦).
+        if let Some(len) = f
+            .foreign_at(e)
+            .filter(|&len| len >= 4)
+            .or_else(|| f.name_at(e))
+            .or_else(|| f.foreign_at(e))
+            .or_else(|| f.japanese_at(e))
+        {
             mentions.insert((e, e + len), Some(role()));
             continue;
         }
