@@ -500,6 +500,32 @@ mod tests {
     }
 
     #[test]
+    fn people_in_wire_copy() {
+        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        // A transliterated name after a role, whole rather than its Chinese-looking start.
+        let p = people(&run("罗马尼亚总统康斯坦丁内斯库３日晚在总统府发表声明强调。\n"));
+        assert_eq!(p, [("康斯坦丁内斯库".to_string(), Some("总统".to_string()))]);
+        // Middle-dot names with nothing beside them.
+        let p = names("柬埔寨国王诺罗敦·西哈努克会见来宾。铁木尔·达瓦买提出席。\n");
+        assert!(p.contains(&"诺罗敦·西哈努克".to_string()) && p.contains(&"铁木尔·达瓦买提".to_string()), "{p:?}");
+        // Japanese family names, alone and with the given name.
+        let p = names("日本首相桥本龙太郎说，桥本首相表示。\n");
+        assert!(p.contains(&"桥本龙太郎".to_string()) && p.contains(&"桥本".to_string()), "{p:?}");
+        // An official title after a bare surname names the person; a form of address does not.
+        assert_eq!(names("李大使俯身说，徐先生还在。\n"), ["李"]);
+        // 时 + 强调 is no name.
+        assert!(names("在会见全军和武警部队先进典型代表时强调，全军要认真贯彻。\n").is_empty());
+    }
+
+    #[test]
+    fn organisations_are_names_not_kinds() {
+        let d = run("这家上市公司和国家队、首钢队、人民日报、影响以色列政府的决定。\n");
+        let orgs: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        assert_eq!(orgs, ["首钢队", "人民日报", "以色列政府"]);
+    }
+
+    #[test]
     fn places_with_hierarchy() {
         let d = run("金昌市永昌县城关镇赵家庄村边有一片戈壁滩。内蒙古今年开展建设。\n");
         let places: Vec<(&str, &str, Option<&str>, Option<&str>)> = d
