@@ -159,6 +159,11 @@ impl Finder<'_, '_> {
         chars.get(p).filter(|c| self.lists.surnames.contains(c)).map(|_| 1)
     }
 
+    /// Whether any character of `s..e` belongs to a place found in the document.
+    fn touches_place(&self, s: usize, e: usize) -> bool {
+        self.place[s..e].iter().any(|&b| b)
+    }
+
     fn valid(&self, s: usize, e: usize) -> bool {
         self.valid_as(s, e, false)
     }
@@ -170,7 +175,7 @@ impl Finder<'_, '_> {
         if e > self.ix.chars.len() || e - s < 2 || e - s > 4 {
             return false;
         }
-        if self.place[s..e].iter().any(|&b| b) || !self.ix.chars[s..e].iter().all(|&c| is_han(c)) {
+        if self.touches_place(s, e) || !self.ix.chars[s..e].iter().all(|&c| is_han(c)) {
             return false;
         }
         let name = self.ix.slice(s, e);
@@ -266,7 +271,7 @@ impl Finder<'_, '_> {
             }
             k += t.len as usize;
         }
-        (k - p >= 2 && !self.place[p..k].iter().any(|&b| b) && self.valid_loose(p, k)).then_some(k - p)
+        (k - p >= 2 && !self.touches_place(p, k) && self.valid_loose(p, k)).then_some(k - p)
     }
 
     /// Whether the word is a Japanese name: a Japanese family name alone (桥本) or with a
@@ -274,12 +279,8 @@ impl Finder<'_, '_> {
     fn japanese(&self, w: &str) -> bool {
         let n = w.chars().count();
         [2, 3].into_iter().any(|k| {
-            n >= k
-                && n <= k + 3
-                && w.char_indices()
-                    .nth(k)
-                    .map_or(Some(w), |(b, _)| Some(&w[..b]))
-                    .is_some_and(|head| self.lists.japanese_surnames.contains(head))
+            let head = w.char_indices().nth(k).map_or(w, |(b, _)| &w[..b]);
+            n >= k && n <= k + 3 && self.lists.japanese_surnames.contains(head)
         })
     }
 
@@ -287,10 +288,8 @@ impl Finder<'_, '_> {
     fn japanese_at(&self, p: usize) -> Option<usize> {
         let t = self.ix.token(p).filter(|t| t.start as usize == p)?;
         let e = p + t.len as usize;
-        (!FUNCTION_POS.contains(&t.pos)
-            && !self.place[p..e].iter().any(|&b| b)
-            && self.japanese(self.ix.doc.token_text(t)))
-        .then_some(t.len as usize)
+        (!FUNCTION_POS.contains(&t.pos) && !self.touches_place(p, e) && self.japanese(self.ix.doc.token_text(t)))
+            .then_some(t.len as usize)
     }
 
     /// The Japanese name that is the word ending at `e` (桥本首相, 桥本表示).
@@ -309,7 +308,7 @@ impl Finder<'_, '_> {
             }
             k = t.start as usize;
         }
-        (e - k >= 2 && !self.place[k..e].iter().any(|&b| b) && self.valid_loose(k, e)).then_some(e - k)
+        (e - k >= 2 && !self.touches_place(k, e) && self.valid_loose(k, e)).then_some(e - k)
     }
 
     /// A word that may be part of a transliterated name: transliteration characters only,
@@ -461,10 +460,7 @@ impl Finder<'_, '_> {
         while start > 0 && s - start < 12 {
             let Some(t) = ix.token(start - 1) else { break };
             let ts = t.start as usize;
-            if self.place[ts..start].iter().any(|&b| b)
-                || !role_pos(t.pos)
-                || ix.chars[ts..start].iter().any(|&c| !is_han(c))
-            {
+            if self.touches_place(ts, start) || !role_pos(t.pos) || ix.chars[ts..start].iter().any(|&c| !is_han(c)) {
                 break;
             }
             start = ts;
@@ -494,7 +490,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let mut role_at_end: HashMap<usize, usize> = HashMap::default();
     for m in lists.roles.find_overlapping_iter(text) {
         let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
-        if f.place[s..e].iter().any(|&b| b) {
+        if f.touches_place(s, e) {
             continue;
         }
         let slot = role_at_end.entry(e).or_insert(s);
@@ -507,12 +503,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let role = || ix.slice(f.role_start(s), e).to_string();
         // A transliterated name longer than any Chinese one wins over a Chinese reading of
         // its start (总统康斯坦丁内斯库, not 康斯坦).
-        if let Some(len) = f
-            .foreign_at(e)
-            .filter(|&len| len >= 4)
-            .or_else(|| f.name_at(e))
-            .or_else(|| f.foreign_at(e))
-            .or_else(|| f.japanese_at(e))
+        let foreign = f.foreign_at(e);
+        if let Some(len) =
+            foreign.filter(|&len| len >= 4).or_else(|| f.name_at(e)).or(foreign).or_else(|| f.japanese_at(e))
         {
             mentions.insert((e, e + len), Some(role()));
             continue;
@@ -590,7 +583,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             // them to the role and verb anchors.
             false
         };
-        if accept && !f.place[s..e].iter().any(|&b| b) && f.valid_loose(s, e) {
+        if accept && !f.touches_place(s, e) && f.valid_loose(s, e) {
             mentions.entry((s, e)).or_insert(None);
         }
     }
@@ -772,7 +765,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let Some(candidates) = by_first.get(&ix.chars[s]) else { continue };
         for (name, chars) in candidates {
             let e = s + chars.len();
-            if !ix.at(s, chars) || f.place[s..e].iter().any(|&x| x) {
+            if !ix.at(s, chars) || f.touches_place(s, e) {
                 continue;
             }
             let known = mentions.get(&(s, e));
@@ -812,8 +805,10 @@ pub(crate) fn organizations(
     places: &[Entity],
     people: &[Entity],
 ) -> Vec<Entity> {
-    let mut known = known_organizations(ix, lists, lexicon, places);
-    let mut phrases = head_organizations(ix, lists, lexicon, places, people);
+    // Where each place ends → where it starts: both finders reach back over places.
+    let place_by_end: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
+    let mut known = known_organizations(ix, lists, lexicon, places, &place_by_end);
+    let mut phrases = head_organizations(ix, lists, lexicon, &place_by_end, people);
     phrases.retain(|p| !known.iter().any(|k| k.start < p.end && p.start < k.end));
     known.extend(phrases);
     known.sort_by_key(|e| e.start);
@@ -834,7 +829,13 @@ fn org_entity(ix: &TextIndex, s: usize, e: usize) -> Entity {
 }
 
 /// Listed names at word boundaries, and sports teams (中国队, 八一队).
-fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
+fn known_organizations(
+    ix: &TextIndex,
+    lists: &Lists,
+    lexicon: &Lexicon,
+    places: &[Entity],
+    place_by_end: &HashMap<usize, usize>,
+) -> Vec<Entity> {
     let mut out = Vec::new();
     for m in lists.organizations.find_iter(&ix.doc.text) {
         let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
@@ -846,7 +847,6 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
     }
     // Clubs and teams jieba builds as one unknown word or knows as a body (八一队, 首钢队),
     // not kinds of team (国家队, 人民军队).
-    let place_end: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
     for t in &ix.doc.tokens {
         let w = ix.doc.token_text(t);
         let (s, e) = (t.start as usize, (t.start + t.len) as usize);
@@ -854,10 +854,9 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
             && w.ends_with('队')
             && w.chars().all(is_han)
             && (!lexicon.jieba.has_word(w)
-                || matches!(t.pos, "nt" | "nz")
-                    && specific(ix, lexicon, &place_end, s, e - 1 - usize::from(w.ends_with("军队"))))
+                || matches!(t.pos, "nt" | "nz") && specific(ix, lexicon, place_by_end, s, e - team_head(w)))
         {
-            out.push(org_entity(ix, t.start as usize, (t.start + t.len) as usize));
+            out.push(org_entity(ix, s, e));
         }
     }
     for p in places {
@@ -870,6 +869,15 @@ fn known_organizations(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places:
     out.sort_by_key(|o| (o.start, o.end));
     out.dedup_by_key(|o| (o.start, o.end));
     out
+}
+
+/// Characters of the head of a team's name: 军队 (army) or 队 (team).
+fn team_head(w: &str) -> usize {
+    if w.ends_with("军队") {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether the words before an organisation head make a name rather than a kind of body:
@@ -926,16 +934,12 @@ fn head_organizations(
     ix: &TextIndex,
     lists: &Lists,
     lexicon: &Lexicon,
-    places: &[Entity],
+    place_by_end: &HashMap<usize, usize>,
     people: &[Entity],
 ) -> Vec<Entity> {
     let mut blocked = vec![false; ix.chars.len()];
     for p in people {
         blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
-    }
-    let mut place_start: HashMap<usize, usize> = HashMap::default();
-    for p in places {
-        place_start.insert(p.end as usize, p.start as usize);
     }
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
@@ -955,7 +959,7 @@ fn head_organizations(
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
-            if let Some(&ps) = place_start.get(&start) {
+            if let Some(&ps) = place_by_end.get(&start) {
                 start = ps;
                 after_place = true;
                 continue;
@@ -979,7 +983,7 @@ fn head_organizations(
             }
             start = ts;
         }
-        if start < i && specific(ix, lexicon, &place_start, start, i) {
+        if start < i && specific(ix, lexicon, place_by_end, start, i) {
             out.push(org_entity(ix, start, end));
         }
         i = end;
