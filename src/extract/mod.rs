@@ -16,7 +16,6 @@ use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use jieba_rs::KeywordExtractConfig;
 use serde::Deserialize;
 
 use crate::config::{read_data, ExtractConfig};
@@ -298,7 +297,7 @@ impl Extractor {
         let lists = Lists::parse(&lex_text, &org_text)?;
         let places = PlaceMatcher::new(&lexicon)?;
         let (idf, median_idf) = jieba_idf()?;
-        let stop_words = KeywordExtractConfig::default().stop_words().iter().cloned().collect();
+        let stop_words = jieba_rs::DEFAULT_STOP_WORDS.iter().cloned().collect();
         Ok(Extractor {
             enabled: cfg.enabled,
             units: quantity::Units::parse(&units_text)?,
