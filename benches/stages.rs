@@ -9,6 +9,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use parquet::arrow::ArrowWriter;
 use zhetl::{
     batches, Cleaner, Config, Decoder, Document, Extractor, Lexicon, MemorySink, Pipeline, RawDoc, Segmenter, Shard,
+    Table,
 };
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
@@ -112,9 +113,14 @@ fn pipeline(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("parquet_to_null", |b| {
         b.iter(|| {
-            for (table, batch) in batches(&docs, &[]).unwrap() {
-                let mut w = ArrowWriter::try_new(std::io::sink(), table.schema(), None).unwrap();
+            let mut writers: Vec<Option<ArrowWriter<std::io::Sink>>> = Table::ALL.iter().map(|_| None).collect();
+            for b in batches(&docs, &[]) {
+                let (table, batch) = b.unwrap();
+                let w = writers[table.index()]
+                    .get_or_insert_with(|| ArrowWriter::try_new(std::io::sink(), table.schema(), None).unwrap());
                 w.write(&batch).unwrap();
+            }
+            for w in writers.into_iter().flatten() {
                 w.close().unwrap();
             }
         })

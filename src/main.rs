@@ -4,6 +4,11 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// jemalloc: see Cargo.toml for why (cross-thread frees, fragmentation over long runs).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => ExitCode::from(code),

@@ -51,7 +51,9 @@ struct DiscardSink {
 
 impl Sink for DiscardSink {
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> zhetl::Result<()> {
-        for (i, (table, batch)) in batches(docs, errors)?.into_iter().enumerate() {
+        for b in batches(docs, errors) {
+            let (table, batch) = b?;
+            let i = table.index();
             if self.writers[i].is_none() {
                 self.writers[i] =
                     Some(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(self.props.clone()))?);

@@ -151,7 +151,9 @@ impl ParquetSink {
 
 impl Sink for ParquetSink {
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()> {
-        for (i, (table, batch)) in batches(docs, errors)?.into_iter().enumerate() {
+        for b in batches(docs, errors) {
+            let (table, batch) = b?;
+            let i = table.index();
             debug_assert_eq!(self.tables[i].table, table);
             if batch.num_rows() == 0 {
                 continue;
