@@ -72,7 +72,8 @@ pub struct DedupConfig {
     pub near: bool,
     /// Characters per shingle. Default 5.
     pub shingle_chars: usize,
-    /// MinHash permutations (signature length). Default 100.
+    /// MinHash signature length: bins of one-permutation hashing (the name is the classic
+    /// scheme's, whose signature had one value per permutation). Default 100.
     pub permutations: usize,
     /// LSH bands; `permutations / bands` rows each. More bands find pairs of lower
     /// similarity as candidates. Default 20.
