@@ -170,13 +170,13 @@ impl Cleaner {
         doc.text = body;
     }
 
-    /// Classifies the script by the share of Traditional-only characters (a map lookup per
-    /// character) and converts with OpenCC only when there are any.
+    /// Classifies the script by the share of characters that mark Traditional script (a
+    /// table lookup per character) and converts with OpenCC only the lines holding one.
     fn script(&self, text: &str) -> (&'static str, Option<String>) {
         let (mut han, mut trad) = (0usize, 0usize);
         for c in text.chars().filter(|&c| is_han(c)) {
             han += 1;
-            if self.lexicon.is_traditional(c) {
+            if self.lexicon.marks_traditional(c) {
                 trad += 1;
             }
         }
@@ -198,7 +198,7 @@ impl Cleaner {
         // phrase matching costs the same on Simplified text, and no phrase spans a line.
         let mut out = String::with_capacity(text.len());
         for line in text.split_inclusive('\n') {
-            if line.chars().any(|c| self.lexicon.is_traditional(c)) {
+            if line.chars().any(|c| self.lexicon.marks_traditional(c)) {
                 out.push_str(&self.lexicon.t2s.convert(line));
             } else {
                 out.push_str(line);
@@ -567,6 +567,14 @@ mod tests {
         assert_eq!(doc.script, "traditional");
         assert!(doc.text.contains("今年以来,崆峒区著力抓基层"), "{}", doc.text);
         assert_eq!(doc.paragraphs[0].text, "强基铸魂");
+    }
+
+    #[test]
+    fn simplified_text_with_characters_opencc_would_change_stays() {
+        // 乾 and 著 are Simplified too; OpenCC alone writes 萧乾 as 萧干.
+        let doc = clean("萧乾是著名作家，乾坤朗朗。\n他的著作很多。");
+        assert_eq!(doc.script, "simplified");
+        assert_eq!(doc.text, "萧乾是著名作家,乾坤朗朗。\n他的著作很多。");
     }
 
     #[test]

@@ -361,6 +361,15 @@ impl Lexicon {
         self.traditional.get(c).is_some()
     }
 
+    /// Whether `c` shows a text is written in Traditional script: OpenCC converts it, and it
+    /// is not itself a common Simplified character. 乾 (乾坤, the writer 萧乾), 著 and 於 are
+    /// both; counted as Traditional, a Simplified line holding one went through OpenCC, which
+    /// wrote 萧乾 as 萧干.
+    #[inline]
+    pub fn marks_traditional(&self, c: char) -> bool {
+        self.is_traditional(c) && !CharTable::slot(c).is_some_and(|i| self.common[i / 64] >> (i % 64) & 1 == 1)
+    }
+
     /// Character-by-character Simplified form; exact for single characters, an
     /// approximation of [`OpenCC::convert`] (which also converts phrases) that costs a map
     /// lookup per character.
@@ -499,6 +508,8 @@ mod tests {
     fn traditional_map() {
         let lex = Lexicon::new(&None, &None).unwrap();
         assert!(lex.is_traditional('國') && lex.is_traditional('區') && !lex.is_traditional('国'));
+        // 乾 is converted alone (to 干) but is also common Simplified: it marks nothing.
+        assert!(lex.is_traditional('乾') && !lex.marks_traditional('乾') && lex.marks_traditional('國'));
         assert_eq!(lex.simplify_chars("平涼市崆峒區"), "平凉市崆峒区");
         assert!(lex.traditional.len() > 2000, "{}", lex.traditional.len());
         assert!(lex.is_common_char("国") && lex.is_common_char("國") && !lex.is_common_char("龘"));
