@@ -351,7 +351,11 @@ impl Lexicon {
     pub fn is_common_char(&self, s: &str) -> bool {
         let mut it = s.chars();
         let (Some(c), None) = (it.next(), it.next()) else { return false };
-        let c = self.traditional.get(c).unwrap_or(c);
+        self.in_level1(self.traditional.get(c).unwrap_or(c))
+    }
+
+    /// Whether `c` is in GB2312 level 1, as it stands.
+    fn in_level1(&self, c: char) -> bool {
         CharTable::slot(c).is_some_and(|i| self.common[i / 64] >> (i % 64) & 1 == 1)
     }
 
@@ -367,7 +371,7 @@ impl Lexicon {
     /// wrote 萧乾 as 萧干.
     #[inline]
     pub fn marks_traditional(&self, c: char) -> bool {
-        self.is_traditional(c) && !CharTable::slot(c).is_some_and(|i| self.common[i / 64] >> (i % 64) & 1 == 1)
+        self.is_traditional(c) && !self.in_level1(c)
     }
 
     /// Character-by-character Simplified form; exact for single characters, an
