@@ -488,8 +488,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
 
     // Role before the name: for each end position, the longest role not inside a place.
     let mut role_at_end: HashMap<usize, usize> = HashMap::default();
-    for m in lists.roles.find_overlapping_iter(text) {
-        let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+    for (s, e) in lists.roles.find_all(ix) {
         if f.touches_place(s, e) {
             continue;
         }
