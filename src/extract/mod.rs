@@ -176,6 +176,60 @@ impl WordIndex {
     }
 }
 
+/// Names grouped by their first two characters, longest first: the leftmost-longest
+/// matches of the whole list over a text, as an Aho-Corasick automaton with
+/// `MatchKind::LeftmostLongest` finds them, for one hash probe per character whose first
+/// character may start a name. One-character names are not indexed. For the 5,900 place
+/// names this made the extract stage 8% faster than the automaton (`zhetl bench`, one core,
+/// People's Daily texts; see `WordIndex` for why).
+pub(crate) struct BigramIndex {
+    first: CharSet,
+    /// (first char, second char) → (name, index in the list) by length, longest first.
+    by_start: FxHashMap<(char, char), Vec<(Vec<char>, usize)>>,
+}
+
+impl BigramIndex {
+    pub(crate) fn new(names: &[String]) -> BigramIndex {
+        let mut by_start: FxHashMap<(char, char), Vec<(Vec<char>, usize)>> = FxHashMap::default();
+        for (i, n) in names.iter().enumerate() {
+            let w: Vec<char> = n.chars().collect();
+            if w.len() >= 2 {
+                by_start.entry((w[0], w[1])).or_default().push((w, i));
+            }
+        }
+        for v in by_start.values_mut() {
+            // Stable: among names of one length, the earlier in the list first.
+            v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        }
+        BigramIndex { first: CharSet::new(by_start.keys().map(|&(c, _)| c)), by_start }
+    }
+
+    /// (start, end, name index) of the leftmost-longest matches, left to right, not
+    /// overlapping.
+    pub(crate) fn leftmost_longest<'s>(
+        &'s self,
+        ix: &'s TextIndex,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 's {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i + 1 < ix.chars.len() {
+                let (c0, c1) = (ix.chars[i], ix.chars[i + 1]);
+                if self.first.contains(&c0) {
+                    if let Some(group) = self.by_start.get(&(c0, c1)) {
+                        if let Some((w, k)) = group.iter().find(|(w, _)| ix.at(i, w)) {
+                            let hit = (i, i + w.len(), *k);
+                            i += w.len();
+                            return Some(hit);
+                        }
+                    }
+                }
+                i += 1;
+            }
+            None
+        })
+    }
+}
+
 fn by_length_desc(words: &[String]) -> Vec<Vec<char>> {
     let mut v: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();
     v.sort_by_key(|w| std::cmp::Reverse(w.len()));
@@ -485,6 +539,46 @@ mod tests {
         STAGES.segmenter.segment(&mut doc);
         STAGES.extractor.extract(&mut doc).unwrap();
         doc
+    }
+
+    /// The character indexes find what Aho-Corasick finds: WordIndex every overlapping
+    /// match, BigramIndex the leftmost-longest ones (nested and overlapping names included).
+    #[test]
+    fn word_indexes_agree_with_aho_corasick() {
+        let names: Vec<String> = [
+            "北京",
+            "北京市",
+            "北京市海淀区",
+            "京市",
+            "海淀",
+            "海淀区",
+            "市海",
+            "区委",
+            "委书记",
+            "书记",
+            "副书记",
+            "记者",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let text = "北京市海淀区委副书记记者北京北京市京市海淀区委书记";
+        let doc = Document { text: text.into(), ..Document::default() };
+        let ix = TextIndex::new(&doc);
+        let chars = |b: usize| text[..b].chars().count();
+
+        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&names).unwrap();
+        let want: Vec<(usize, usize, usize)> =
+            ac.find_iter(text).map(|m| (chars(m.start()), chars(m.end()), m.pattern().as_usize())).collect();
+        assert_eq!(BigramIndex::new(&names).leftmost_longest(&ix).collect::<Vec<_>>(), want);
+
+        let ac = AhoCorasickBuilder::new().build(&names).unwrap();
+        let mut want: Vec<(usize, usize)> =
+            ac.find_overlapping_iter(text).map(|m| (chars(m.start()), chars(m.end()))).collect();
+        let mut got: Vec<(usize, usize)> = WordIndex::new(&names).find_all(&ix).collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want);
     }
 
     fn people(doc: &Document) -> Vec<(String, Option<String>)> {

@@ -6,15 +6,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use super::{is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::lexicon::{Level, Lexicon};
 
 pub(crate) struct PlaceMatcher {
-    ac: AhoCorasick,
+    index: super::BigramIndex,
     /// Pattern id → key in `PlaceTable::by_name`.
     names: Vec<String>,
 }
@@ -96,25 +94,20 @@ impl PlaceMatcher {
             names.push(name.clone());
         }
         names.sort();
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-            .map_err(|e| Error::config("extract.places", e.to_string()))?;
-        Ok(PlaceMatcher { ac, names })
+        let index = super::BigramIndex::new(&names);
+        Ok(PlaceMatcher { index, names })
     }
 
     /// Every place mention in the document's text.
     pub fn find(&self, ix: &TextIndex, lists: &Lists, lexicon: &Lexicon) -> Vec<Entity> {
         let table = &lexicon.places;
-        let text = &ix.doc.text;
         // (start, end, candidate place ids)
         let mut hits: Vec<(usize, usize, &Vec<usize>)> = Vec::new();
-        for m in self.ac.find_iter(text) {
-            let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+        for (s, e, k) in self.index.leftmost_longest(ix) {
             if !ix.is_token_start(s) {
                 continue;
             }
-            let ids = &table.by_name[&self.names[m.pattern().as_usize()]];
+            let ids = &table.by_name[&self.names[k]];
             // Country and province names hold inside longer words too (中国共产党, 广东人).
             let strong = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Province));
             if !strong && !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
@@ -123,7 +116,7 @@ impl PlaceMatcher {
             if ix.chars.get(e).is_some_and(|c| ROAD_WORDS.contains(*c)) {
                 continue;
             }
-            hits.push((s, e, &table.by_name[&self.names[m.pattern().as_usize()]]));
+            hits.push((s, e, ids));
         }
         // Evidence for ambiguous names: provinces and cities of the unambiguous ones.
         let mut support: HashMap<&str, usize> = HashMap::default();
