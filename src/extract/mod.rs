@@ -176,6 +176,9 @@ impl WordIndex {
     }
 }
 
+/// A name's characters and its index in the list it came from.
+type IndexedName = (Vec<char>, usize);
+
 /// Names grouped by their first two characters, longest first: the leftmost-longest
 /// matches of the whole list over a text, as an Aho-Corasick automaton with
 /// `MatchKind::LeftmostLongest` finds them, for one hash probe per character whose first
@@ -185,12 +188,12 @@ impl WordIndex {
 pub(crate) struct BigramIndex {
     first: CharSet,
     /// (first char, second char) → (name, index in the list) by length, longest first.
-    by_start: FxHashMap<(char, char), Vec<(Vec<char>, usize)>>,
+    by_start: FxHashMap<(char, char), Vec<IndexedName>>,
 }
 
 impl BigramIndex {
     pub(crate) fn new(names: &[String]) -> BigramIndex {
-        let mut by_start: FxHashMap<(char, char), Vec<(Vec<char>, usize)>> = FxHashMap::default();
+        let mut by_start: FxHashMap<(char, char), Vec<IndexedName>> = FxHashMap::default();
         for (i, n) in names.iter().enumerate() {
             let w: Vec<char> = n.chars().collect();
             if w.len() >= 2 {
