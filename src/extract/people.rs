@@ -836,8 +836,7 @@ fn known_organizations(
     place_by_end: &HashMap<usize, usize>,
 ) -> Vec<Entity> {
     let mut out = Vec::new();
-    for m in lists.organizations.find_iter(&ix.doc.text) {
-        let (s, e) = (ix.char_at(m.start()), ix.char_at(m.end()));
+    for (s, e, _) in lists.organizations.leftmost_longest(ix) {
         // A listed name of three characters or more holds inside a longer word too
         // (中共中央政治局委员, 新华社记者): the list is curated, the names are not common words.
         if ix.is_token_start(s) && (ix.is_token_end(e) || e - s >= 3) {
