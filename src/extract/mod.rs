@@ -54,7 +54,7 @@ pub(crate) struct Lists {
     pub japanese_surnames: HashSet<String>,
     pub not_names: HashSet<String>,
     /// Role words, matched overlapping so every ending position is seen.
-    pub roles: WordIndex,
+    pub roles: WordList,
     pub role_words: Vec<String>,
     pub roles_after: AhoCorasick,
     pub roles_after_words: Vec<String>,
@@ -100,42 +100,64 @@ impl CharSet {
     }
 }
 
-/// Words as chars, longest first, with a bitmap of the characters they begin with: the
-/// scans that ask "does a word start here?" at every position of a text mostly get "no"
-/// from one bit test instead of a compare per word.
+/// Words as chars, longest first, grouped by the character they begin with: the scans that
+/// ask "does a word start here?" at every position of a text mostly get "no" from one bit
+/// test, and otherwise compare only the words with that first character. On Chinese text an
+/// Aho-Corasick automaton cannot skip ahead the same way (every character's first byte is
+/// E4-E9), so it steps through all three bytes of each; `find_all` replaced one for the
+/// role words and made the extract stage 7% faster (`zhetl bench`, one core, People's
+/// Daily texts).
 pub(crate) struct WordList {
     words: Vec<Vec<char>>,
-    /// One bit per Basic Multilingual Plane character; characters beyond it always pass.
-    first: Vec<u64>,
+    first: CharSet,
+    /// First character → positions in `words`, longest first.
+    by_first: FxHashMap<char, Vec<usize>>,
 }
 
 impl WordList {
     fn new(words: &[String]) -> WordList {
         let words = by_length_desc(words);
-        let mut first = vec![0u64; 1024];
-        for w in &words {
-            if let Some(&c) = w.first().filter(|&&c| (c as u32) < 0x10000) {
-                first[c as usize / 64] |= 1 << (c as usize % 64);
+        let mut by_first: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        for (k, w) in words.iter().enumerate() {
+            if let Some(&c) = w.first() {
+                by_first.entry(c).or_default().push(k);
             }
         }
-        WordList { words, first }
+        WordList { words, first: CharSet::new(by_first.keys().copied()), by_first }
     }
 
-    /// Whether some word may start with `c`.
+    /// Whether some word starts with `c`.
     #[inline]
     pub fn may_start(&self, c: char) -> bool {
-        let c = c as usize;
-        c >= 0x10000 || self.first[c / 64] >> (c % 64) & 1 == 1
+        self.first.contains(&c)
+    }
+
+    /// The words beginning with `c`, as positions in `words`, longest first.
+    #[inline]
+    fn starting_with(&self, c: char) -> &[usize] {
+        if !self.may_start(c) {
+            return &[];
+        }
+        self.by_first.get(&c).map_or(&[], Vec::as_slice)
     }
 
     /// The longest word spelled at char `pos` of the text.
     #[inline]
     pub fn at(&self, ix: &TextIndex, pos: usize) -> Option<&[char]> {
         let &c = ix.chars.get(pos)?;
-        if !self.may_start(c) {
-            return None;
-        }
-        self.words.iter().find(|w| ix.at(pos, w)).map(Vec::as_slice)
+        self.starting_with(c).iter().map(|&k| self.words[k].as_slice()).find(|w| ix.at(pos, w))
+    }
+
+    /// Every (start, end) char span of the text that spells a word, overlaps included, in
+    /// order of start (longest first at one start).
+    pub fn find_all<'s>(&'s self, ix: &'s TextIndex) -> impl Iterator<Item = (usize, usize)> + 's {
+        ix.chars.iter().enumerate().flat_map(move |(i, &c)| {
+            self.starting_with(c)
+                .iter()
+                .map(|&k| &self.words[k])
+                .filter(move |w| ix.at(i, w))
+                .map(move |w| (i, i + w.len()))
+        })
     }
 }
 
@@ -143,36 +165,6 @@ impl std::ops::Deref for WordList {
     type Target = [Vec<char>];
     fn deref(&self) -> &[Vec<char>] {
         &self.words
-    }
-}
-
-/// Words grouped by first character: every word spelled at a position, found with one bit
-/// test per character of the text and a short list where it passes. On Chinese text an
-/// Aho-Corasick automaton cannot skip ahead (every character's first byte is E4-E9), so it
-/// steps through all three bytes of each. For the role words this made the extract stage 7%
-/// faster (`zhetl bench`, one core, People's Daily texts).
-pub(crate) struct WordIndex {
-    first: CharSet,
-    by_first: FxHashMap<char, Vec<Vec<char>>>,
-}
-
-impl WordIndex {
-    fn new(words: &[String]) -> WordIndex {
-        let mut by_first: FxHashMap<char, Vec<Vec<char>>> = FxHashMap::default();
-        for w in by_length_desc(words) {
-            if let Some(&c) = w.first() {
-                by_first.entry(c).or_default().push(w);
-            }
-        }
-        WordIndex { first: CharSet::new(by_first.keys().copied()), by_first }
-    }
-
-    /// Every (start, end) char span of the text that spells a word, overlaps included, in
-    /// order of start (longest first at one start).
-    pub fn find_all<'s>(&'s self, ix: &'s TextIndex) -> impl Iterator<Item = (usize, usize)> + 's {
-        ix.chars.iter().enumerate().filter(|(_, c)| self.first.contains(c)).flat_map(move |(i, c)| {
-            self.by_first.get(c).into_iter().flatten().filter(move |w| ix.at(i, w)).map(move |w| (i, i + w.len()))
-        })
     }
 }
 
@@ -184,7 +176,7 @@ type IndexedName = (Vec<char>, usize);
 /// `MatchKind::LeftmostLongest` finds them, for one hash probe per character whose first
 /// character may start a name. One-character names are not indexed. Each of the two lists
 /// it serves (5,900 place names, 120 organisation names) made the extract stage 8-9% faster
-/// than its automaton did (`zhetl bench`, one core, People's Daily texts; see `WordIndex`
+/// than its automaton did (`zhetl bench`, one core, People's Daily texts; see `WordList`
 /// for why).
 pub(crate) struct BigramIndex {
     first: CharSet,
@@ -256,7 +248,7 @@ impl Lists {
             compound_surnames: by_length_desc(&f.compound_surnames),
             japanese_surnames: f.japanese_surnames.into_iter().collect(),
             not_names: f.not_names.into_iter().collect(),
-            roles: WordIndex::new(&f.roles),
+            roles: WordList::new(&f.roles),
             role_words: f.roles,
             roles_after: ac(&f.roles_after)?,
             roles_after_words: f.roles_after,
@@ -549,7 +541,7 @@ mod tests {
         doc
     }
 
-    /// The character indexes find what Aho-Corasick finds: WordIndex every overlapping
+    /// The character indexes find what Aho-Corasick finds: WordList every overlapping
     /// match, BigramIndex the leftmost-longest ones (nested and overlapping names included).
     #[test]
     fn word_indexes_agree_with_aho_corasick() {
@@ -583,7 +575,7 @@ mod tests {
         let ac = AhoCorasickBuilder::new().build(&names).unwrap();
         let mut want: Vec<(usize, usize)> =
             ac.find_overlapping_iter(text).map(|m| (chars(m.start()), chars(m.end()))).collect();
-        let mut got: Vec<(usize, usize)> = WordIndex::new(&names).find_all(&ix).collect();
+        let mut got: Vec<(usize, usize)> = WordList::new(&names).find_all(&ix).collect();
         want.sort();
         got.sort();
         assert_eq!(got, want);
