@@ -117,7 +117,6 @@ pub(crate) struct Index {
     bands: Vec<HashMap<u32, u32>>,
     records: Records,
     rows_per_band: usize,
-    perms: usize,
     threshold: f64,
     pub exact_found: u64,
     pub near_found: u64,
@@ -134,8 +133,7 @@ struct Records {
     /// Records not spilled yet.
     tail: Vec<u8>,
     size: usize,
-    count: u32,
-    /// The last record read back, for the next candidate of the same document.
+    /// Buffer a record is read back into.
     scratch: Vec<u8>,
 }
 
@@ -147,21 +145,18 @@ impl Records {
         Records { file: tempfile::tempfile().ok(), size: 17 + perms, ..Records::default() }
     }
 
+    /// Appends a record; returns its number.
     fn push(&mut self, id: u128, signature: &[u32]) -> u32 {
+        let i = self.spilled + (self.tail.len() / self.size) as u64;
+        let start = self.tail.len();
         self.tail.extend_from_slice(&id.to_le_bytes());
         self.tail.push(u8::from(!signature.is_empty()));
-        let perms = self.size - 17;
-        if signature.is_empty() {
-            self.tail.resize(self.tail.len() + perms, 0);
-        } else {
-            self.tail.extend(signature.iter().take(perms).map(|&m| m as u8));
-            self.tail.resize(self.tail.len() + perms - signature.len().min(perms), 0);
-        }
+        self.tail.extend(signature.iter().take(self.size - 17).map(|&m| m as u8));
+        self.tail.resize(start + self.size, 0);
         if self.tail.len() >= SPILL_BYTES {
             self.spill();
         }
-        self.count += 1;
-        self.count - 1
+        i as u32
     }
 
     fn spill(&mut self) {
@@ -210,7 +205,6 @@ impl Index {
         let rows_per_band = (cfg.permutations / cfg.bands.max(1)).max(1);
         Index {
             rows_per_band,
-            perms: cfg.permutations,
             bands: (0..cfg.permutations.div_ceil(rows_per_band)).map(|_| HashMap::default()).collect(),
             records: Records::new(cfg.permutations),
             threshold: cfg.threshold,
@@ -268,8 +262,7 @@ impl Index {
     }
 
     fn push(&mut self, doc_id: &str, signature: &[u32]) -> u32 {
-        let sig = if self.perms == 0 { &[][..] } else { signature };
-        self.records.push(u128::from_str_radix(doc_id, 16).unwrap_or(0), sig)
+        self.records.push(u128::from_str_radix(doc_id, 16).unwrap_or(0), signature)
     }
 
     fn insert_bands(&mut self, i: u32, signature: &[u32]) {
