@@ -128,6 +128,9 @@ pub(crate) struct Index {
 #[derive(Debug, Default)]
 struct Records {
     file: Option<std::fs::File>,
+    /// A write to `file` failed: the records from there on stay in memory (those already
+    /// in the file are still read back from it).
+    full: bool,
     /// Records in the file.
     spilled: u64,
     /// Records not spilled yet.
@@ -161,14 +164,14 @@ impl Records {
 
     fn spill(&mut self) {
         use std::io::{Seek, SeekFrom, Write};
-        let Some(f) = self.file.as_mut() else { return };
+        let Some(f) = self.file.as_mut().filter(|_| !self.full) else { return };
         let ok = f.seek(SeekFrom::Start(self.spilled * self.size as u64)).and_then(|_| f.write_all(&self.tail));
         if ok.is_ok() {
             self.spilled += (self.tail.len() / self.size) as u64;
             self.tail.clear();
         } else {
             // A full or failing temporary disk: keep the records in memory from here on.
-            self.file = None;
+            self.full = true;
         }
     }
 
@@ -367,6 +370,29 @@ mod tests {
             assert_eq!(r.sig(i), &want[..], "signature {i}");
         }
         assert_eq!(r.get(n), None);
+    }
+
+    #[test]
+    fn records_survive_a_failed_spill() {
+        let perms = 8;
+        let named = tempfile::NamedTempFile::new().unwrap();
+        let mut r = Records { file: Some(named.reopen().unwrap()), size: 17 + perms, ..Records::default() };
+        let per_block = (SPILL_BYTES / (17 + perms)) as u32 + 1;
+        for i in 0..per_block {
+            r.push(u128::from(i), &[i; 8]);
+        }
+        assert!(r.spilled > 0);
+        // The disk fills up: a handle that cannot write makes the next spill fail.
+        r.file = Some(std::fs::File::open(named.path()).unwrap());
+        let n = 3 * per_block;
+        for i in per_block..n {
+            r.push(u128::from(i), &[i; 8]);
+        }
+        assert!(r.full);
+        for i in [0, per_block - 1, per_block, n - 1] {
+            assert_eq!(r.id(i), Some(u128::from(i)), "id {i}");
+            assert_eq!(r.sig(i), &[i as u8; 8][..], "signature {i}");
+        }
     }
 
     #[test]
