@@ -304,7 +304,8 @@ pub fn batches<'a>(
             _ if docs.is_empty() => (vec![&[]], &[]),
             _ => (docs.chunks(BATCH_DOCS).collect(), &[]),
         };
-        slices.into_iter().map(move |d| Ok((table, RecordBatch::try_new(table.schema(), columns(table, d, errors))?)))
+        let schema = table.schema();
+        slices.into_iter().map(move |d| Ok((table, RecordBatch::try_new(schema.clone(), columns(table, d, errors))?)))
     })
 }
 
