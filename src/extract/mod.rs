@@ -379,7 +379,7 @@ impl Extractor {
         let (units_text, _) = read_data(&cfg.units, builtin::UNITS)?;
         let (org_text, _) = read_data(&cfg.organizations, builtin::ORGANIZATIONS)?;
         let lists = Lists::parse(&lex_text, &org_text)?;
-        let places = PlaceMatcher::new(&lexicon)?;
+        let places = PlaceMatcher::new(&lexicon);
         let (idf, median_idf) = jieba_idf()?;
         let stop_words = jieba_rs::DEFAULT_STOP_WORDS.iter().cloned().collect();
         Ok(Extractor {

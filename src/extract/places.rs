@@ -8,7 +8,6 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
-use crate::error::Result;
 use crate::lexicon::{Level, Lexicon};
 
 pub(crate) struct PlaceMatcher {
@@ -56,7 +55,7 @@ fn is_county_short(table: &crate::lexicon::PlaceTable, name: &str, ids: &[usize]
 const ROAD_WORDS: &str = "路街巷道弄";
 
 impl PlaceMatcher {
-    pub fn new(lexicon: &Lexicon) -> Result<PlaceMatcher> {
+    pub fn new(lexicon: &Lexicon) -> PlaceMatcher {
         let table = &lexicon.places;
         let mut names: Vec<String> = Vec::new();
         for (name, ids) in &table.by_name {
@@ -95,7 +94,7 @@ impl PlaceMatcher {
         }
         names.sort();
         let index = super::BigramIndex::new(&names);
-        Ok(PlaceMatcher { index, names })
+        PlaceMatcher { index, names }
     }
 
     /// Every place mention in the document's text.
