@@ -424,6 +424,8 @@ impl Extractor {
         let dates = self.dates.find(&ix, doc.meta.published_date);
         entities.extend(people);
         entities.extend(orgs);
+        let more = places::by_dictionary(&ix, &self.lists, &self.lexicon, &entities);
+        entities.extend(more);
         entities.extend(campaigns);
         entities.sort_by_key(|e| (e.start, e.end));
         drop(ix);

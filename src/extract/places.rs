@@ -51,6 +51,19 @@ fn is_county_short(table: &crate::lexicon::PlaceTable, name: &str, ids: &[usize]
     ids.iter().all(|&i| table.places[i].level == Level::County && table.places[i].name != name)
 }
 
+/// Last characters of a geographic name (river, lake, sea, strait, bay, island, mountain,
+/// province, state, county, gate, palace, street, port): a word jieba's dictionary tags `ns`
+/// and that ends in one of these is a place outside the division table, most often a
+/// natural feature, a foreign state or a historical county (尼罗河, 得克萨斯州, 顺德市).
+const GEO_HEADS: &str = "山河江湖海洋峡湾岛峰岭州省市县区盟旗桥门街路宫陵港";
+
+/// Endings of `ns` dictionary words that name a kind of area, not one place (东北地区,
+/// 大中城市, 三峡库区, 长江大桥).
+const AREA_ENDINGS: &[&str] = &["地区", "城市", "都市", "边区", "库区", "山区", "城区", "大陆桥", "大桥", "高架桥"];
+
+/// Province abbreviations that make a region with a direction after them (陕北, 苏南, 闽西).
+const PROVINCE_ABBREVIATIONS: &str = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新胶";
+
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
 const ROAD_WORDS: &str = "路街巷道弄";
 
@@ -348,4 +361,47 @@ impl PlaceMatcher {
         }
         Some(start)
     }
+}
+
+/// Places jieba's dictionary knows that the division table lacks: `ns` words shaped like a
+/// geographic name (see [`GEO_HEADS`]) and regions named by a province and a direction
+/// (陕北, 湘西). jieba's `ns` alone is no evidence: it tags 城市, 两国 and 美丽 `ns` too, so
+/// only these two shapes are taken, and never over an entity already found. It runs after
+/// the people finder: a name may end like a place (许地山, 村山富市, 赵川东).
+pub(crate) fn by_dictionary(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, found: &[Entity]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    for t in &ix.doc.tokens {
+        if t.pos != "ns" || t.len < 2 {
+            continue;
+        }
+        let (s, e) = (t.start as usize, (t.start + t.len) as usize);
+        let chars = &ix.chars[s..e];
+        let geographic = chars.len() >= 3
+            && GEO_HEADS.contains(chars[chars.len() - 1])
+            && !"各一二三四五六七八九十百千万".contains(chars[0])
+            && !(chars[0] == '自' && chars[1] == '治')
+            // Idioms that repeat a character (山山岭岭, 人山人海) are no names.
+            && chars.iter().enumerate().all(|(i, c)| !chars[..i].contains(c));
+        let region = chars.len() == 2 && PROVINCE_ABBREVIATIONS.contains(chars[0]) && "东南西北中".contains(chars[1]);
+        if !(geographic || region) || found.iter().any(|f| (f.start as usize) < e && s < f.end as usize) {
+            continue;
+        }
+        let word = ix.doc.token_text(t);
+        if AREA_ENDINGS.iter().any(|w| word.ends_with(w))
+            || lists.generic_places.contains(word)
+            || !lexicon.jieba.has_word(word)
+        {
+            continue;
+        }
+        out.push(Entity {
+            sentence_idx: ix.sentence_of(s),
+            kind: EntityKind::Place,
+            text: word.to_string(),
+            normalized: word.to_string(),
+            start: s as u32,
+            end: e as u32,
+            ..Entity::default()
+        });
+    }
+    out
 }
