@@ -682,6 +682,28 @@ mod tests {
     }
 
     #[test]
+    fn places_jieba_knows_outside_the_division_table() {
+        let kinds = |text: &str| {
+            run(text)
+                .entities
+                .iter()
+                .map(|e| (e.text.clone(), e.kind, e.level))
+                .collect::<Vec<(String, EntityKind, Option<&str>)>>()
+        };
+        // A river, a foreign state and a region of a province: places with no level.
+        let k = kinds("代表团沿尼罗河考察后前往得克萨斯州，又到陕北参观。\n");
+        for name in ["尼罗河", "得克萨斯州", "陕北"] {
+            assert!(k.contains(&(name.to_string(), EntityKind::Place, None)), "{name}: {k:?}");
+        }
+        // jieba tags these ns too; they are kinds of area or common words, not places.
+        let k = kinds("大中城市和东北地区的城市建设越来越美丽。\n");
+        assert!(!k.iter().any(|(_, kind, _)| *kind == EntityKind::Place), "{k:?}");
+        // A name that ends like a mountain stays a name.
+        let k = kinds("会上，现代作家许地山的女儿说，父亲许地山生前常来这里。\n");
+        assert!(k.contains(&("许地山".to_string(), EntityKind::Person, None)), "{k:?}");
+    }
+
+    #[test]
     fn quantities_are_normalised() {
         let d = run("全区村级集体经济总收入达到6651.85万元,培训17.04万人次,金昌市139个行政村,近2万元,超过4.3万吨,收入高出25%以上,一村一策,2021年下半年。\n");
         #[allow(clippy::type_complexity)]
