@@ -698,6 +698,13 @@ mod tests {
         // jieba tags these ns too; they are kinds of area or common words, not places.
         let k = kinds("大中城市和东北地区的城市建设越来越美丽。\n");
         assert!(!k.iter().any(|(_, kind, _)| *kind == EntityKind::Place), "{k:?}");
+        // A place at the edge of a dictionary noun (亚特兰大奥运会, 中东地区, 美国纽约), but not
+        // inside a name (明尼苏达州 holds no 达州), an idiom (万象更新) or across words (和县长).
+        let k = kinds("亚特兰大奥运会冠军来到中东地区，又去了美国纽约和美国明尼苏达州，万象更新。\n");
+        let places: Vec<&str> = k.iter().filter(|x| x.1 == EntityKind::Place).map(|x| x.0.as_str()).collect();
+        assert_eq!(places, ["亚特兰大", "中东", "美国", "纽约", "美国", "明尼苏达州"]);
+        let k = kinds("村民和县长一起站在田头，商量今年的打算。\n");
+        assert!(!k.iter().any(|(_, kind, _)| *kind == EntityKind::Place), "{k:?}");
         // A name that ends like a mountain stays a name.
         let k = kinds("会上，现代作家许地山的女儿说，父亲许地山生前常来这里。\n");
         assert!(k.contains(&("许地山".to_string(), EntityKind::Person, None)), "{k:?}");

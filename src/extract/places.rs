@@ -116,14 +116,27 @@ impl PlaceMatcher {
         // (start, end, candidate place ids)
         let mut hits: Vec<(usize, usize, &Vec<usize>)> = Vec::new();
         for (s, e, k) in self.index.leftmost_longest(ix) {
-            if !ix.is_token_start(s) {
-                continue;
-            }
             let ids = &table.by_name[&self.names[k]];
             // Country and province names hold inside longer words too (中国共产党, 广东人).
             let strong = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Province));
-            if !strong && !ix.is_token_end(e) && !ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c)) {
-                continue;
+            let ends = ix.is_token_end(e) || ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c));
+            let compound = || {
+                // jieba's dictionary holds nouns that start or end with a place (亚特兰大奥运会,
+                // 中东地区, 美国纽约): the name holds when what the noun adds is itself
+                // dictionary words. A county's short form never does (weak).
+                !is_county_short(table, &self.names[k], ids)
+                    && ix.token(s).is_some_and(|t| {
+                        let (ts, te) = (t.start as usize, (t.start + t.len) as usize);
+                        e <= te
+                            && COMPOUND_POS.contains(&t.pos)
+                            && words(lexicon, ix, ts, s)
+                            && (ends || words(lexicon, ix, e, te))
+                    })
+            };
+            if !ix.is_token_start(s) || !strong && !ends {
+                if !compound() {
+                    continue;
+                }
             }
             if ix.chars.get(e).is_some_and(|c| ROAD_WORDS.contains(*c)) {
                 continue;
@@ -361,6 +374,23 @@ impl PlaceMatcher {
         }
         Some(start)
     }
+}
+
+/// Tags of the dictionary nouns a place may sit inside (not 万象更新/nr, an idiom jieba calls a
+/// name).
+const COMPOUND_POS: &[&str] = &["ns", "nz", "nt", "n", "j"];
+
+/// Whether the characters `[s, e)` are empty or cut, by jieba's dictionary alone, into
+/// words of two characters or more that are not names: what a compound noun adds to a place
+/// name inside it (地区; 联合国 总部). A single character left over (中山装) or a name
+/// (明尼苏 of 明尼苏达州, which jieba lists as a name) makes the place a part of another word.
+fn words(lexicon: &Lexicon, ix: &TextIndex, s: usize, e: usize) -> bool {
+    if s >= e {
+        return true;
+    }
+    lexicon.jieba.cut(ix.slice(s, e), false).iter().all(|w| {
+        w.end - w.start >= 2 && lexicon.word_info(w.word).is_some_and(|(tag, _)| !tag.starts_with("nr") && tag != "x")
+    })
 }
 
 /// Places jieba's dictionary knows that the division table lacks: `ns` words shaped like a
