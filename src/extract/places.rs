@@ -133,10 +133,8 @@ impl PlaceMatcher {
                             && (ends || words(lexicon, ix, e, te))
                     })
             };
-            if !ix.is_token_start(s) || !strong && !ends {
-                if !compound() {
-                    continue;
-                }
+            if (!ix.is_token_start(s) || !strong && !ends) && !compound() {
+                continue;
             }
             if ix.chars.get(e).is_some_and(|c| ROAD_WORDS.contains(*c)) {
                 continue;
