@@ -95,9 +95,10 @@ impl Default for DedupConfig {
 pub struct RunConfig {
     /// Worker threads; 0 means one per core. Default 0.
     pub threads: usize,
-    /// Documents processed per parallel chunk; bounds memory. Default 256.
+    /// Documents processed per parallel chunk; bounds memory. Default 128: on 2 cores as fast
+    /// as 256 within 3%, with a peak 45 MB lower and steadier from run to run (see README).
     pub chunk_size: usize,
-    /// Processed chunks that may wait for the writer; bounds memory. Default 2.
+    /// Processed chunks that may wait for the writer; bounds memory. Default 1.
     pub in_flight: usize,
     /// Share of failed inputs above which `run` exits 3 (output still committed). Default 0.5.
     pub max_error_rate: f64,
@@ -119,8 +120,8 @@ impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             threads: 0,
-            chunk_size: 256,
-            in_flight: 2,
+            chunk_size: 128,
+            in_flight: 1,
             max_error_rate: 0.5,
             max_file_bytes: 64 << 20,
             sample_corpus: PathBuf::from("tests/fixtures/seeds"),
