@@ -1,8 +1,11 @@
 //! Places. Province, city and county names (and accepted short forms: 内蒙古, 金昌) come
-//! from the administrative-division table through one Aho-Corasick automaton; a name that
+//! from the administrative-division table, and countries, regions, foreign cities and
+//! geographic features from the world list, through one character index; a name that
 //! several provinces share is resolved by the document's other places. Towns, streets,
 //! villages and communities are found by their suffix (镇, 乡, 街道, 村, 社区 …) and take their
-//! province, city and county from the nearest enclosing place named before them.
+//! province, city and county from the nearest enclosing place named before them. Last, after
+//! the people finder, words jieba's dictionary tags `ns` that are shaped like a geographic
+//! name (尼罗河, 陕北) fill in what neither list holds.
 
 use rustc_hash::FxHashMap as HashMap;
 
