@@ -236,6 +236,9 @@ impl Finder<'_, '_> {
                 && follows(p + len)
                 && self.valid_as(p, p + len, true)
                 && !(len == sl + 2 && self.not_given_name(ix.slice(p + sl, p + len)))
+                // A speech or credit verb ends a name rather than closing one (秘书长安南说:
+                // 安南 is a dictionary word, so the two-character reading failed above).
+                && !(len == sl + 2 && "说称报摄".contains(ix.chars[p + len - 1]))
             {
                 return Some(len);
             }
