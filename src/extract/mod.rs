@@ -647,8 +647,10 @@ mod tests {
         // An official title after a bare surname names the person; a form of address does not.
         assert_eq!(names("李大使俯身说，徐先生还在。\n"), ["李"]);
         // A speech or credit verb after a dictionary word is not the end of a name.
-        let p = names("联合国秘书长安南说，各方应当克制。新华社记者江夏报道。\n");
+        let p = names("联合国秘书长安南说，各方应当克制。新华社记者江夏报道，本报记者林皎明摄。\n");
         assert!(!p.iter().any(|n| n.ends_with('说') || n.ends_with('报')), "{p:?}");
+        // A reporter's credit names even a dictionary word (江夏, a district of Wuhan).
+        assert!(p.contains(&"江夏".to_string()) && p.contains(&"林皎明".to_string()), "{p:?}");
         // 时 + 强调 is no name.
         assert!(names("在会见全军和武警部队先进典型代表时强调，全军要认真贯彻。\n").is_empty());
     }

@@ -263,6 +263,26 @@ impl Finder<'_, '_> {
             .then_some(len)
     }
 
+    /// Length of the name between a reporter's role at `[s, e)` and a credit verb (报道, 摄)
+    /// right after it: a surname and one or two characters, Han only, no place.
+    fn credited_at(&self, s: usize, e: usize) -> Option<usize> {
+        const REPORTERS: [&[char]; 2] = [&['记', '者'], &['通', '讯', '员']];
+        const CREDITS: [&[char]; 2] = [&['报', '道'], &['摄']];
+        let ix = self.ix;
+        if !REPORTERS.iter().any(|r| e - s >= r.len() && ix.at(e - r.len(), r)) {
+            return None;
+        }
+        let sl = self.starts_surname(e)?;
+        [sl + 1, sl + 2].into_iter().find(|&len| {
+            let q = e + len;
+            q < ix.chars.len()
+                && CREDITS.iter().any(|c| ix.at(q, c))
+                && ix.chars[e..q].iter().all(|&c| is_han(c))
+                && !self.touches_place(e, q)
+                && !self.lists.not_names.contains(ix.slice(e, q))
+        })
+    }
+
     /// Length of the transliterated name starting at `p` (总理内塔尼亚胡, 外长利维): words
     /// spelt in transliteration characters only, each a name, a place-tagged word (jieba
     /// files many names so), or a word it does not know, ending at a word boundary.
@@ -509,6 +529,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         if let Some(len) =
             foreign.filter(|&len| len >= 4).or_else(|| f.name_at(e)).or(foreign).or_else(|| f.japanese_at(e))
         {
+            mentions.insert((e, e + len), Some(role()));
+            continue;
+        }
+        // A reporter's credit (记者夏珺报道, 记者林皎明摄): the role before and the credit
+        // verb after make a name even of a word jieba's dictionary holds (江山, 苏宁).
+        if let Some(len) = f.credited_at(s, e) {
             mentions.insert((e, e + len), Some(role()));
             continue;
         }
