@@ -646,6 +646,10 @@ mod tests {
         assert!(p.contains(&"桥本龙太郎".to_string()) && p.contains(&"桥本".to_string()), "{p:?}");
         // An official title after a bare surname names the person; a form of address does not.
         assert_eq!(names("李大使俯身说，徐先生还在。\n"), ["李"]);
+        // Roles of wire copy (协调员, 委员长) anchor names jieba does not build on its own.
+        let p = people(&run("经由美国中东协调员罗斯的斡旋，双方达成协议。全国人大常委会委员长乔石会见了客人。\n"));
+        assert!(p.contains(&("罗斯".into(), Some("协调员".into()))), "{p:?}");
+        assert!(p.iter().any(|(n, r)| n == "乔石" && r.as_deref().is_some_and(|r| r.ends_with("委员长"))), "{p:?}");
         // A speech or credit verb after a dictionary word is not the end of a name.
         let p = names("联合国秘书长安南说，各方应当克制。新华社记者江夏报道，本报记者林皎明摄。\n");
         assert!(!p.iter().any(|n| n.ends_with('说') || n.ends_with('报')), "{p:?}");
