@@ -267,6 +267,8 @@ impl Finder<'_, '_> {
     /// right after it: a surname and one or two characters, Han only, no place.
     fn credited_at(&self, s: usize, e: usize) -> Option<usize> {
         const REPORTERS: [&[char]; 2] = [&['记', '者'], &['通', '讯', '员']];
+        // Only the credit verbs of running text, not all of CREDIT_TAILS: 文 and 供稿 after
+        // a name outside a bracket are as often other words.
         const CREDITS: [&[char]; 2] = [&['报', '道'], &['摄']];
         let ix = self.ix;
         if !REPORTERS.iter().any(|r| e - s >= r.len() && ix.at(e - r.len(), r)) {
