@@ -6,6 +6,7 @@
 //! too, so per-document work is scanning only.
 
 mod dates;
+mod keywords;
 mod meta;
 mod people;
 mod places;
@@ -19,7 +20,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
 use crate::config::{read_data, ExtractConfig};
-use crate::document::{Document, Keyword, Token};
+use crate::document::{Document, Token};
 use crate::error::{DocError, Error, Result};
 use crate::lexicon::{builtin, Lexicon};
 
@@ -273,10 +274,12 @@ impl Lists {
 pub(crate) struct TextIndex<'a> {
     pub doc: &'a Document,
     pub chars: Vec<char>,
-    /// Byte offset of each char, plus the text length at the end.
-    pub byte_of: Vec<usize>,
-    /// For each char, the index of the token covering it (or usize::MAX).
-    pub token_of: Vec<usize>,
+    /// Byte offset of each char, plus the text length at the end. `u32` like the offsets
+    /// in [`Token`]: half the memory to fill per document, and building this index was a
+    /// twelfth of the extract stage.
+    byte_of: Vec<u32>,
+    /// For each char, the index of the token covering it (or `u32::MAX`).
+    token_of: Vec<u32>,
 }
 
 impl<'a> TextIndex<'a> {
@@ -285,31 +288,29 @@ impl<'a> TextIndex<'a> {
         let mut byte_of = Vec::with_capacity(doc.text.len() / 3 + 1);
         for (b, c) in doc.text.char_indices() {
             chars.push(c);
-            byte_of.push(b);
+            byte_of.push(b as u32);
         }
-        byte_of.push(doc.text.len());
-        let mut token_of = vec![usize::MAX; chars.len()];
+        byte_of.push(doc.text.len() as u32);
+        let mut token_of = vec![u32::MAX; chars.len()];
         for (i, t) in doc.tokens.iter().enumerate() {
-            for slot in &mut token_of[t.start as usize..(t.start + t.len) as usize] {
-                *slot = i;
-            }
+            token_of[t.start as usize..(t.start + t.len) as usize].fill(i as u32);
         }
         TextIndex { doc, chars, byte_of, token_of }
     }
 
     /// Char offset of a byte offset.
     pub fn char_at(&self, byte: usize) -> usize {
-        self.byte_of.partition_point(|&b| b < byte)
+        self.byte_of.partition_point(|&b| (b as usize) < byte)
     }
 
     /// The text between two char offsets.
     pub fn slice(&self, start: usize, end: usize) -> &'a str {
-        &self.doc.text[self.byte_of[start]..self.byte_of[end]]
+        &self.doc.text[self.byte_of[start] as usize..self.byte_of[end] as usize]
     }
 
     /// The token covering char `pos`.
     pub fn token(&self, pos: usize) -> Option<&'a Token> {
-        self.token_of.get(pos).and_then(|&i| self.doc.tokens.get(i))
+        self.token_of.get(pos).and_then(|&i| self.doc.tokens.get(i as usize))
     }
 
     /// Whether a token starts at `pos` (or `pos` is at a paragraph edge).
@@ -356,16 +357,7 @@ pub struct Extractor {
     units: quantity::Units,
     meta: meta::MetaRules,
     dates: dates::DateRules,
-    /// jieba's IDF table, word → IDF.
-    idf: FxHashMap<u64, f64>,
-    top_k: usize,
-    /// IDF of a word the table lacks: the lower median of the table, as jieba-rs takes it.
-    median_idf: f64,
-    /// Interned tags (see [`crate::segment::intern_pos`]), compared by address.
-    keyword_pos: Vec<&'static str>,
-    /// jieba's stop words in a hash set (its own accessor is an ordered set: string
-    /// compares per token).
-    stop_words: HashSet<String>,
+    keywords: keywords::Ranker,
     max_campaign_chars: usize,
 }
 
@@ -380,8 +372,6 @@ impl Extractor {
         let (org_text, _) = read_data(&cfg.organizations, builtin::ORGANIZATIONS)?;
         let lists = Lists::parse(&lex_text, &org_text)?;
         let places = PlaceMatcher::new(&lexicon);
-        let (idf, median_idf) = jieba_idf()?;
-        let stop_words = jieba_rs::DEFAULT_STOP_WORDS.iter().cloned().collect();
         Ok(Extractor {
             enabled: cfg.enabled,
             units: quantity::Units::parse(&units_text)?,
@@ -389,17 +379,8 @@ impl Extractor {
             dates: dates::DateRules::new()?,
             lists,
             places,
-            idf,
-            top_k: cfg.keywords_top_k,
-            median_idf,
-            keyword_pos: cfg
-                .keyword_pos
-                .iter()
-                .map(|p| crate::segment::intern_pos(p))
-                .filter(|&p| p != "x" || cfg.keyword_pos.iter().any(|q| q == "x"))
-                .collect(),
+            keywords: keywords::Ranker::new(cfg)?,
             max_campaign_chars: cfg.max_campaign_chars,
-            stop_words,
             lexicon,
         })
     }
@@ -433,80 +414,9 @@ impl Extractor {
         doc.quantities = quantities;
         doc.quotes = quotes;
         doc.dates = dates;
-        doc.keywords = self.keywords(doc);
+        doc.keywords = self.keywords.rank(doc);
         Ok(())
     }
-
-    /// TF-IDF over the tokens the segment stage made (jieba's own extractor would cut and
-    /// tag the text a second time): the same filters (part of speech, length, stop words)
-    /// and jieba's IDF table, so the ranking is jieba's.
-    fn keywords(&self, doc: &Document) -> Vec<Keyword> {
-        if self.top_k == 0 {
-            return Vec::new();
-        }
-        let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut total = 0u32;
-        for t in &doc.tokens {
-            if t.len < 2 || !self.keyword_pos.iter().any(|&p| std::ptr::eq(p, t.pos)) {
-                continue;
-            }
-            let w = doc.token_text(t);
-            if self.stop_words.contains(w)
-                || w.bytes().any(|b| b.is_ascii_uppercase()) && self.stop_words.contains(&w.to_lowercase())
-            {
-                continue;
-            }
-            *tf.entry(w).or_default() += 1;
-            total += 1;
-        }
-        let mut scored: Vec<(&str, f64)> =
-            tf.into_iter().map(|(w, n)| (w, n as f64 * self.idf(w) / total as f64)).collect();
-        let by_rank = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
-        if scored.len() > self.top_k {
-            scored.select_nth_unstable_by(self.top_k - 1, by_rank);
-            scored.truncate(self.top_k);
-        }
-        scored.sort_unstable_by(by_rank);
-        scored.into_iter().map(|(w, weight)| Keyword { keyword: w.to_string(), weight }).collect()
-    }
-
-    /// jieba's IDF for `word`, the median for a word the table lacks (as jieba-rs does).
-    fn idf(&self, word: &str) -> f64 {
-        self.idf.get(&idf_key(word)).copied().unwrap_or(self.median_idf)
-    }
-}
-
-/// jieba's IDF table (`data/jieba_idf.txt.zst`, the table jieba-rs 0.11 embeds, compressed
-/// with zstd) and its lower median. jieba-rs keeps its own copy private; reading values back
-/// through its extractor cost a cut of the word per lookup, a fifth of the extract stage.
-fn jieba_idf() -> Result<(FxHashMap<u64, f64>, f64)> {
-    static PACKED: &[u8] = include_bytes!("../../data/jieba_idf.txt.zst");
-    let bad = |e: String| Error::Dict { path: "data/jieba_idf.txt.zst".into(), line: 0, msg: e };
-    let raw = zstd::stream::decode_all(PACKED).map_err(|e| bad(e.to_string()))?;
-    let text = std::str::from_utf8(&raw).map_err(|e| bad(e.to_string()))?;
-    let mut table = FxHashMap::with_capacity_and_hasher(text.len() / 20, Default::default());
-    let mut values = Vec::with_capacity(text.len() / 20);
-    for line in text.lines() {
-        let mut parts = line.split_whitespace();
-        if let (Some(word), Some(Ok(v))) = (parts.next(), parts.next().map(str::parse::<f64>)) {
-            table.insert(idf_key(word), v);
-            values.push(v);
-        }
-    }
-    if values.is_empty() {
-        return Err(bad("no entries".into()));
-    }
-    let mid = (values.len() - 1) / 2;
-    let (_, median, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
-    Ok((table, *median))
-}
-
-/// Key of a word in the IDF table: a 64-bit hash instead of the string, so that a lookup
-/// touches one table slot and no string (lookups were a twentieth of the extract stage, most
-/// of it cache misses into 350,000 entries). A false match between two of the ~10⁵ words
-/// a run looks up and the table's keys has odds of about 10⁻⁹.
-fn idf_key(word: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
 }
 
 #[cfg(test)]
