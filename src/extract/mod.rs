@@ -16,7 +16,6 @@ mod quotes;
 use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
 use crate::config::{read_data, ExtractConfig};
@@ -56,9 +55,10 @@ pub(crate) struct Lists {
     pub not_names: HashSet<String>,
     /// Role words, matched overlapping so every ending position is seen.
     pub roles: WordList,
-    pub role_words: Vec<String>,
-    pub roles_after: AhoCorasick,
-    pub roles_after_words: Vec<String>,
+    /// The same words in a set: "does this span end in a role" is a lookup per suffix
+    /// (a name has 2-4 characters), not a test per role word.
+    pub role_words: HashSet<String>,
+    pub roles_after: WordList,
     pub speech_verbs: WordList,
     pub town_suffixes: WordList,
     pub village_suffixes: WordList,
@@ -162,6 +162,25 @@ impl WordList {
     }
 }
 
+impl WordList {
+    /// Non-overlapping matches, left to right, as an Aho-Corasick automaton with standard
+    /// match semantics reports them: the match that ends first (the longest of those), then
+    /// on from its end. The automaton stepped through all three bytes of every character.
+    pub fn find_earliest(&self, ix: &TextIndex) -> Vec<(usize, usize)> {
+        let mut all: Vec<(usize, usize)> = self.find_all(ix).collect();
+        all.sort_unstable_by_key(|&(s, e)| (e, s));
+        let mut reach = 0;
+        all.retain(|&(s, e)| {
+            let keep = s >= reach;
+            if keep {
+                reach = e;
+            }
+            keep
+        });
+        all
+    }
+}
+
 impl std::ops::Deref for WordList {
     type Target = [Vec<char>];
     fn deref(&self) -> &[Vec<char>] {
@@ -180,9 +199,20 @@ type IndexedName = (Vec<char>, usize);
 /// than its automaton did (`zhetl bench`, one core, People's Daily texts; see `WordList`
 /// for why).
 pub(crate) struct BigramIndex {
-    first: CharSet,
+    /// One bit per hash of a name's first two characters: most positions of a text start no
+    /// name, and the hash map's probe there was most of the place scan (its tens of
+    /// thousands of keys do not stay in cache; these 32 KB do).
+    pairs: Vec<u64>,
     /// (first char, second char) → (name, index in the list) by length, longest first.
     by_start: FxHashMap<(char, char), Vec<IndexedName>>,
+}
+
+/// Bits in [`BigramIndex::pairs`]: 2^18 (2^20 was no faster).
+const PAIR_BITS: u32 = 18;
+
+fn pair_bit(c0: char, c1: char) -> usize {
+    let h = (u64::from(c0 as u32) << 21 | u64::from(c1 as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - PAIR_BITS)) as usize
 }
 
 impl BigramIndex {
@@ -198,7 +228,12 @@ impl BigramIndex {
             // Stable: among names of one length, the earlier in the list first.
             v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        BigramIndex { first: CharSet::new(by_start.keys().map(|&(c, _)| c)), by_start }
+        let mut pairs = vec![0u64; (1 << PAIR_BITS) / 64];
+        for &(c0, c1) in by_start.keys() {
+            let b = pair_bit(c0, c1);
+            pairs[b / 64] |= 1 << (b % 64);
+        }
+        BigramIndex { pairs, by_start }
     }
 
     /// (start, end, name index) of the leftmost-longest matches, left to right, not
@@ -211,7 +246,8 @@ impl BigramIndex {
         std::iter::from_fn(move || {
             while i + 1 < ix.chars.len() {
                 let (c0, c1) = (ix.chars[i], ix.chars[i + 1]);
-                if self.first.contains(&c0) {
+                let b = pair_bit(c0, c1);
+                if self.pairs[b / 64] >> (b % 64) & 1 == 1 {
                     if let Some(group) = self.by_start.get(&(c0, c1)) {
                         if let Some((w, k)) = group.iter().find(|(w, _)| ix.at(i, w)) {
                             let hit = (i, i + w.len(), *k);
@@ -237,12 +273,6 @@ impl Lists {
     fn parse(text: &str, organizations: &str) -> Result<Lists> {
         let f: LexiconFile =
             toml::from_str(text).map_err(|e| Error::config("extract.lexicon", e.message().to_string()))?;
-        let ac = |words: &[String]| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .build(words)
-                .map_err(|e| Error::config("extract.lexicon", e.to_string()))
-        };
         Ok(Lists {
             surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace())),
             top_surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace()).take(100)),
@@ -250,9 +280,8 @@ impl Lists {
             japanese_surnames: f.japanese_surnames.into_iter().collect(),
             not_names: f.not_names.into_iter().collect(),
             roles: WordList::new(&f.roles),
-            role_words: f.roles,
-            roles_after: ac(&f.roles_after)?,
-            roles_after_words: f.roles_after,
+            role_words: f.roles.into_iter().collect(),
+            roles_after: WordList::new(&f.roles_after),
             speech_verbs: WordList::new(&f.speech_verbs),
             town_suffixes: WordList::new(&f.town_suffixes),
             village_suffixes: WordList::new(&f.village_suffixes),
@@ -423,6 +452,8 @@ impl Extractor {
 mod tests {
     use std::sync::LazyLock;
 
+    use aho_corasick::{AhoCorasickBuilder, MatchKind};
+
     use super::*;
     use crate::clean::Cleaner;
     use crate::config::Config;
@@ -454,7 +485,8 @@ mod tests {
     }
 
     /// The character indexes find what Aho-Corasick finds: WordList every overlapping
-    /// match, BigramIndex the leftmost-longest ones (nested and overlapping names included).
+    /// match and the standard non-overlapping ones, BigramIndex the leftmost-longest ones
+    /// (nested and overlapping names included).
     #[test]
     fn word_indexes_agree_with_aho_corasick() {
         let names: Vec<String> = [
@@ -491,6 +523,9 @@ mod tests {
         want.sort();
         got.sort();
         assert_eq!(got, want);
+
+        let want: Vec<(usize, usize)> = ac.find_iter(text).map(|m| (chars(m.start()), chars(m.end()))).collect();
+        assert_eq!(WordList::new(&names).find_earliest(&ix), want);
     }
 
     fn people(doc: &Document) -> Vec<(String, Option<String>)> {

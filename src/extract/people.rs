@@ -179,7 +179,7 @@ impl Finder<'_, '_> {
             return false;
         }
         let name = self.ix.slice(s, e);
-        if self.lists.not_names.contains(name) || self.lists.role_words.iter().any(|r| name.ends_with(r.as_str())) {
+        if self.lists.not_names.contains(name) || (s..e).any(|k| self.lists.role_words.contains(self.ix.slice(k, e))) {
             return false;
         }
         // Names do not begin with a function word (和村, 由企业, 关于党); a rare entry does not
@@ -509,7 +509,6 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let f = Finder { ix, lists, lexicon, place };
     // (start, end) → role as written beside that mention
     let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::default();
-    let text = &ix.doc.text;
 
     // Role before the name: for each end position, the longest role not inside a place.
     let mut role_at_end: HashMap<usize, usize> = HashMap::default();
@@ -552,11 +551,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         }
     }
     // Role after the name (习近平总书记, 王阿姨).
-    for m in lists.roles_after.find_iter(text) {
-        let s = ix.char_at(m.start());
+    for (s, e) in lists.roles_after.find_earliest(ix) {
         if let Some(len) = f.name_before(s) {
-            let role = lists.roles_after_words[m.pattern().as_usize()].clone();
-            mentions.entry((s - len, s)).or_insert(Some(role));
+            mentions.entry((s - len, s)).or_insert(Some(ix.slice(s, e).to_string()));
         }
     }
     let anchored: Vec<(usize, usize)> = mentions.keys().copied().collect();
