@@ -327,6 +327,11 @@ impl<'a> TextIndex<'a> {
         TextIndex { doc, chars, byte_of, token_of }
     }
 
+    /// Byte offset of char `pos` (the text's length for the end).
+    pub fn byte_of(&self, pos: usize) -> usize {
+        self.byte_of[pos] as usize
+    }
+
     /// Char offset of a byte offset.
     pub fn char_at(&self, byte: usize) -> usize {
         self.byte_of.partition_point(|&b| (b as usize) < byte)
