@@ -8,9 +8,11 @@
 //! An organisation is a noun phrase ending in an organisation head (党支部, 组织部, 合作社,
 //! 公司 …), reaching back over nouns and place names.
 
+use std::sync::LazyLock;
+
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{is_han, Lists, TextIndex};
+use super::{is_han, CharSet, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::Lexicon;
 
@@ -632,9 +634,13 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             mentions.entry((s, s + 2)).or_insert(None);
         }
     }
-    // A bare surname with a title after it (江主席, 周总理).
+    // A bare surname with a title after it (江主席, 周总理). Most surname characters are
+    // common characters, so first the cheap test that a title can start after it.
+    static TITLE_FIRST: LazyLock<CharSet> =
+        LazyLock::new(|| CharSet::new(SURNAME_TITLES.iter().filter_map(|w| w.chars().next())));
     for (i, &c) in ix.chars.iter().enumerate() {
-        if !lists.surnames.contains(&c)
+        if !ix.chars.get(i + 1).is_some_and(|n| TITLE_FIRST.contains(n))
+            || !lists.surnames.contains(&c)
             || !ix.is_token_start(i)
             || i > 0 && super::is_han(ix.chars[i - 1]) && !ix.is_token_end(i)
         {
