@@ -101,6 +101,38 @@ impl CharSet {
     }
 }
 
+/// A set of character pairs as one bit per hash of the pair (a Bloom filter with one hash):
+/// "may a word start with these two characters?" from a table small enough to stay in cache.
+pub(crate) struct PairFilter {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl PairFilter {
+    /// A filter of `2^log2_bits` bits holding `pairs`.
+    fn new(log2_bits: u32, pairs: impl Iterator<Item = (char, char)>) -> PairFilter {
+        let mut f = PairFilter { bits: vec![0u64; (1usize << log2_bits).div_ceil(64)], shift: 64 - log2_bits };
+        for (c0, c1) in pairs {
+            let b = f.bit(c0, c1);
+            f.bits[b / 64] |= 1 << (b % 64);
+        }
+        f
+    }
+
+    #[inline]
+    fn bit(&self, c0: char, c1: char) -> usize {
+        let h = (u64::from(c0 as u32) << 21 | u64::from(c1 as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> self.shift) as usize
+    }
+
+    /// Whether the pair may be in the set (false positives, no false negatives).
+    #[inline]
+    fn may_contain(&self, c0: char, c1: char) -> bool {
+        let b = self.bit(c0, c1);
+        self.bits[b / 64] >> (b % 64) & 1 == 1
+    }
+}
+
 /// Words as chars, longest first, grouped by the character they begin with: the scans that
 /// ask "does a word start here?" at every position of a text mostly get "no" from one bit
 /// test, and otherwise compare only the words with that first character. On Chinese text an
@@ -111,6 +143,12 @@ impl CharSet {
 pub(crate) struct WordList {
     words: Vec<Vec<char>>,
     first: CharSet,
+    /// First characters of one-character words.
+    single: CharSet,
+    /// The first two characters of the longer words (2 KB): the first characters of role
+    /// words are common ones (副, 总, 主), and the probe of `by_first` behind them was most
+    /// of the scan's time.
+    pairs: PairFilter,
     /// First character → positions in `words`, longest first.
     by_first: FxHashMap<char, Vec<usize>>,
 }
@@ -124,7 +162,24 @@ impl WordList {
                 by_first.entry(c).or_default().push(k);
             }
         }
-        WordList { words, first: CharSet::new(by_first.keys().copied()), by_first }
+        WordList {
+            first: CharSet::new(by_first.keys().copied()),
+            single: CharSet::new(words.iter().filter(|w| w.len() == 1).map(|w| w[0])),
+            pairs: PairFilter::new(14, words.iter().filter(|w| w.len() >= 2).map(|w| (w[0], w[1]))),
+            words,
+            by_first,
+        }
+    }
+
+    /// The words that may start at char `pos`, as positions in `words`, longest first.
+    #[inline]
+    fn candidates(&self, ix: &TextIndex, pos: usize) -> &[usize] {
+        let Some(&c) = ix.chars.get(pos) else { return &[] };
+        let pair = ix.chars.get(pos + 1).is_some_and(|&n| self.pairs.may_contain(c, n));
+        if !pair && !self.single.contains(&c) {
+            return &[];
+        }
+        self.starting_with(c)
     }
 
     /// Whether some word starts with `c`.
@@ -145,15 +200,14 @@ impl WordList {
     /// The longest word spelled at char `pos` of the text.
     #[inline]
     pub fn at(&self, ix: &TextIndex, pos: usize) -> Option<&[char]> {
-        let &c = ix.chars.get(pos)?;
-        self.starting_with(c).iter().map(|&k| self.words[k].as_slice()).find(|w| ix.at(pos, w))
+        self.candidates(ix, pos).iter().map(|&k| self.words[k].as_slice()).find(|w| ix.at(pos, w))
     }
 
     /// Every (start, end) char span of the text that spells a word, overlaps included, in
     /// order of start (longest first at one start).
     pub fn find_all<'s>(&'s self, ix: &'s TextIndex) -> impl Iterator<Item = (usize, usize)> + 's {
-        ix.chars.iter().enumerate().flat_map(move |(i, &c)| {
-            self.starting_with(c)
+        (0..ix.chars.len()).flat_map(move |i| {
+            self.candidates(ix, i)
                 .iter()
                 .map(|&k| &self.words[k])
                 .filter(move |w| ix.at(i, w))
@@ -199,20 +253,12 @@ type IndexedName = (Vec<char>, usize);
 /// than its automaton did (`zhetl bench`, one core, People's Daily texts; see `WordList`
 /// for why).
 pub(crate) struct BigramIndex {
-    /// One bit per hash of a name's first two characters: most positions of a text start no
-    /// name, and the hash map's probe there was most of the place scan (its tens of
-    /// thousands of keys do not stay in cache; these 32 KB do).
-    pairs: Vec<u64>,
+    /// The names' first two characters (32 KB; 128 KB was no faster): most positions of a
+    /// text start no name, and the hash map's probe there was most of the place scan (its
+    /// tens of thousands of keys do not stay in cache; these bits do).
+    pairs: PairFilter,
     /// (first char, second char) → (name, index in the list) by length, longest first.
     by_start: FxHashMap<(char, char), Vec<IndexedName>>,
-}
-
-/// Bits in [`BigramIndex::pairs`]: 2^18 (2^20 was no faster).
-const PAIR_BITS: u32 = 18;
-
-fn pair_bit(c0: char, c1: char) -> usize {
-    let h = (u64::from(c0 as u32) << 21 | u64::from(c1 as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> (64 - PAIR_BITS)) as usize
 }
 
 impl BigramIndex {
@@ -228,12 +274,7 @@ impl BigramIndex {
             // Stable: among names of one length, the earlier in the list first.
             v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        let mut pairs = vec![0u64; (1 << PAIR_BITS) / 64];
-        for &(c0, c1) in by_start.keys() {
-            let b = pair_bit(c0, c1);
-            pairs[b / 64] |= 1 << (b % 64);
-        }
-        BigramIndex { pairs, by_start }
+        BigramIndex { pairs: PairFilter::new(18, by_start.keys().copied()), by_start }
     }
 
     /// (start, end, name index) of the leftmost-longest matches, left to right, not
@@ -246,8 +287,7 @@ impl BigramIndex {
         std::iter::from_fn(move || {
             while i + 1 < ix.chars.len() {
                 let (c0, c1) = (ix.chars[i], ix.chars[i + 1]);
-                let b = pair_bit(c0, c1);
-                if self.pairs[b / 64] >> (b % 64) & 1 == 1 {
+                if self.pairs.may_contain(c0, c1) {
                     if let Some(group) = self.by_start.get(&(c0, c1)) {
                         if let Some((w, k)) = group.iter().find(|(w, _)| ix.at(i, w)) {
                             let hit = (i, i + w.len(), *k);
