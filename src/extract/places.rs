@@ -17,6 +17,9 @@ pub(crate) struct PlaceMatcher {
     index: super::BigramIndex,
     /// Pattern id → key in `PlaceTable::by_name`.
     names: Vec<String>,
+    /// Pattern id → its places in the table: the hash lookup of the name per match showed
+    /// in the profile.
+    ids: Vec<Vec<usize>>,
 }
 
 /// Characters that may follow a place name inside a longer word without making the match
@@ -110,7 +113,8 @@ impl PlaceMatcher {
         }
         names.sort();
         let index = super::BigramIndex::new(&names);
-        PlaceMatcher { index, names }
+        let ids = names.iter().map(|n| table.by_name[n].clone()).collect();
+        PlaceMatcher { index, names, ids }
     }
 
     /// Every place mention in the document's text.
@@ -119,7 +123,7 @@ impl PlaceMatcher {
         // (start, end, candidate place ids)
         let mut hits: Vec<(usize, usize, &Vec<usize>)> = Vec::new();
         for (s, e, k) in self.index.leftmost_longest(ix) {
-            let ids = &table.by_name[&self.names[k]];
+            let ids = &self.ids[k];
             // Country and province names hold inside longer words too (中国共产党, 广东人).
             let strong = ids.iter().any(|&i| matches!(table.places[i].level, Level::Country | Level::Province));
             let ends = ix.is_token_end(e) || ix.chars.get(e).is_some_and(|c| CONTINUATIONS.contains(*c));
