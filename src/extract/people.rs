@@ -794,7 +794,11 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let chars: Vec<char> = name.chars().collect();
         by_first.entry(chars[0]).or_default().push((name, chars));
     }
+    let first = CharSet::new(by_first.keys().copied());
     for s in 0..ix.chars.len() {
+        if !first.contains(&ix.chars[s]) {
+            continue;
+        }
         let Some(candidates) = by_first.get(&ix.chars[s]) else { continue };
         for (name, chars) in candidates {
             let e = s + chars.len();
