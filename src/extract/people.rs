@@ -83,8 +83,7 @@ const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃�
 
 /// [`TRANSLITERATION`] as a bit set (a search of the string per character showed in the
 /// profile).
-static TRANSLIT: std::sync::LazyLock<super::CharSet> =
-    std::sync::LazyLock::new(|| super::CharSet::new(TRANSLITERATION.chars()));
+static TRANSLIT: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(TRANSLITERATION.chars()));
 
 /// Whether `c` is used to spell foreign names.
 fn translit(c: char) -> bool {
@@ -787,40 +786,29 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         }
     }
     let mut out = Vec::new();
-    // Every mention of every name in one pass over the text: the names by their first
-    // character (a search of the whole text per name showed in the profile).
-    let mut by_first: HashMap<char, Vec<(&String, Vec<char>)>> = HashMap::default();
-    for name in role_of.keys() {
-        let chars: Vec<char> = name.chars().collect();
-        by_first.entry(chars[0]).or_default().push((name, chars));
-    }
-    let first = CharSet::new(by_first.keys().copied());
-    for s in 0..ix.chars.len() {
-        if !first.contains(&ix.chars[s]) {
+    // Every mention of every name in one pass over the text (a search of the whole text per
+    // name showed in the profile).
+    let names: Vec<&String> = role_of.keys().collect();
+    for (s, e) in super::WordList::new(&names).find_all(ix) {
+        if f.touches_place(s, e) {
             continue;
         }
-        let Some(candidates) = by_first.get(&ix.chars[s]) else { continue };
-        for (name, chars) in candidates {
-            let e = s + chars.len();
-            if !ix.at(s, chars) || f.touches_place(s, e) {
-                continue;
-            }
-            let known = mentions.get(&(s, e));
-            if known.is_none() && !(ix.is_token_start(s) && ix.is_token_end(e)) {
-                continue;
-            }
-            let role = known.cloned().flatten().or_else(|| role_of[*name].clone());
-            out.push(Entity {
-                sentence_idx: ix.sentence_of(s),
-                kind: EntityKind::Person,
-                text: (*name).clone(),
-                normalized: (*name).clone(),
-                role,
-                start: s as u32,
-                end: e as u32,
-                ..Entity::default()
-            });
+        let known = mentions.get(&(s, e));
+        if known.is_none() && !(ix.is_token_start(s) && ix.is_token_end(e)) {
+            continue;
         }
+        let name = ix.slice(s, e);
+        let role = known.cloned().flatten().or_else(|| role_of[name].clone());
+        out.push(Entity {
+            sentence_idx: ix.sentence_of(s),
+            kind: EntityKind::Person,
+            text: name.to_string(),
+            normalized: name.to_string(),
+            role,
+            start: s as u32,
+            end: e as u32,
+            ..Entity::default()
+        });
     }
     // A part of a longer name found at the same place (艾买提 in 司马义·艾买提) is no mention.
     out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
