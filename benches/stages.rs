@@ -114,7 +114,7 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function("parquet_to_null", |b| {
         b.iter(|| {
             let mut writers: Vec<Option<ArrowWriter<std::io::Sink>>> = Table::ALL.iter().map(|_| None).collect();
-            for b in batches(&docs, &[]) {
+            for b in batches(&docs, &[], &[]) {
                 let (table, batch) = b.unwrap();
                 let w = writers[table.index()]
                     .get_or_insert_with(|| ArrowWriter::try_new(std::io::sink(), table.schema(), None).unwrap());

@@ -255,6 +255,17 @@ pub struct OutputConfig {
     pub row_group_bytes: usize,
     /// Rows after which a table starts a new part file. Default 4000000.
     pub part_rows: usize,
+    /// Tables left empty: their rows are neither built nor encoded. For jobs that need
+    /// some tables only; `tokens` alone is most of the writer's work. `documents` and
+    /// `errors` are always written. Default none.
+    pub skip_tables: Vec<String>,
+}
+
+impl OutputConfig {
+    /// The tables of `skip_tables` (names checked by [`Config::validate`]).
+    pub fn skipped(&self) -> Vec<crate::sink::Table> {
+        self.skip_tables.iter().filter_map(|n| crate::sink::Table::from_name(n)).collect()
+    }
 }
 
 impl Default for OutputConfig {
@@ -265,6 +276,7 @@ impl Default for OutputConfig {
             row_group_rows: 65536,
             row_group_bytes: 32 << 20,
             part_rows: 4_000_000,
+            skip_tables: Vec::new(),
         }
     }
 }
@@ -339,6 +351,15 @@ impl Config {
         }
         if self.output.row_group_rows == 0 || self.output.part_rows == 0 {
             return bad("output.row_group_rows", "row counts must be at least 1");
+        }
+        for name in &self.output.skip_tables {
+            match crate::sink::Table::from_name(name) {
+                None => return Err(Error::config("output.skip_tables", format!("{name:?} is not a table"))),
+                Some(crate::sink::Table::Documents | crate::sink::Table::Errors) => {
+                    return Err(Error::config("output.skip_tables", format!("{name} is always written")))
+                }
+                Some(_) => {}
+            }
         }
         if self.run.checkpoint_inputs == 0 {
             return bad("run.checkpoint_inputs", "must be at least 1");
@@ -433,6 +454,18 @@ mod tests {
     fn wrong_type_is_named() {
         let err = Config::from_toml("[run]\nthreads = \"four\"\n", Path::new(".")).unwrap_err();
         assert!(err.to_string().contains("run.threads"), "{err}");
+    }
+
+    #[test]
+    fn skip_tables_names_optional_tables_only() {
+        let check = |names: &str| {
+            Config::from_toml(&format!("[output]\nskip_tables = [{names}]\n"), Path::new(".")).unwrap().validate()
+        };
+        assert!(check(r#""tokens", "sentences""#).is_ok());
+        for bad in [r#""tokenz""#, r#""errors""#, r#""documents""#] {
+            let err = check(bad).unwrap_err();
+            assert!(err.to_string().contains("output.skip_tables"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -132,6 +132,8 @@ pub struct RunReport {
     pub stage_seconds: StageSeconds,
     /// Whether every input ended as a document or an error row.
     pub accounted: bool,
+    /// Tables left empty by `output.skip_tables`.
+    pub skipped_tables: Vec<String>,
 }
 
 impl RunReport {
@@ -560,6 +562,7 @@ impl Pipeline {
             bytes_read: p.bytes,
             stage_seconds: stages,
             accounted: p.inputs == p.documents + p.errors + p.skipped,
+            skipped_tables: self.output.skip_tables.clone(),
         };
         Ok((report, sink))
     }

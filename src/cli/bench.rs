@@ -46,12 +46,13 @@ pub(crate) struct BenchArgs {
 /// Encodes every table to Parquet and throws the bytes away.
 struct DiscardSink {
     props: WriterProperties,
+    skip: Vec<Table>,
     writers: Vec<Option<ArrowWriter<std::io::Sink>>>,
 }
 
 impl Sink for DiscardSink {
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> zhetl::Result<()> {
-        for b in batches(docs, errors) {
+        for b in batches(docs, errors, &self.skip) {
             let (table, batch) = b?;
             let i = table.index();
             if self.writers[i].is_none() {
@@ -97,6 +98,8 @@ struct BenchReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     jieba_tag_mb_per_s: Option<f64>,
     peak_rss_mb: f64,
+    /// Tables the config leaves empty (`output.skip_tables`): not built nor encoded.
+    skipped_tables: Vec<String>,
 }
 
 /// Peak resident memory of this process (VmHWM), in MB.
@@ -141,7 +144,11 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         .build();
     let mb = bytes as f64 / 1e6;
     let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
-        let sink = DiscardSink { props: props.clone(), writers: (0..Table::ALL.len()).map(|_| None).collect() };
+        let sink = DiscardSink {
+            props: props.clone(),
+            skip: cfg.output.skipped(),
+            writers: (0..Table::ALL.len()).map(|_| None).collect(),
+        };
         if a.stream {
             let docs = Source::with_input(&inputs, cfg.run.max_file_bytes, &cfg.input);
             return Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0);
@@ -204,12 +211,16 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         extract_off_mb_per_s,
         jieba_tag_mb_per_s,
         peak_rss_mb: peak_rss_mb(),
+        skipped_tables: cfg.output.skip_tables.clone(),
     };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
     }
     println!("corpus: {:.1} MB, {} documents; {} cores", report.corpus_mb, report.documents, cores);
+    if !report.skipped_tables.is_empty() {
+        println!("tables skipped by the config: {}", report.skipped_tables.join(", "));
+    }
     println!(
         "{:>7} {:>9} {:>9} {:>10}   MB per CPU-second: decode  clean  segment  extract  write",
         "threads", "seconds", "MB/s", "docs/s"

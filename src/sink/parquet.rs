@@ -17,6 +17,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use arrow::array::{Array, StringArray};
+use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -64,6 +65,8 @@ pub(crate) struct ParquetSink {
     props: WriterProperties,
     row_group_bytes: usize,
     part_rows: usize,
+    /// `output.skip_tables`.
+    skip: Vec<Table>,
     tables: Vec<TableWriter>,
     /// Tables the commit keeps committed parts of: they need no empty part of ours.
     kept: std::collections::BTreeSet<String>,
@@ -107,6 +110,7 @@ impl ParquetSink {
             props,
             row_group_bytes: cfg.row_group_bytes,
             part_rows: cfg.part_rows,
+            skip: cfg.skipped(),
             tables,
             kept: Default::default(),
         })
@@ -147,11 +151,11 @@ impl ParquetSink {
             })
             .collect()
     }
-}
 
-impl Sink for ParquetSink {
-    fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()> {
-        for b in batches(docs, errors) {
+    /// Appends batches to their tables' open parts, opening, flushing and closing parts
+    /// as the limits say.
+    fn write_batches(&mut self, batches: impl Iterator<Item = Result<(Table, RecordBatch)>>) -> Result<()> {
+        for b in batches {
             let (table, batch) = b?;
             let i = table.index();
             debug_assert_eq!(self.tables[i].table, table);
@@ -174,6 +178,13 @@ impl Sink for ParquetSink {
             }
         }
         Ok(())
+    }
+}
+
+impl Sink for ParquetSink {
+    fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()> {
+        let skip = self.skip.clone();
+        self.write_batches(batches(docs, errors, &skip))
     }
 
     fn checkpoint(&mut self, state: &serde_json::Value) -> Result<()> {

@@ -66,6 +66,11 @@ impl Table {
         self as usize
     }
 
+    /// The table a folder name (`tokens`) names, as the config writes it.
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+
     /// Folder name under OUT.
     pub fn name(self) -> &'static str {
         match self {
@@ -290,18 +295,21 @@ const BATCH_DOCS: usize = 32;
 
 /// Record batches for a chunk of documents and failed inputs: table by table in
 /// [`Table::ALL`] order, each in slices of at most [`BATCH_DOCS`] documents, built only as
-/// the iterator is advanced. Every table yields at least one batch, empty when it has no rows.
+/// the iterator is advanced. Every table yields at least one batch, empty when it has no rows;
+/// a table in `skip` (`output.skip_tables`) yields only that, its rows never built. Failed
+/// inputs are never skipped.
 ///
 /// # Errors
 /// `Error::Arrow` if a batch does not match its schema (a bug, not bad input).
 pub fn batches<'a>(
     docs: &'a [Document],
     errors: &'a [DocError],
+    skip: &'a [Table],
 ) -> impl Iterator<Item = Result<(Table, RecordBatch)>> + 'a {
     Table::ALL.into_iter().flat_map(move |table| {
         let (slices, errors): (Vec<&[Document]>, &[DocError]) = match table {
             Table::Errors => (vec![&[]], errors),
-            _ if docs.is_empty() => (vec![&[]], &[]),
+            _ if docs.is_empty() || skip.contains(&table) => (vec![&[]], &[]),
             _ => (docs.chunks(BATCH_DOCS).collect(), &[]),
         };
         let schema = table.schema();
@@ -520,7 +528,7 @@ mod tests {
 
     #[test]
     fn empty_chunk_builds_every_table() {
-        let b: Vec<_> = batches(&[], &[]).collect::<Result<_>>().unwrap();
+        let b: Vec<_> = batches(&[], &[], &[]).collect::<Result<_>>().unwrap();
         assert_eq!(b.len(), Table::ALL.len());
         assert!(b.iter().all(|(_, rb)| rb.num_rows() == 0));
     }
@@ -530,7 +538,7 @@ mod tests {
         let mut d = Document::default();
         let t = NaiveDate::from_ymd_opt(2022, 5, 26).unwrap().and_hms_opt(22, 58, 46).unwrap();
         d.meta.published_at = Some(t);
-        let b: Vec<_> = batches(&[d], &[]).collect::<Result<_>>().unwrap();
+        let b: Vec<_> = batches(&[d], &[], &[]).collect::<Result<_>>().unwrap();
         let docs = &b[0].1;
         let col = docs.column_by_name("published_at").unwrap();
         let ts = col.as_any().downcast_ref::<arrow::array::TimestampMillisecondArray>().unwrap();

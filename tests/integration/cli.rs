@@ -47,6 +47,26 @@ fn run_writes_every_table_and_the_manifest_last() {
     assert_eq!(docs.num_rows(), 5);
 }
 
+#[test]
+fn skipped_tables_are_empty_and_named_in_the_manifest() {
+    let w = Workdir::new();
+    let cfg = w.write("skip.toml", b"[output]\nskip_tables = [\"tokens\", \"keywords\"]\n");
+    let out = run_seeds(&w, &["-c", cfg.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["skipped_tables"], serde_json::json!(["tokens", "keywords"]));
+    // A skipped table is still there for readers, with its schema and no rows.
+    for t in ["tokens", "keywords"] {
+        let b = read_table(&out, t);
+        assert_eq!(b.num_rows(), 0, "{t}");
+        assert_eq!(b.schema().fields().len(), zhetl::Table::from_name(t).unwrap().schema().fields().len());
+    }
+    assert_eq!(read_table(&out, "documents").num_rows(), 5);
+    for t in ["sentences", "entities", "quantities"] {
+        assert!(read_table(&out, t).num_rows() > 0, "{t} is empty");
+    }
+}
+
 /// The contract's types, read from the fixture copy of the contract.
 fn contract() -> BTreeMap<String, BTreeMap<String, String>> {
     let text = std::fs::read_to_string(crate::util::repo().join("tests/fixtures/contract.json")).unwrap();
