@@ -8,8 +8,8 @@ use std::sync::{Arc, LazyLock};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use parquet::arrow::ArrowWriter;
 use zhetl::{
-    batches, Cleaner, Config, Decoder, Document, Extractor, Lexicon, MemorySink, Pipeline, RawDoc, Segmenter, Shard,
-    Table,
+    batches, writer_properties, Cleaner, Config, Decoder, Document, Extractor, Lexicon, MemorySink, OutputConfig,
+    Pipeline, RawDoc, Segmenter, Shard, Table,
 };
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
@@ -111,13 +111,15 @@ fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("sink");
     g.throughput(Throughput::Bytes(bytes()));
     g.sample_size(10);
+    let props = writer_properties(&OutputConfig::default()).unwrap();
     g.bench_function("parquet_to_null", |b| {
         b.iter(|| {
             let mut writers: Vec<Option<ArrowWriter<std::io::Sink>>> = Table::ALL.iter().map(|_| None).collect();
             for b in batches(&docs, &[], &[]) {
                 let (table, batch) = b.unwrap();
-                let w = writers[table.index()]
-                    .get_or_insert_with(|| ArrowWriter::try_new(std::io::sink(), table.schema(), None).unwrap());
+                let w = writers[table.index()].get_or_insert_with(|| {
+                    ArrowWriter::try_new(std::io::sink(), table.schema(), Some(props.clone())).unwrap()
+                });
                 w.write(&batch).unwrap();
             }
             for w in writers.into_iter().flatten() {

@@ -61,7 +61,7 @@ pub use crate::extract::Extractor;
 pub use crate::lexicon::Lexicon;
 pub use crate::pipeline::{Pipeline, Progress, RunOptions, RunReport, Shard, StageSeconds};
 pub use crate::segment::{split_sentences, Segmenter};
-pub use crate::sink::schema::{batches, contract_type, TIME_ZONE};
+pub use crate::sink::schema::{batches, contract_type, writer_properties, TIME_ZONE};
 pub use crate::sink::{MemorySink, Sink, Table};
 pub use crate::source::Source;
 

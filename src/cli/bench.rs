@@ -9,10 +9,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use serde::Serialize;
-use zhetl::{batches, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source, StageSeconds, Table};
+use zhetl::{
+    batches, writer_properties, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source, StageSeconds, Table,
+};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct BenchArgs {
@@ -138,10 +139,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     if max_threads > 1 {
         counts.push(max_threads);
     }
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(cfg.output.zstd_level)?))
-        .set_max_row_group_size(cfg.output.row_group_rows)
-        .build();
+    let props = writer_properties(&cfg.output)?;
     let mb = bytes as f64 / 1e6;
     let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
         let sink = DiscardSink {

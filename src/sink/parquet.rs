@@ -19,11 +19,10 @@ use std::path::{Path, PathBuf};
 use arrow::array::{Array, StringArray};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
-use super::schema::{batches, Table};
+use super::schema::{batches, writer_properties, Table};
 use super::Sink;
 use crate::config::OutputConfig;
 use crate::dedup::text_hash64;
@@ -86,12 +85,7 @@ impl ParquetSink {
             let dir = pending.join(t.name());
             fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
-        let level = ZstdLevel::try_new(cfg.zstd_level)?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(level))
-            .set_max_row_group_size(cfg.row_group_rows)
-            .set_created_by(format!("zhetl {}", env!("CARGO_PKG_VERSION")))
-            .build();
+        let props = writer_properties(cfg)?;
         let tables = Table::ALL
             .iter()
             .map(|&table| {

@@ -67,6 +67,29 @@ fn skipped_tables_are_empty_and_named_in_the_manifest() {
     }
 }
 
+#[test]
+fn positions_are_delta_encoded_and_words_dictionary_encoded() {
+    use parquet::basic::Encoding;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let w = Workdir::new();
+    let out = run_seeds(&w, &[]);
+    let part = std::fs::read_dir(out.join("tokens")).unwrap().next().unwrap().unwrap().path();
+    let reader = SerializedFileReader::new(std::fs::File::open(&part).unwrap()).unwrap();
+    let rg = reader.metadata().row_group(0);
+    let column = |name: &str| {
+        (0..rg.num_columns()).map(|i| rg.column(i)).find(|c| c.column_path().string() == name).unwrap()
+    };
+    for name in ["sentence_idx", "token_idx", "start"] {
+        let c = column(name);
+        assert!(c.encodings().any(|e| e == Encoding::DELTA_BINARY_PACKED), "{name}");
+        assert!(c.dictionary_page_offset().is_none(), "{name} has a dictionary");
+        assert!(c.statistics().is_some(), "{name} lost its statistics");
+    }
+    for name in ["doc_id", "token", "pos"] {
+        assert!(column(name).dictionary_page_offset().is_some(), "{name} has no dictionary");
+    }
+}
+
 /// The contract's types, read from the fixture copy of the contract.
 fn contract() -> BTreeMap<String, BTreeMap<String, String>> {
     let text = std::fs::read_to_string(crate::util::repo().join("tests/fixtures/contract.json")).unwrap();
