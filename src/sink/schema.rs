@@ -351,6 +351,40 @@ fn rows<'a, T>(docs: &'a [Document], f: impl Fn(&'a Document) -> &'a [T]) -> Vec
     docs.iter().flat_map(|d| f(d).iter().enumerate().map(move |(i, x)| (d, i, x))).collect()
 }
 
+/// The tokens table, a row per word and most of the writer's rows, in one pass over the
+/// tokens with every buffer sized first: on the People's Daily texts the generic way (a
+/// list of rows, then a pass per column, two per string column) took 0.108 s of the
+/// table's 0.41 s in the writer, this 0.075 s.
+fn tokens(docs: &[Document]) -> Vec<ArrayRef> {
+    let n: usize = docs.iter().map(|d| d.tokens.len()).sum();
+    let id_bytes: usize = docs.iter().map(|d| d.doc_id.len() * d.tokens.len()).sum();
+    let word_bytes: usize = docs.iter().flat_map(|d| &d.tokens).map(|t| t.byte_len as usize).sum();
+    let mut ids = StringBuilder::with_capacity(n, id_bytes);
+    let mut sentence = UInt32Builder::with_capacity(n);
+    let mut index = UInt32Builder::with_capacity(n);
+    let mut words = StringBuilder::with_capacity(n, word_bytes);
+    let mut pos = StringBuilder::with_capacity(n, 2 * n);
+    let mut start = UInt32Builder::with_capacity(n);
+    for d in docs {
+        for (i, t) in d.tokens.iter().enumerate() {
+            ids.append_value(&d.doc_id);
+            sentence.append_value(t.sentence_idx);
+            index.append_value(i as u32);
+            words.append_value(d.token_text(t));
+            pos.append_value(t.pos);
+            start.append_value(t.start);
+        }
+    }
+    vec![
+        Arc::new(ids.finish()),
+        Arc::new(sentence.finish()),
+        Arc::new(index.finish()),
+        Arc::new(words.finish()),
+        Arc::new(pos.finish()),
+        Arc::new(start.finish()),
+    ]
+}
+
 fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef> {
     match table {
         Table::Documents => {
@@ -421,17 +455,7 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 strs(r.iter().map(|(d, _, s)| d.sentence_text(s))),
             ]
         }
-        Table::Tokens => {
-            let r = rows(docs, |d| d.tokens.as_slice());
-            vec![
-                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
-                u32s(r.iter().map(|(_, _, t)| t.sentence_idx)),
-                u32s(r.iter().map(|(_, i, _)| *i as u32)),
-                strs(r.iter().map(|(d, _, t)| d.token_text(t))),
-                strs(r.iter().map(|(_, _, t)| t.pos)),
-                u32s(r.iter().map(|(_, _, t)| t.start)),
-            ]
-        }
+        Table::Tokens => tokens(docs),
         Table::Entities => {
             let r = rows(docs, |d| d.entities.as_slice());
             vec![

@@ -76,9 +76,8 @@ fn positions_are_delta_encoded_and_words_dictionary_encoded() {
     let part = std::fs::read_dir(out.join("tokens")).unwrap().next().unwrap().unwrap().path();
     let reader = SerializedFileReader::new(std::fs::File::open(&part).unwrap()).unwrap();
     let rg = reader.metadata().row_group(0);
-    let column = |name: &str| {
-        (0..rg.num_columns()).map(|i| rg.column(i)).find(|c| c.column_path().string() == name).unwrap()
-    };
+    let column =
+        |name: &str| (0..rg.num_columns()).map(|i| rg.column(i)).find(|c| c.column_path().string() == name).unwrap();
     for name in ["sentence_idx", "token_idx", "start"] {
         let c = column(name);
         assert!(c.encodings().any(|e| e == Encoding::DELTA_BINARY_PACKED), "{name}");
