@@ -255,9 +255,10 @@ pub struct OutputConfig {
     pub row_group_bytes: usize,
     /// Rows after which a table starts a new part file. Default 4000000.
     pub part_rows: usize,
-    /// Tables left empty: their rows are neither built nor encoded. For jobs that need
-    /// some tables only; `tokens` alone is most of the writer's work. `documents` and
-    /// `errors` are always written. Default none.
+    /// Tables left empty: their rows are neither built nor encoded, and quantities, dates
+    /// and keywords not even extracted. For jobs that need some tables only; `tokens` alone
+    /// is most of the writer's work. `documents` and `errors` are always written. Default
+    /// none.
     pub skip_tables: Vec<String>,
 }
 

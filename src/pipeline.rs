@@ -241,7 +241,7 @@ impl Pipeline {
             decoder: Decoder::new(&cfg.decode, lexicon.clone()),
             cleaner: Cleaner::new(&cfg.clean, lexicon.clone())?,
             segmenter: Segmenter::new(&cfg.segment, lexicon.clone()),
-            extractor: Extractor::new(&cfg.extract, lexicon)?,
+            extractor: Extractor::new(&cfg.extract, lexicon)?.skipping(&cfg.output.skipped()),
             deduper: Deduper::new(&cfg.dedup),
             dedup: cfg.dedup.clone(),
             run: cfg.run.clone(),
@@ -641,6 +641,18 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skipped_tables_are_not_computed() {
+        let text = "去年10月份以来,村里投入资金6651.85万元,建成产业园3个,带动农户增收致富。";
+        let mut cfg = Config::default();
+        let full = Pipeline::new(&cfg).unwrap().process_text(text);
+        assert!(!full.dates.is_empty() && !full.keywords.is_empty() && !full.quantities.is_empty());
+        cfg.output.skip_tables = vec!["dates".into(), "keywords".into()];
+        let some = Pipeline::new(&cfg).unwrap().process_text(text);
+        assert!(some.dates.is_empty() && some.keywords.is_empty());
+        assert_eq!(some.quantities.len(), full.quantities.len());
+    }
 
     #[test]
     fn shard_parse_and_partition() {

@@ -22,6 +22,7 @@ use crate::config::{read_data, ExtractConfig};
 use crate::document::{Document, Token};
 use crate::error::{DocError, Error, Result};
 use crate::lexicon::{builtin, Lexicon};
+use crate::sink::Table;
 
 pub(crate) use places::PlaceMatcher;
 
@@ -423,6 +424,11 @@ pub(crate) fn is_han(c: char) -> bool {
 /// The extract stage.
 pub struct Extractor {
     enabled: bool,
+    /// Whether the quantities, dates and keywords are wanted: each feeds its own table
+    /// only, so a table the run skips (`output.skip_tables`) need not be computed.
+    want_quantities: bool,
+    want_dates: bool,
+    want_keywords: bool,
     lexicon: Arc<Lexicon>,
     lists: Lists,
     places: PlaceMatcher,
@@ -446,6 +452,9 @@ impl Extractor {
         let places = PlaceMatcher::new(&lexicon);
         Ok(Extractor {
             enabled: cfg.enabled,
+            want_quantities: true,
+            want_dates: true,
+            want_keywords: true,
             units: quantity::Units::parse(&units_text)?,
             meta: meta::MetaRules::new()?,
             dates: dates::DateRules::new()?,
@@ -457,7 +466,16 @@ impl Extractor {
         })
     }
 
-    /// Fills `meta`, `entities`, `quantities`, `quotes` and `keywords`.
+    /// The stage without the extractors whose only table is in `skipped` (quantities,
+    /// dates, keywords): their fields stay empty.
+    pub fn skipping(mut self, skipped: &[Table]) -> Extractor {
+        self.want_quantities = !skipped.contains(&Table::Quantities);
+        self.want_dates = !skipped.contains(&Table::Dates);
+        self.want_keywords = !skipped.contains(&Table::Keywords);
+        self
+    }
+
+    /// Fills `meta`, `entities`, `quantities`, `quotes`, `dates` and `keywords`.
     ///
     /// # Errors
     /// None today; the signature leaves room for extractors that can fail on one document.
@@ -473,8 +491,8 @@ impl Extractor {
         let people = people::find(&ix, &self.lists, &self.lexicon, &entities);
         let orgs = people::organizations(&ix, &self.lists, &self.lexicon, &entities, &people);
         let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
-        let quantities = self.units.find(&ix);
-        let dates = self.dates.find(&ix, doc.meta.published_date);
+        let quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
+        let dates = if self.want_dates { self.dates.find(&ix, doc.meta.published_date) } else { Vec::new() };
         entities.extend(people);
         entities.extend(orgs);
         let more = places::by_dictionary(&ix, &self.lists, &self.lexicon, &entities);
@@ -486,7 +504,9 @@ impl Extractor {
         doc.quantities = quantities;
         doc.quotes = quotes;
         doc.dates = dates;
-        doc.keywords = self.keywords.rank(doc);
+        if self.want_keywords {
+            doc.keywords = self.keywords.rank(doc);
+        }
         Ok(())
     }
 }

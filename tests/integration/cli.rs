@@ -50,13 +50,13 @@ fn run_writes_every_table_and_the_manifest_last() {
 #[test]
 fn skipped_tables_are_empty_and_named_in_the_manifest() {
     let w = Workdir::new();
-    let cfg = w.write("skip.toml", b"[output]\nskip_tables = [\"tokens\", \"keywords\"]\n");
+    let cfg = w.write("skip.toml", b"[output]\nskip_tables = [\"tokens\", \"keywords\", \"dates\"]\n");
     let out = run_seeds(&w, &["-c", cfg.to_str().unwrap()]);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["skipped_tables"], serde_json::json!(["tokens", "keywords"]));
+    assert_eq!(manifest["skipped_tables"], serde_json::json!(["tokens", "keywords", "dates"]));
     // A skipped table is still there for readers, with its schema and no rows.
-    for t in ["tokens", "keywords"] {
+    for t in ["tokens", "keywords", "dates"] {
         let b = read_table(&out, t);
         assert_eq!(b.num_rows(), 0, "{t}");
         assert_eq!(b.schema().fields().len(), zhetl::Table::from_name(t).unwrap().schema().fields().len());
