@@ -260,12 +260,26 @@ pub struct OutputConfig {
     /// is most of the writer's work. `documents` and `errors` are always written. Default
     /// none.
     pub skip_tables: Vec<String>,
+    /// Threads encoding Parquet, each writing its own parts from a share of every chunk's
+    /// documents; 0 = one per three worker threads. Encoding is about a third of a run's
+    /// CPU (one thread does about 20 MB/s of news text with every table on), so with more
+    /// than three workers a single writer would cap the run. Default 0.
+    pub writer_threads: usize,
 }
 
 impl OutputConfig {
     /// The tables of `skip_tables` (names checked by [`Config::validate`]).
     pub fn skipped(&self) -> Vec<crate::sink::Table> {
         self.skip_tables.iter().filter_map(|n| crate::sink::Table::from_name(n)).collect()
+    }
+
+    /// `writer_threads` for a run with `workers` worker threads (already resolved from 0).
+    pub fn writer_lanes(&self, workers: usize) -> usize {
+        if self.writer_threads == 0 {
+            (workers / 3).max(1)
+        } else {
+            self.writer_threads
+        }
     }
 }
 
@@ -278,6 +292,7 @@ impl Default for OutputConfig {
             row_group_bytes: 32 << 20,
             part_rows: 4_000_000,
             skip_tables: Vec::new(),
+            writer_threads: 0,
         }
     }
 }

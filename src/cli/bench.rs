@@ -12,7 +12,8 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use serde::Serialize;
 use zhetl::{
-    batches, writer_properties, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source, StageSeconds, Table,
+    batches, write_in_lanes, writer_properties, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source,
+    StageSeconds, Table,
 };
 
 #[derive(clap::Args, Debug)]
@@ -44,40 +45,52 @@ pub(crate) struct BenchArgs {
     stream: bool,
 }
 
-/// Encodes every table to Parquet and throws the bytes away.
+/// Encodes every table to Parquet and throws the bytes away, with as many writer threads
+/// (lanes) as `run` would use.
 struct DiscardSink {
     props: WriterProperties,
     skip: Vec<Table>,
-    writers: Vec<Option<ArrowWriter<std::io::Sink>>>,
+    /// Per lane, per table.
+    lanes: Vec<Vec<Option<ArrowWriter<std::io::Sink>>>>,
+}
+
+impl DiscardSink {
+    fn new(props: &WriterProperties, skip: Vec<Table>, lanes: usize) -> DiscardSink {
+        let lanes = (0..lanes.max(1)).map(|_| Table::ALL.iter().map(|_| None).collect()).collect();
+        DiscardSink { props: props.clone(), skip, lanes }
+    }
 }
 
 impl Sink for DiscardSink {
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> zhetl::Result<()> {
-        for b in batches(docs, errors, &self.skip) {
-            let (table, batch) = b?;
-            let i = table.index();
-            if self.writers[i].is_none() {
-                self.writers[i] =
-                    Some(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(self.props.clone()))?);
-            }
-            if let Some(w) = self.writers[i].as_mut() {
+        let (props, skip) = (&self.props, &self.skip);
+        write_in_lanes(&mut self.lanes, docs, errors, |writers, docs, errors| {
+            for b in batches(docs, errors, skip) {
+                let (table, batch) = b?;
+                let w = match &mut writers[table.index()] {
+                    Some(w) => w,
+                    slot => slot.insert(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(props.clone()))?),
+                };
                 w.write(&batch)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn finish(&mut self, _: &serde_json::Value) -> zhetl::Result<()> {
-        for w in self.writers.iter_mut().filter_map(Option::take) {
-            w.close()?;
-        }
-        Ok(())
+        write_in_lanes(&mut self.lanes, &[], &[], |lane, _, _| {
+            lane.iter_mut().filter_map(Option::take).try_for_each(|w| w.close().map(drop))?;
+            Ok(())
+        })
     }
 }
 
 #[derive(Serialize)]
 struct Measure {
     threads: usize,
+    /// Writer threads (`output.writer_threads`, resolved); `write` seconds are the writer's
+    /// wall time, all of them together.
+    writer_threads: usize,
     wall_seconds: f64,
     mb_per_s: f64,
     docs_per_s: f64,
@@ -142,11 +155,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     let props = writer_properties(&cfg.output)?;
     let mb = bytes as f64 / 1e6;
     let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
-        let sink = DiscardSink {
-            props: props.clone(),
-            skip: cfg.output.skipped(),
-            writers: (0..Table::ALL.len()).map(|_| None).collect(),
-        };
+        let sink = DiscardSink::new(&props, cfg.output.skipped(), cfg.output.writer_lanes(threads));
         if a.stream {
             let docs = Source::with_input(&inputs, cfg.run.max_file_bytes, &cfg.input);
             return Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0);
@@ -161,6 +170,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         let per = |x: f64| if x > 0.0 { mb / x } else { 0.0 };
         runs.push(Measure {
             threads,
+            writer_threads: cfg.output.writer_lanes(threads),
             wall_seconds: report.wall_seconds,
             mb_per_s: mb / report.wall_seconds,
             docs_per_s: corpus.len() as f64 / report.wall_seconds,
@@ -220,14 +230,23 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         println!("tables skipped by the config: {}", report.skipped_tables.join(", "));
     }
     println!(
-        "{:>7} {:>9} {:>9} {:>10}   MB per CPU-second: decode  clean  segment  extract  write",
-        "threads", "seconds", "MB/s", "docs/s"
+        "{:>7} {:>7} {:>9} {:>9} {:>10}   MB per CPU-second: decode  clean  segment  extract  write",
+        "threads", "writers", "seconds", "MB/s", "docs/s"
     );
     for r in &report.runs {
         let p = &r.stage_mb_per_cpu_s;
         println!(
-            "{:>7} {:>9.2} {:>9.2} {:>10.0}   {:>24.1} {:>6.1} {:>8.1} {:>8.1} {:>6.1}",
-            r.threads, r.wall_seconds, r.mb_per_s, r.docs_per_s, p.decode, p.clean, p.segment, p.extract, p.write
+            "{:>7} {:>7} {:>9.2} {:>9.2} {:>10.0}   {:>24.1} {:>6.1} {:>8.1} {:>8.1} {:>6.1}",
+            r.threads,
+            r.writer_threads,
+            r.wall_seconds,
+            r.mb_per_s,
+            r.docs_per_s,
+            p.decode,
+            p.clean,
+            p.segment,
+            p.extract,
+            p.write
         );
     }
     println!("speedup {:.2}x with {} threads; peak RSS {:.0} MB", report.speedup, max_threads, report.peak_rss_mb);

@@ -6,7 +6,7 @@ pub(crate) mod parquet;
 pub(crate) mod schema;
 
 use crate::document::Document;
-use crate::error::{DocError, Result};
+use crate::error::{DocError, Error, Result};
 
 pub use self::schema::Table;
 
@@ -60,5 +60,106 @@ impl Sink for MemorySink {
     fn finish(&mut self, manifest: &serde_json::Value) -> Result<()> {
         self.manifest = Some(manifest.clone());
         Ok(())
+    }
+}
+
+/// Hands each lane (writer thread) its share of a chunk: runs of consecutive documents of
+/// about equal text size, the failed inputs with the first. Every lane is called, with an
+/// empty share if need be (which is also how to close all lanes at once). The lanes run at
+/// once, the first on the calling thread; the first error is returned after every lane has
+/// finished, so none is left mid-write.
+///
+/// One writer thread encodes about 20 MB/s of news text with every table on, a third of
+/// the run's CPU, so with more than three workers it would cap the run. Lanes each own
+/// their parts and share nothing while encoding.
+pub fn write_in_lanes<L, F>(lanes: &mut [L], docs: &[Document], errors: &[DocError], write: F) -> Result<()>
+where
+    L: Send,
+    F: Fn(&mut L, &[Document], &[DocError]) -> Result<()> + Sync,
+{
+    let cuts = lane_cuts(docs, lanes.len());
+    let Some((first, rest)) = lanes.split_first_mut() else { return Ok(()) };
+    if rest.is_empty() {
+        return write(first, docs, errors);
+    }
+    let write = &write;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rest
+            .iter_mut()
+            .enumerate()
+            .map(|(i, lane)| {
+                let share = &docs[cuts[i + 1]..cuts[i + 2]];
+                scope.spawn(move || write(lane, share, &[]))
+            })
+            .collect();
+        let mut result = write(first, &docs[cuts[0]..cuts[1]], errors);
+        for h in handles {
+            let r = h.join().unwrap_or_else(|_| Err(Error::Writer("a writer thread panicked".into())));
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
+    })
+}
+
+/// Boundaries of `n` runs of consecutive documents of about equal text size (`n + 1`
+/// indexes, from 0 to `docs.len()`).
+fn lane_cuts(docs: &[Document], n: usize) -> Vec<usize> {
+    // A document costs its tokens and rows, which follow its text; +1 so that empty texts
+    // still spread.
+    let total: usize = docs.iter().map(|d| d.text.len() + 1).sum();
+    let mut cuts = vec![0];
+    let mut acc = 0;
+    for (i, d) in docs.iter().enumerate() {
+        acc += d.text.len() + 1;
+        // Cut after this document each time the running size passes the next share.
+        while cuts.len() < n && acc * n >= total * cuts.len() {
+            cuts.push(i + 1);
+        }
+    }
+    while cuts.len() <= n {
+        cuts.push(docs.len());
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(chars: usize) -> Document {
+        Document { text: "字".repeat(chars), ..Document::default() }
+    }
+
+    #[test]
+    fn lanes_get_consecutive_runs_of_about_equal_size() {
+        let docs: Vec<Document> = [10, 10, 10, 10, 40, 10, 10].iter().map(|&n| doc(n)).collect();
+        let cuts = lane_cuts(&docs, 2);
+        assert_eq!(cuts.first(), Some(&0));
+        assert_eq!(cuts.last(), Some(&docs.len()));
+        assert_eq!(cuts, [0, 5, 7]);
+        // More lanes than documents: the extra lanes get nothing, every document is kept.
+        let cuts = lane_cuts(&docs[..2], 4);
+        assert_eq!(cuts.len(), 5);
+        assert!(cuts.windows(2).all(|w| w[0] <= w[1]) && cuts[4] == 2);
+
+        // Every document is written once, in order within its lane, errors with the first.
+        let mut lanes = vec![Vec::new(); 3];
+        let errors = vec![DocError {
+            source_path: "x".into(),
+            doc_id: None,
+            stage: crate::error::Stage::Read,
+            kind: "empty",
+            message: String::new(),
+            source_bytes: 0,
+        }];
+        write_in_lanes(&mut lanes, &docs, &errors, |lane: &mut Vec<(usize, usize)>, d, e| {
+            lane.push((d.len(), e.len()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(lanes.iter().map(|l| l[0].0).sum::<usize>(), docs.len());
+        assert_eq!(lanes.iter().map(|l| l[0].1).collect::<Vec<_>>(), [1, 0, 0]);
     }
 }

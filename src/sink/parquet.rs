@@ -35,10 +35,13 @@ use crate::store::{for_each_row, keeps, Committed, Keep, Store};
 /// The checkpoint log in a pending folder.
 const LOG: &str = "checkpoints.log";
 
+/// One table's open part in one lane.
 struct TableWriter {
     table: Table,
     writer: Option<ArrowWriter<BufWriter<File>>>,
     rows_in_part: usize,
+    /// Number of this lane's next part of the table. Lane `l` of `n` numbers its parts
+    /// `base + l`, `base + l + n` …, so lanes never collide and need not coordinate.
     seq: usize,
     /// Names of finished parts.
     parts: Vec<String>,
@@ -56,60 +59,20 @@ struct Checkpoint {
     state: CheckpointState,
 }
 
-/// Writes the tables as Parquet parts into a pending folder.
-pub(crate) struct ParquetSink {
+/// Where and how parts are written; shared by the lanes.
+struct Parts {
     pending: PathBuf,
     label: String,
-    generation: u64,
     props: WriterProperties,
+    /// `output.row_group_bytes` divided among the lanes, so that memory stays what the
+    /// config says whatever the number of writer threads.
     row_group_bytes: usize,
     part_rows: usize,
-    /// `output.skip_tables`.
-    skip: Vec<Table>,
-    tables: Vec<TableWriter>,
-    /// Tables the commit keeps committed parts of: they need no empty part of ours.
-    kept: std::collections::BTreeSet<String>,
+    /// Writer threads: the step between one lane's part numbers.
+    lanes: usize,
 }
 
-impl ParquetSink {
-    /// A sink writing into `pending`, continuing from `resume` (parts and numbering).
-    fn new(
-        pending: &Path,
-        label: &str,
-        cfg: &OutputConfig,
-        resume: Option<&Checkpoint>,
-        seq_start: &BTreeMap<String, usize>,
-        generation: u64,
-    ) -> Result<ParquetSink> {
-        for t in Table::ALL {
-            let dir = pending.join(t.name());
-            fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        }
-        let props = writer_properties(cfg)?;
-        let tables = Table::ALL
-            .iter()
-            .map(|&table| {
-                let name = table.name();
-                let (parts, seq) = match resume {
-                    Some(c) => (c.parts.get(name).cloned().unwrap_or_default(), c.seq.get(name).copied().unwrap_or(0)),
-                    None => (Vec::new(), seq_start.get(name).copied().unwrap_or(0)),
-                };
-                TableWriter { table, writer: None, rows_in_part: 0, seq, parts }
-            })
-            .collect();
-        Ok(ParquetSink {
-            pending: pending.to_path_buf(),
-            label: label.to_string(),
-            generation,
-            props,
-            row_group_bytes: cfg.row_group_bytes,
-            part_rows: cfg.part_rows,
-            skip: cfg.skipped(),
-            tables,
-            kept: Default::default(),
-        })
-    }
-
+impl Parts {
     fn part_name(&self, t: &TableWriter) -> String {
         format!("part-{}-{:05}.parquet", self.label, t.seq)
     }
@@ -120,47 +83,37 @@ impl ParquetSink {
         Ok(ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), t.table.schema(), Some(self.props.clone()))?)
     }
 
-    fn close(&mut self, i: usize) -> Result<()> {
-        if let Some(w) = self.tables[i].writer.take() {
-            let name = self.part_name(&self.tables[i]);
-            let path = self.pending.join(self.tables[i].table.name()).join(&name);
+    fn close(&self, t: &mut TableWriter) -> Result<()> {
+        if let Some(w) = t.writer.take() {
+            let name = self.part_name(t);
+            let path = self.pending.join(t.table.name()).join(&name);
             let inner = w.into_inner()?;
             let file = inner.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
             file.sync_all().map_err(|e| Error::io(&path, e))?;
-            let t = &mut self.tables[i];
             t.parts.push(name);
-            t.seq += 1;
+            t.seq += self.lanes;
             t.rows_in_part = 0;
         }
         Ok(())
     }
 
-    /// Finished parts per table, as (path, name).
-    fn own_parts(&self) -> BTreeMap<String, Vec<(PathBuf, String)>> {
-        self.tables
-            .iter()
-            .map(|t| {
-                let dir = self.pending.join(t.table.name());
-                (t.table.name().to_string(), t.parts.iter().map(|n| (dir.join(n), n.clone())).collect())
-            })
-            .collect()
-    }
-
-    /// Appends batches to their tables' open parts, opening, flushing and closing parts
-    /// as the limits say.
-    fn write_batches(&mut self, batches: impl Iterator<Item = Result<(Table, RecordBatch)>>) -> Result<()> {
+    /// Appends batches to one lane's open parts, opening, flushing and closing parts as
+    /// the limits say.
+    fn write_batches(
+        &self,
+        lane: &mut [TableWriter],
+        batches: impl Iterator<Item = Result<(Table, RecordBatch)>>,
+    ) -> Result<()> {
         for b in batches {
             let (table, batch) = b?;
-            let i = table.index();
-            debug_assert_eq!(self.tables[i].table, table);
+            let t = &mut lane[table.index()];
+            debug_assert_eq!(t.table, table);
             if batch.num_rows() == 0 {
                 continue;
             }
-            if self.tables[i].writer.is_none() {
-                let w = self.open(&self.tables[i])?;
-                self.tables[i].writer = Some(w);
+            if t.writer.is_none() {
+                t.writer = Some(self.open(t)?);
             }
-            let t = &mut self.tables[i];
             let w = t.writer.as_mut().expect("invariant: opened above");
             w.write(&batch)?;
             if w.in_progress_size() > self.row_group_bytes {
@@ -168,48 +121,148 @@ impl ParquetSink {
             }
             t.rows_in_part += batch.num_rows();
             if t.rows_in_part >= self.part_rows {
-                self.close(i)?;
+                self.close(t)?;
             }
         }
         Ok(())
     }
 }
 
+/// Writes the tables as Parquet parts into a pending folder, with one lane of open parts
+/// per writer thread.
+pub(crate) struct ParquetSink {
+    parts: Parts,
+    generation: u64,
+    /// `output.skip_tables`.
+    skip: Vec<Table>,
+    /// Per lane, per table in [`Table::ALL`] order.
+    lanes: Vec<Vec<TableWriter>>,
+    /// Tables the commit keeps committed parts of: they need no empty part of ours.
+    kept: std::collections::BTreeSet<String>,
+}
+
+impl ParquetSink {
+    /// A sink writing into `pending` with `lanes` writer threads, continuing from `resume`
+    /// (parts and numbering).
+    fn new(
+        pending: &Path,
+        label: &str,
+        cfg: &OutputConfig,
+        lanes: usize,
+        resume: Option<&Checkpoint>,
+        seq_start: &BTreeMap<String, usize>,
+        generation: u64,
+    ) -> Result<ParquetSink> {
+        for t in Table::ALL {
+            let dir = pending.join(t.name());
+            fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        let lanes = lanes.max(1);
+        let lane_tables = (0..lanes)
+            .map(|l| {
+                Table::ALL
+                    .iter()
+                    .map(|&table| {
+                        let name = table.name();
+                        let (parts, seq) = match resume {
+                            Some(c) => {
+                                (c.parts.get(name).cloned().unwrap_or_default(), c.seq.get(name).copied().unwrap_or(0))
+                            }
+                            None => (Vec::new(), seq_start.get(name).copied().unwrap_or(0)),
+                        };
+                        // Parts finished before a resume belong to the first lane's list.
+                        let parts = if l == 0 { parts } else { Vec::new() };
+                        TableWriter { table, writer: None, rows_in_part: 0, seq: seq + l, parts }
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(ParquetSink {
+            parts: Parts {
+                pending: pending.to_path_buf(),
+                label: label.to_string(),
+                props: writer_properties(cfg)?,
+                row_group_bytes: (cfg.row_group_bytes / lanes).max(1),
+                part_rows: cfg.part_rows,
+                lanes,
+            },
+            generation,
+            skip: cfg.skipped(),
+            lanes: lane_tables,
+            kept: Default::default(),
+        })
+    }
+
+    /// Finished parts per table, as (path, name), every lane's.
+    fn own_parts(&self) -> BTreeMap<String, Vec<(PathBuf, String)>> {
+        Table::ALL
+            .iter()
+            .map(|t| {
+                let dir = self.parts.pending.join(t.name());
+                let names = self.part_names(*t);
+                (t.name().to_string(), names.into_iter().map(|n| (dir.join(&n), n)).collect())
+            })
+            .collect()
+    }
+
+    /// Every lane's finished parts of `table`, by name.
+    fn part_names(&self, table: Table) -> Vec<String> {
+        let mut names: Vec<String> = self.lanes.iter().flat_map(|l| l[table.index()].parts.iter().cloned()).collect();
+        names.sort();
+        names
+    }
+
+    /// Closes every open part, the lanes at once (each close ends in an fsync).
+    fn close_all(&mut self) -> Result<()> {
+        let parts = &self.parts;
+        super::write_in_lanes(&mut self.lanes, &[], &[], |lane, _, _| lane.iter_mut().try_for_each(|t| parts.close(t)))
+    }
+}
+
 impl Sink for ParquetSink {
     fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()> {
-        let skip = self.skip.clone();
-        self.write_batches(batches(docs, errors, &skip))
+        let (parts, skip) = (&self.parts, &self.skip);
+        super::write_in_lanes(&mut self.lanes, docs, errors, |lane, d, e| {
+            parts.write_batches(lane, batches(d, e, skip))
+        })
     }
 
     fn checkpoint(&mut self, state: &serde_json::Value) -> Result<()> {
-        for i in 0..self.tables.len() {
-            self.close(i)?;
+        self.close_all()?;
+        // The lanes number on from a common base, as a run resumed from this checkpoint
+        // will: the same parts then get the same names either way.
+        for table in Table::ALL {
+            let i = table.index();
+            let base = self.lanes.iter().map(|l| l[i].seq).max().unwrap_or(0);
+            for (l, lane) in self.lanes.iter_mut().enumerate() {
+                lane[i].seq = base + l;
+            }
         }
         let state: CheckpointState = serde_json::from_value(state.clone()).map_err(|e| Error::Writer(e.to_string()))?;
         let c = Checkpoint {
-            parts: self.tables.iter().map(|t| (t.table.name().to_string(), t.parts.clone())).collect(),
-            seq: self.tables.iter().map(|t| (t.table.name().to_string(), t.seq)).collect(),
+            parts: Table::ALL.iter().map(|&t| (t.name().to_string(), self.part_names(t))).collect(),
+            seq: Table::ALL.iter().map(|&t| (t.name().to_string(), self.lanes[0][t.index()].seq)).collect(),
             generation: self.generation,
             state,
         };
         let line = serde_json::to_string(&c).map_err(|e| Error::Writer(e.to_string()))?;
-        let path = self.pending.join(LOG);
+        let path = self.parts.pending.join(LOG);
         let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
         writeln!(f, "{line}").and_then(|_| f.sync_all()).map_err(|e| Error::io(&path, e))?;
         Ok(())
     }
 
     fn finish(&mut self, _: &serde_json::Value) -> Result<()> {
-        for i in 0..self.tables.len() {
+        for table in Table::ALL {
             // Every table gets at least one part, so readers find its schema.
-            let t = &self.tables[i];
-            if t.writer.is_none() && t.parts.is_empty() && !self.kept.contains(t.table.name()) {
-                let w = self.open(&self.tables[i])?;
-                self.tables[i].writer = Some(w);
+            let i = table.index();
+            let none = self.lanes.iter().all(|l| l[i].writer.is_none() && l[i].parts.is_empty());
+            if none && !self.kept.contains(table.name()) {
+                let t = &mut self.lanes[0][i];
+                t.writer = Some(self.parts.open(t)?);
             }
-            self.close(i)?;
         }
-        Ok(())
+        self.close_all()
     }
 }
 
@@ -344,8 +397,11 @@ pub(crate) fn run_to(
         plan.skip_ids.extend(done.ids);
     }
     let seq_start = if keep == Keep::All { next_seq(&committed_parts, &label) } else { BTreeMap::new() };
-    let mut sink =
-        ParquetSink::new(&pending, &label, pipeline.output_config(), resume.as_ref(), &seq_start, generation)?;
+    let workers =
+        if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
+    let out_cfg = pipeline.output_config();
+    let lanes = out_cfg.writer_lanes(workers);
+    let mut sink = ParquetSink::new(&pending, &label, out_cfg, lanes, resume.as_ref(), &seq_start, generation)?;
     sink.kept = committed_parts
         .iter()
         .filter(|(_, names)| names.iter().any(|n| keeps(&keep, n)))

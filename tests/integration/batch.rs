@@ -80,9 +80,10 @@ fn seed_files() -> Vec<PathBuf> {
     v
 }
 
-/// A config that checkpoints often, so that kills land between checkpoints and commits.
+/// A config that checkpoints often, so that kills land between checkpoints and commits,
+/// with two writer threads, so that resuming also restores their part numbering.
 fn config(w: &Workdir) -> PathBuf {
-    w.write("small.toml", b"[run]\nchunk_size = 3\ncheckpoint_inputs = 3\nthreads = 2\n")
+    w.write("small.toml", b"[run]\nchunk_size = 3\ncheckpoint_inputs = 3\nthreads = 2\n[output]\nwriter_threads = 2\n")
 }
 
 fn run(w: &Workdir, args: &[&str]) -> serde_json::Value {
@@ -225,6 +226,38 @@ fn same_tables_whatever_the_threads_and_the_order_of_inputs() {
     args.extend(forward.iter());
     run(&w, &args);
     assert_eq!(tables(&a), tables(&b));
+}
+
+#[test]
+fn writer_threads_write_their_own_parts_and_lose_no_row() {
+    let w = Workdir::new();
+    let input = corpus(&w, 24);
+    let one = w.join("one");
+    let three = w.join("three");
+    let cfg1 = w.write("w1.toml", b"[run]\nchunk_size = 8\n[output]\nwriter_threads = 1\n");
+    let cfg3 = w.write("w3.toml", b"[run]\nchunk_size = 8\n[output]\nwriter_threads = 3\n");
+    for (cfg, out) in [(&cfg1, &one), (&cfg3, &three)] {
+        run(
+            &w,
+            &[
+                "run",
+                input.to_str().unwrap(),
+                "-c",
+                cfg.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--no-progress",
+            ],
+        );
+    }
+    let parts = |out: &Path| std::fs::read_dir(out.join("documents")).unwrap().count();
+    assert_eq!(parts(&one), 1);
+    assert_eq!(parts(&three), 3, "one documents part per writer thread");
+    let (a, b) = (tables(&one), tables(&three));
+    for t in zhetl::Table::ALL {
+        assert_eq!(sorted(a[t.name()].clone()), sorted(b[t.name()].clone()), "{} differs", t.name());
+    }
+    assert_eq!(doc_ids(&three).len(), 24);
 }
 
 #[test]
