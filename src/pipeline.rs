@@ -105,6 +105,8 @@ pub struct RunReport {
     pub wall_seconds: f64,
     /// Worker threads.
     pub threads: usize,
+    /// Threads encoding Parquet (`output.writer_threads`, 0 resolved against `threads`).
+    pub writer_threads: usize,
     /// Shard as `I/N`.
     pub shard: String,
     /// Inputs listed (files, after sharding), resumed ones included.
@@ -549,6 +551,7 @@ impl Pipeline {
             finished_at: rfc3339(SystemTime::now()),
             wall_seconds: clock.elapsed().as_secs_f64(),
             threads,
+            writer_threads: self.output.writer_lanes(threads),
             shard: format!("{}/{}", shard.index, shard.count),
             inputs_seen: p.inputs,
             skipped: p.skipped,

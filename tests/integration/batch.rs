@@ -236,19 +236,10 @@ fn writer_threads_write_their_own_parts_and_lose_no_row() {
     let three = w.join("three");
     let cfg1 = w.write("w1.toml", b"[run]\nchunk_size = 8\n[output]\nwriter_threads = 1\n");
     let cfg3 = w.write("w3.toml", b"[run]\nchunk_size = 8\n[output]\nwriter_threads = 3\n");
-    for (cfg, out) in [(&cfg1, &one), (&cfg3, &three)] {
-        run(
-            &w,
-            &[
-                "run",
-                input.to_str().unwrap(),
-                "-c",
-                cfg.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--no-progress",
-            ],
-        );
+    for (cfg, out, lanes) in [(&cfg1, &one, 1), (&cfg3, &three, 3)] {
+        let (input, cfg, out) = (input.to_str().unwrap(), cfg.to_str().unwrap(), out.to_str().unwrap());
+        let m = run(&w, &["run", input, "-c", cfg, "-o", out, "--no-progress"]);
+        assert_eq!(m["writer_threads"], lanes, "the manifest names the writer threads");
     }
     let parts = |out: &Path| std::fs::read_dir(out.join("documents")).unwrap().count();
     assert_eq!(parts(&one), 1);
