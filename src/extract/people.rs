@@ -79,7 +79,7 @@ const ADDRESS_TERMS: &[&str] = &[
 ];
 
 /// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
-const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓";
+const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓雅伽勃嘎察圭瓜";
 
 /// [`TRANSLITERATION`] as a bit set (a search of the string per character showed in the
 /// profile).
@@ -118,8 +118,10 @@ fn annotation(inner: &[char]) -> bool {
     matches!(inner, ['女'] | ['男']) || inner.len() >= 2 && inner.len() <= 5 && inner.last() == Some(&'族')
 }
 
-/// Words that may close a credit after the names: photo, contributed, reported.
-const CREDIT_TAILS: &[&str] = &["摄影", "摄", "供稿", "报道", "文"];
+/// Words that may close a credit after the names: photo, contributed, reported, text. A
+/// bare 文 is tried last, after the whole bracket as names: more often it ends a given name
+/// (（罗玉文）, （沈龙文）) than credits the text.
+const CREDIT_TAILS: &[&str] = &["摄影", "摄", "供稿", "报道", "/文", "文"];
 
 /// A dictionary entry that may be a name mis-filed by jieba: a noun-like tag and a low
 /// frequency (common nouns that begin with a surname character, 高度 or 方案, are frequent).
@@ -205,10 +207,11 @@ impl Finder<'_, '_> {
     }
 
     /// `valid` for names jieba proposed: foreign names may be long, and a name may have
-    /// one character only when it is a bare surname (handled by the caller).
-    fn valid_loose(&self, s: usize, e: usize) -> bool {
+    /// one character only when it is a bare surname (handled by the caller). `anchored` as
+    /// for [`Finder::valid_as`]: jieba files many foreign names as places (布约亚/ns).
+    fn valid_loose(&self, s: usize, e: usize, anchored: bool) -> bool {
         if e - s <= 4 {
-            return self.valid(s, e);
+            return self.valid_as(s, e, anchored);
         }
         let name = self.ix.slice(s, e);
         e - s <= 12 && !self.lists.not_names.contains(name) && self.ix.chars[s..e].iter().all(|&c| is_han(c))
@@ -228,9 +231,14 @@ impl Finder<'_, '_> {
     fn name_at(&self, p: usize) -> Option<usize> {
         let sl = self.starts_surname(p)?;
         let ix = self.ix;
+        // A place starting right after is a boundary too: lists of awards run role, name and
+        // the next unit together (院长陈幸运湖北省农科院).
         let follows = |q: usize| {
             let rest = ix.slice(q.min(ix.chars.len()), (q + 2).min(ix.chars.len()));
-            q >= ix.chars.len() || !is_han(ix.chars[q]) || AFTER_NAME.iter().any(|w| rest.starts_with(w))
+            q >= ix.chars.len()
+                || !is_han(ix.chars[q])
+                || AFTER_NAME.iter().any(|w| rest.starts_with(w))
+                || self.place[q] && !self.place[q - 1]
         };
         for len in [sl + 1, sl + 2] {
             if p + len <= ix.chars.len()
@@ -297,7 +305,7 @@ impl Finder<'_, '_> {
             }
             k += t.len as usize;
         }
-        (k - p >= 2 && !self.touches_place(p, k) && self.valid_loose(p, k)).then_some(k - p)
+        (k - p >= 2 && !self.touches_place(p, k) && self.valid_loose(p, k, true)).then_some(k - p)
     }
 
     /// Whether the word is a Japanese name: a Japanese family name alone (桥本) or with a
@@ -334,7 +342,7 @@ impl Finder<'_, '_> {
             }
             k = t.start as usize;
         }
-        (e - k >= 2 && !self.touches_place(k, e) && self.valid_loose(k, e)).then_some(e - k)
+        (e - k >= 2 && !self.touches_place(k, e) && self.valid_loose(k, e, true)).then_some(e - k)
     }
 
     /// A word that may be part of a transliterated name: transliteration characters only,
@@ -464,7 +472,11 @@ impl Finder<'_, '_> {
                 .word_info(self.ix.slice(a, b))
                 .is_some_and(|(tag, freq)| freq >= min && !is_nr(tag) && WORD_POS.contains(&tag))
         };
-        self.valid_as(s, e, true) && !(e - s == 3 && (common(s + 1, e, 500) || common(s, s + 2, 100)))
+        // jieba's own name token over exactly the span outweighs a common given name
+        // (孟西安/nr: 西安).
+        let jieba_name =
+            self.ix.token(s).is_some_and(|t| t.start as usize == s && (t.start + t.len) as usize == e && is_nr(t.pos));
+        self.valid_as(s, e, true) && (jieba_name || !(e - s == 3 && (common(s + 1, e, 500) || common(s, s + 2, 100))))
     }
 
     /// Length of the name of an enumeration item ending at `q` (a 、 follows): a surname
@@ -611,7 +623,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             // them to the role and verb anchors.
             false
         };
-        if accept && !f.touches_place(s, e) && f.valid_loose(s, e) {
+        if accept && !f.touches_place(s, e) && f.valid_loose(s, e, false) {
             mentions.entry((s, e)).or_insert(None);
         }
     }
@@ -686,7 +698,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             for tail in CREDIT_TAILS {
                 let w: Vec<char> = tail.chars().collect();
                 if end >= i + 1 + w.len() && ix.chars[end - w.len()..end] == w[..] {
-                    end -= w.len();
+                    if *tail != "文" || f.names_spelling(i + 1, close).is_none() {
+                        end -= w.len();
+                    }
                     break;
                 }
             }
