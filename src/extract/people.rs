@@ -167,12 +167,9 @@ impl Finder<'_, '_> {
         self.place[s..e].iter().any(|&b| b)
     }
 
-    fn valid(&self, s: usize, e: usize) -> bool {
-        self.valid_as(s, e, false)
-    }
-
-    /// `valid`, where `anchored` says a role or speech verb stands beside the span: then a
-    /// rare dictionary word may still be a name, since jieba's dictionary files many names
+    /// Whether `s..e` may be a name: Han, two to four characters, no place, no role, no
+    /// function word at its head, no common word. `anchored` says a role or speech verb
+    /// stands beside the span: then a rare dictionary word may still be a name, since jieba's dictionary files many names
     /// under noun or place tags (朱梦魁/n, 刘澜涛/n, 罗干/ns).
     fn valid_as(&self, s: usize, e: usize, anchored: bool) -> bool {
         if e > self.ix.chars.len() || e - s < 2 || e - s > 4 {
@@ -206,7 +203,7 @@ impl Finder<'_, '_> {
             .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
     }
 
-    /// `valid` for names jieba proposed: foreign names may be long, and a name may have
+    /// `valid_as` for names jieba proposed: foreign names may be long, and a name may have
     /// one character only when it is a bare surname (handled by the caller). `anchored` as
     /// for [`Finder::valid_as`]: jieba files many foreign names as places (布约亚/ns).
     fn valid_loose(&self, s: usize, e: usize, anchored: bool) -> bool {
@@ -360,7 +357,7 @@ impl Finder<'_, '_> {
         if ts + len != e {
             return None;
         }
-        // jieba tags many real names loosely (周恩来/t, 许立群/m); `valid` still rejects
+        // jieba tags many real names loosely (周恩来/t, 许立群/m); `valid_as` still rejects
         // words with a common-word tag.
         let rare =
             || self.lexicon.word_info(self.ix.doc.token_text(t)).is_none_or(|(tag, freq)| rare_name_like(tag, freq));
@@ -464,7 +461,7 @@ impl Finder<'_, '_> {
         best.map(|(_, v)| v)
     }
 
-    /// A surname and given name with no role or verb beside them: `valid`, and neither the
+    /// A surname and given name with no role or verb beside them: `valid_as`, and neither the
     /// given name nor the first two characters a common word (黄河颂, 高水平).
     fn reads_as_name(&self, s: usize, e: usize) -> bool {
         let common = |a: usize, b: usize, min: usize| {
