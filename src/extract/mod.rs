@@ -641,6 +641,23 @@ mod tests {
     }
 
     #[test]
+    fn names_jieba_cuts_in_two_or_runs_into_the_next_word() {
+        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        // Married double surnames, cut by jieba or whole.
+        assert_eq!(names("政务司司长陈方安生出任主席。\n"), ["陈方安生"]);
+        assert_eq!(names("立法会主席范徐丽泰出席了会议。\n"), ["范徐丽泰"]);
+        // A name jieba cuts two and one (段芝/nr 璞/nr), and one in a list whose last
+        // character could start a word (郝国道、: 道).
+        let p = names("新华社乌鲁木齐１月５日电（记者张先国、段芝璞）新疆地质矿产局的工程师今天说，找到了新的矿藏。\n");
+        assert!(p.contains(&"段芝璞".to_string()), "{p:?}");
+        assert_eq!(names("选举朱纯宣、郝国道、章治文为副主任。\n"), ["朱纯宣", "郝国道", "章治文"]);
+        // A foreign name jieba files as a place, after a role.
+        assert_eq!(names("布隆迪总统布约亚要求各方停火。\n"), ["布约亚"]);
+        // A place right after a name ends it.
+        assert!(names("获奖者有医院院长陈幸运湖北省农科院研究员李明。\n").contains(&"陈幸运".to_string()));
+    }
+
+    #[test]
     fn people_in_wire_copy() {
         let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // A transliterated name after a role, whole rather than its Chinese-looking start.

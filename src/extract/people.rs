@@ -237,7 +237,23 @@ impl Finder<'_, '_> {
                 || AFTER_NAME.iter().any(|w| rest.starts_with(w))
                 || self.place[q] && !self.place[q - 1]
         };
+        // jieba's own name of a surname and two characters, then punctuation, wins over a
+        // shorter reading ended by a word that often follows names (郝国道、: 道).
+        if let Some(t) = ix.token(p).filter(|t| t.start as usize == p && t.len as usize == sl + 2 && is_nr(t.pos)) {
+            let q = p + t.len as usize;
+            // Not one that swallowed a word after the name (戴浩摄), 道 aside (杨文道).
+            let last = ix.chars[q - 1];
+            let swallowed = last != '道' && AFTER_NAME.iter().any(|w| w.chars().eq(std::iter::once(last)));
+            if !swallowed && ix.chars.get(q).is_some_and(|&c| !is_han(c)) && self.reads_as_name(p, q) {
+                return Some(sl + 2);
+            }
+        }
         for len in [sl + 1, sl + 2] {
+            // A character with an enumeration comma after it ends the name, whatever word it
+            // could start (郝国道、: not 郝国 + 道).
+            if len == sl + 1 && ix.chars.get(p + len + 1) == Some(&'、') && self.reads_as_name(p, p + len + 1) {
+                continue;
+            }
             if p + len <= ix.chars.len()
                 && follows(p + len)
                 && self.valid_as(p, p + len, true)
@@ -263,10 +279,33 @@ impl Finder<'_, '_> {
                 return Some(len);
             }
         }
+        // A married woman's double surname (陈方安生; 范徐丽泰/nr below): jieba takes the two surnames
+        // for a name (陈方/nr) and cuts the given name of two characters as a word of its
+        // own, one that is no function word, verb, time or frequent word (乔石/nr 今天, 苏宁/nr
+        // 报道, 乔石/nr 会见/n).
+        let q = p + 4;
+        if sl == 1
+            && q <= ix.chars.len()
+            && self.lists.surnames.contains(&ix.chars[p + 1])
+            && ix.token(p).is_some_and(|t| t.start as usize == p && t.len == 2 && is_nr(t.pos))
+            && ix.token(p + 2).is_some_and(|t| {
+                t.start as usize == p + 2 && t.len == 2 && !FUNCTION_POS.contains(&t.pos) && !t.pos.starts_with('v')
+            })
+            && !self.not_given_name(ix.slice(p + 2, q))
+            && self.lexicon.word_info(ix.slice(p + 2, q)).is_none_or(|(_, freq)| freq < RARE_WORD_FREQ)
+            && (follows(q) || ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos)))
+            && self.valid_as(p, q, true)
+        {
+            return Some(4);
+        }
         let t = ix.token(p)?;
         let len = t.len as usize;
-        (t.start as usize == p && is_nr(t.pos) && (2..=sl + 2).contains(&len) && self.valid_as(p, p + len, true))
-            .then_some(len)
+        let married = len == 4 && sl == 1 && self.lists.surnames.contains(&ix.chars[p + 1]);
+        (t.start as usize == p
+            && is_nr(t.pos)
+            && ((2..=sl + 2).contains(&len) || married)
+            && self.valid_as(p, p + len, true))
+        .then_some(len)
     }
 
     /// Length of the name between a reporter's role at `[s, e)` and a credit verb (报道, 摄)
@@ -569,13 +608,29 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let anchored: Vec<(usize, usize)> = mentions.keys().copied().collect();
     // Names jieba itself builds (HMM, not in its dictionary) or marks as full or foreign
     // names (nrfg, nrt), starting with a surname or written in transliteration characters.
-    for t in &ix.doc.tokens {
+    for (k, t) in ix.doc.tokens.iter().enumerate() {
         let (s, mut e) = (t.start as usize, (t.start + t.len) as usize);
         if !is_nr(t.pos) || t.pos == "nrt" {
             // nrt in jieba's dictionary is as often a foreign place or brand (贝尔格莱德, 麦当劳).
             continue;
         }
-        let word = ix.doc.token_text(t);
+        let mut word = ix.doc.token_text(t);
+        // jieba's HMM cuts some three-character names two and one, both names (段芝/nr 璞/nr),
+        // unless the two are a dictionary word (白发/nr 翁/nr) or the one is a surname starting
+        // the next name (陈波/nr 赵/nr 川东).
+        let rest = ix.doc.tokens.get(k + 1).filter(|u| u.len == 1 && is_nr(u.pos) && u.start as usize == e);
+        let next_name = || lists.surnames.contains(&ix.chars[e]) && ix.chars.get(e + 1).is_some_and(|&c| is_han(c));
+        if t.len == 2
+            && rest.is_some()
+            && !jieba.has_word(word)
+            && f.starts_surname(s) == Some(1)
+            && is_han(ix.chars[e])
+            && !next_name()
+            && f.reads_as_name(s, e + 1)
+        {
+            e += 1;
+            word = ix.slice(s, e);
+        }
         // HMM names swallow a following 报 or 摄 (记者薛原报道): cut it off.
         if e - s == 3 && "报摄电讯".contains(ix.chars[e - 1]) {
             e -= 1;
