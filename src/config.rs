@@ -368,6 +368,11 @@ impl Config {
         if self.output.row_group_rows == 0 || self.output.part_rows == 0 {
             return bad("output.row_group_rows", "row counts must be at least 1");
         }
+        // Each writer thread holds its own open parts and row groups; more than this is a
+        // typo, not a machine.
+        if self.output.writer_threads > 256 {
+            return bad("output.writer_threads", "at most 256 (0 picks one per three workers)");
+        }
         for name in &self.output.skip_tables {
             match crate::sink::Table::from_name(name) {
                 None => return Err(Error::config("output.skip_tables", format!("{name:?} is not a table"))),
@@ -470,6 +475,17 @@ mod tests {
     fn wrong_type_is_named() {
         let err = Config::from_toml("[run]\nthreads = \"four\"\n", Path::new(".")).unwrap_err();
         assert!(err.to_string().contains("run.threads"), "{err}");
+    }
+
+    #[test]
+    fn writer_threads_default_to_one_per_three_workers() {
+        let cfg = Config::default();
+        let lanes: Vec<usize> = [1, 2, 3, 5, 6, 16].iter().map(|&w| cfg.output.writer_lanes(w)).collect();
+        assert_eq!(lanes, [1, 1, 1, 1, 2, 5]);
+        let cfg = Config::from_toml("[output]\nwriter_threads = 3\n", Path::new(".")).unwrap();
+        assert_eq!(cfg.output.writer_lanes(2), 3);
+        let cfg = Config::from_toml("[output]\nwriter_threads = 1000\n", Path::new(".")).unwrap();
+        assert!(cfg.validate().unwrap_err().to_string().contains("output.writer_threads"));
     }
 
     #[test]
