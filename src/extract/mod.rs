@@ -716,6 +716,14 @@ mod tests {
     }
 
     #[test]
+    fn kinds_of_village_are_no_places() {
+        let d = run("永昌县赵家庄村建成了小康村和生态村，主要街道都已硬化，贫困乡也在变样。\n");
+        let places: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.text.as_str()).collect();
+        assert_eq!(places, ["永昌县", "赵家庄村"]);
+    }
+
+    #[test]
     fn places_jieba_knows_outside_the_division_table() {
         let kinds = |text: &str| {
             run(text)
