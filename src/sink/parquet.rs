@@ -8,8 +8,12 @@
 //! finds such a log resumes after its last checkpoint (parts written after it are deleted);
 //! a finished run commits its parts and deletes the folder.
 //!
+//! With `output.writer_threads` above one, each writer thread (lane) has its own open part
+//! per table and takes a run of consecutive documents from every chunk.
+//!
 //! Memory: each table's writer buffers at most one row group; it is flushed when its
-//! encoded size passes `output.row_group_bytes` or it reaches `output.row_group_rows`.
+//! encoded size passes `output.row_group_bytes` (divided among the lanes) or it reaches
+//! `output.row_group_rows`.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
