@@ -6,10 +6,9 @@ use std::hint::black_box;
 use std::sync::{Arc, LazyLock};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use parquet::arrow::ArrowWriter;
 use zhetl::{
-    batches, write_in_lanes, writer_properties, Cleaner, Config, Decoder, Document, Extractor, Lexicon, MemorySink,
-    OutputConfig, Pipeline, RawDoc, Segmenter, Shard, Table,
+    Cleaner, Config, Decoder, DiscardSink, Document, Extractor, Lexicon, MemorySink, OutputConfig, Pipeline, RawDoc,
+    Segmenter, Shard, Sink,
 };
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
@@ -114,34 +113,19 @@ fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("sink");
     g.throughput(Throughput::Bytes(4 * bytes()));
     g.sample_size(10);
-    let props = writer_properties(&OutputConfig::default()).unwrap();
     // Chunks of the pipeline's default size, with one writer thread (lane) and with one
     // per core: how far the writer alone scales.
     let chunk = CONFIG.run.chunk_size;
     for lanes in [1, cores] {
-        g.bench_with_input(BenchmarkId::new("parquet_to_null/lanes", lanes), &lanes, |b, &lanes| {
+        let out = OutputConfig { writer_threads: lanes, ..OutputConfig::default() };
+        g.bench_with_input(BenchmarkId::new("parquet_to_null/lanes", lanes), &out, |b, out| {
             b.iter(|| {
-                let mut writers: Vec<Vec<Option<ArrowWriter<std::io::Sink>>>> =
-                    (0..lanes).map(|_| Table::ALL.iter().map(|_| None).collect()).collect();
+                let mut sink = DiscardSink::new(out, 1).unwrap();
                 for docs in docs.chunks(chunk) {
-                    write_in_lanes(&mut writers, docs, &[], |lane, docs, errors| {
-                        for b in batches(docs, errors, &[]) {
-                            let (table, batch) = b?;
-                            let w = lane[table.index()].get_or_insert_with(|| {
-                                ArrowWriter::try_new(std::io::sink(), table.schema(), Some(props.clone())).unwrap()
-                            });
-                            w.write(&batch)?;
-                        }
-                        Ok(())
-                    })
-                    .unwrap();
+                    sink.write(docs, &[]).unwrap();
                 }
                 // Closing encodes the last pages; the lanes close at once, as in `run`.
-                write_in_lanes(&mut writers, &[], &[], |lane, _, _| {
-                    lane.iter_mut().filter_map(Option::take).try_for_each(|w| w.close().map(drop))?;
-                    Ok(())
-                })
-                .unwrap();
+                sink.finish(&serde_json::Value::Null).unwrap();
             })
         });
     }

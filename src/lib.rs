@@ -62,7 +62,7 @@ pub use crate::lexicon::Lexicon;
 pub use crate::pipeline::{Pipeline, Progress, RunOptions, RunReport, Shard, StageSeconds};
 pub use crate::segment::{split_sentences, Segmenter};
 pub use crate::sink::schema::{batches, contract_type, writer_properties, TIME_ZONE};
-pub use crate::sink::{write_in_lanes, MemorySink, Sink, Table};
+pub use crate::sink::{write_in_lanes, DiscardSink, MemorySink, Sink, Table};
 pub use crate::source::Source;
 
 /// File name of the commit marker written last into OUT.

@@ -408,8 +408,7 @@ impl Pipeline {
     {
         let started = SystemTime::now();
         let clock = Instant::now();
-        let threads =
-            if plan.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { plan.threads };
+        let threads = worker_threads(plan.threads);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("zhetl-worker-{i}"))
@@ -568,6 +567,15 @@ impl Pipeline {
             skipped_tables: self.output.skip_tables.clone(),
         };
         Ok((report, sink))
+    }
+}
+
+/// Worker threads for a requested count: 0 is one per core.
+pub(crate) fn worker_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
     }
 }
 

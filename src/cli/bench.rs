@@ -8,13 +8,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use parquet::arrow::ArrowWriter;
-use parquet::file::properties::WriterProperties;
 use serde::Serialize;
-use zhetl::{
-    batches, write_in_lanes, writer_properties, DocError, Document, Pipeline, RawDoc, Shard, Sink, Source,
-    StageSeconds, Table,
-};
+use zhetl::{DiscardSink, Pipeline, RawDoc, Shard, Source, StageSeconds};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct BenchArgs {
@@ -43,46 +38,6 @@ pub(crate) struct BenchArgs {
     /// reading, decompression and unpacking, to compare formats of the same documents.
     #[arg(long)]
     stream: bool,
-}
-
-/// Encodes every table to Parquet and throws the bytes away, with as many writer threads
-/// (lanes) as `run` would use.
-struct DiscardSink {
-    props: WriterProperties,
-    skip: Vec<Table>,
-    /// Per lane, per table.
-    lanes: Vec<Vec<Option<ArrowWriter<std::io::Sink>>>>,
-}
-
-impl DiscardSink {
-    fn new(props: &WriterProperties, skip: Vec<Table>, lanes: usize) -> DiscardSink {
-        let lanes = (0..lanes.max(1)).map(|_| Table::ALL.iter().map(|_| None).collect()).collect();
-        DiscardSink { props: props.clone(), skip, lanes }
-    }
-}
-
-impl Sink for DiscardSink {
-    fn write(&mut self, docs: &[Document], errors: &[DocError]) -> zhetl::Result<()> {
-        let (props, skip) = (&self.props, &self.skip);
-        write_in_lanes(&mut self.lanes, docs, errors, |writers, docs, errors| {
-            for b in batches(docs, errors, skip) {
-                let (table, batch) = b?;
-                let w = match &mut writers[table.index()] {
-                    Some(w) => w,
-                    slot => slot.insert(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(props.clone()))?),
-                };
-                w.write(&batch)?;
-            }
-            Ok(())
-        })
-    }
-
-    fn finish(&mut self, _: &serde_json::Value) -> zhetl::Result<()> {
-        write_in_lanes(&mut self.lanes, &[], &[], |lane, _, _| {
-            lane.iter_mut().filter_map(Option::take).try_for_each(|w| w.close().map(drop))?;
-            Ok(())
-        })
-    }
 }
 
 #[derive(Serialize)]
@@ -152,10 +107,9 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
     if max_threads > 1 {
         counts.push(max_threads);
     }
-    let props = writer_properties(&cfg.output)?;
     let mb = bytes as f64 / 1e6;
     let measure = |pipeline: &Pipeline, threads: usize| -> Result<zhetl::RunReport> {
-        let sink = DiscardSink::new(&props, cfg.output.skipped(), cfg.output.writer_lanes(threads));
+        let sink = DiscardSink::new(&cfg.output, threads)?;
         if a.stream {
             let docs = Source::with_input(&inputs, cfg.run.max_file_bytes, &cfg.input);
             return Ok(pipeline.run(docs, sink, threads, Shard::ALL, &|_| {})?.0);

@@ -1,10 +1,15 @@
 //! Where processed chunks go. `Sink` is the crate's one trait (STYLE.md rule 4): the Parquet
-//! writer and an in-memory sink for tests implement it. The pipeline drives a sink from one
+//! writer, a sink that encodes and discards (for benchmarks) and an in-memory sink for tests
+//! implement it. The pipeline drives a sink from one
 //! dedicated writer thread, so implementations need not be `Sync`.
 
 pub(crate) mod parquet;
 pub(crate) mod schema;
 
+use ::parquet::arrow::ArrowWriter;
+use ::parquet::file::properties::WriterProperties;
+
+use crate::config::OutputConfig;
 use crate::document::Document;
 use crate::error::{DocError, Error, Result};
 
@@ -63,6 +68,52 @@ impl Sink for MemorySink {
     }
 }
 
+/// Encodes every table to Parquet exactly as `run` does (writer properties, skipped tables,
+/// writer threads) and throws the bytes away: the pipeline's cost without the disk, for
+/// `zhetl bench` and the criterion sink bench.
+pub struct DiscardSink {
+    props: WriterProperties,
+    skip: Vec<Table>,
+    /// Per lane, per table.
+    lanes: Vec<Vec<Option<ArrowWriter<std::io::Sink>>>>,
+}
+
+impl DiscardSink {
+    /// A sink for a run with `workers` worker threads (`output.writer_threads` resolves
+    /// against them).
+    ///
+    /// # Errors
+    /// `Error::Parquet` for a zstd level the codec refuses.
+    pub fn new(cfg: &OutputConfig, workers: usize) -> Result<DiscardSink> {
+        let lanes = (0..cfg.writer_lanes(workers)).map(|_| Table::ALL.iter().map(|_| None).collect()).collect();
+        Ok(DiscardSink { props: schema::writer_properties(cfg)?, skip: cfg.skipped(), lanes })
+    }
+}
+
+impl Sink for DiscardSink {
+    fn write(&mut self, docs: &[Document], errors: &[DocError]) -> Result<()> {
+        let (props, skip) = (&self.props, &self.skip);
+        write_in_lanes(&mut self.lanes, docs, errors, |writers, docs, errors| {
+            for b in schema::batches(docs, errors, skip) {
+                let (table, batch) = b?;
+                let w = match &mut writers[table.index()] {
+                    Some(w) => w,
+                    slot => slot.insert(ArrowWriter::try_new(std::io::sink(), table.schema(), Some(props.clone()))?),
+                };
+                w.write(&batch)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn finish(&mut self, _: &serde_json::Value) -> Result<()> {
+        write_in_lanes(&mut self.lanes, &[], &[], |lane, _, _| {
+            lane.iter_mut().filter_map(Option::take).try_for_each(|w| w.close().map(drop))?;
+            Ok(())
+        })
+    }
+}
+
 /// Hands each lane (writer thread) its share of a chunk: runs of consecutive documents of
 /// about equal text size, the failed inputs with the first. Every lane is called, with an
 /// empty share if need be (which is also how to close all lanes at once). The lanes run at
@@ -77,11 +128,11 @@ where
     L: Send,
     F: Fn(&mut L, &[Document], &[DocError]) -> Result<()> + Sync,
 {
-    let cuts = lane_cuts(docs, lanes.len());
     let Some((first, rest)) = lanes.split_first_mut() else { return Ok(()) };
     if rest.is_empty() {
         return write(first, docs, errors);
     }
+    let cuts = lane_cuts(docs, rest.len() + 1);
     let write = &write;
     std::thread::scope(|scope| {
         let handles: Vec<_> = rest

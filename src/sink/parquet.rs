@@ -401,8 +401,7 @@ pub(crate) fn run_to(
         plan.skip_ids.extend(done.ids);
     }
     let seq_start = if keep == Keep::All { next_seq(&committed_parts, &label) } else { BTreeMap::new() };
-    let workers =
-        if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
+    let workers = crate::pipeline::worker_threads(opts.threads);
     let out_cfg = pipeline.output_config();
     let lanes = out_cfg.writer_lanes(workers);
     let mut sink = ParquetSink::new(&pending, &label, out_cfg, lanes, resume.as_ref(), &seq_start, generation)?;
