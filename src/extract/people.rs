@@ -237,9 +237,11 @@ impl Finder<'_, '_> {
                 || AFTER_NAME.iter().any(|w| rest.starts_with(w))
                 || self.place[q] && !self.place[q - 1]
         };
+        // The name jieba sees starting here, if any.
+        let jieba_name = ix.token(p).filter(|t| t.start as usize == p && is_nr(t.pos));
         // jieba's own name of a surname and two characters, then punctuation, wins over a
         // shorter reading ended by a word that often follows names (郝国道、: 道).
-        if let Some(t) = ix.token(p).filter(|t| t.start as usize == p && t.len as usize == sl + 2 && is_nr(t.pos)) {
+        if let Some(t) = jieba_name.filter(|t| t.len as usize == sl + 2) {
             let q = p + t.len as usize;
             // Not one that swallowed a word after the name (戴浩摄), 道 aside (杨文道).
             let last = ix.chars[q - 1];
@@ -284,10 +286,10 @@ impl Finder<'_, '_> {
         // own, one that is no function word, verb, time or frequent word (乔石/nr 今天, 苏宁/nr
         // 报道, 乔石/nr 会见/n).
         let q = p + 4;
-        if sl == 1
+        let double_surname = sl == 1 && ix.chars.get(p + 1).is_some_and(|c| self.lists.surnames.contains(c));
+        if double_surname
             && q <= ix.chars.len()
-            && self.lists.surnames.contains(&ix.chars[p + 1])
-            && ix.token(p).is_some_and(|t| t.start as usize == p && t.len == 2 && is_nr(t.pos))
+            && jieba_name.is_some_and(|t| t.len == 2)
             && ix.token(p + 2).is_some_and(|t| {
                 t.start as usize == p + 2 && t.len == 2 && !FUNCTION_POS.contains(&t.pos) && !t.pos.starts_with('v')
             })
@@ -298,14 +300,8 @@ impl Finder<'_, '_> {
         {
             return Some(4);
         }
-        let t = ix.token(p)?;
-        let len = t.len as usize;
-        let married = len == 4 && sl == 1 && self.lists.surnames.contains(&ix.chars[p + 1]);
-        (t.start as usize == p
-            && is_nr(t.pos)
-            && ((2..=sl + 2).contains(&len) || married)
-            && self.valid_as(p, p + len, true))
-        .then_some(len)
+        let len = jieba_name?.len as usize;
+        (((2..=sl + 2).contains(&len) || len == 4 && double_surname) && self.valid_as(p, p + len, true)).then_some(len)
     }
 
     /// Length of the name between a reporter's role at `[s, e)` and a credit verb (报道, 摄)
