@@ -27,9 +27,15 @@ pub(crate) struct BenchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// Also measure 1 thread with the extract stage off and print the ratio of the two.
+    /// Also measure 1 thread with the extract stage off and print the ratio of the two:
+    /// `--rounds` runs each way, alternating, compared by their medians.
     #[arg(long)]
     compare_extract: bool,
+    /// Rounds of each way for `--compare-extract`. One round each put the extraction run
+    /// first, in a process not yet warm, and the two ran minutes apart on a shared machine:
+    /// single ratios varied from 53% to 67% on one corpus.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
+    rounds: u32,
     /// Also time bare jieba-rs part-of-speech tagging (`Jieba::tag`, HMM on, default
     /// dictionary) over the same documents in memory, 1 thread, and print the ratio.
     #[arg(long)]
@@ -60,15 +66,38 @@ struct BenchReport {
     cores: usize,
     runs: Vec<Measure>,
     speedup: f64,
-    /// 1-thread MB/s with the extract stage off (`--compare-extract`).
+    /// 1-thread MB/s with the extract stage off (`--compare-extract`): the median round.
     #[serde(skip_serializing_if = "Option::is_none")]
     extract_off_mb_per_s: Option<f64>,
+    /// `--compare-extract`, round by round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extract_rounds: Option<ExtractRounds>,
     /// MB/s of bare jieba-rs tagging of the same documents (`--compare-jieba`).
     #[serde(skip_serializing_if = "Option::is_none")]
     jieba_tag_mb_per_s: Option<f64>,
     peak_rss_mb: f64,
     /// Tables the config leaves empty (`output.skip_tables`): not built nor encoded.
     skipped_tables: Vec<String>,
+}
+
+/// 1-thread MB/s with the extract stage on and off, measured alternately.
+#[derive(Serialize)]
+struct ExtractRounds {
+    on_mb_per_s: Vec<f64>,
+    off_mb_per_s: Vec<f64>,
+    /// Median on over median off.
+    ratio: f64,
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 /// Peak resident memory of this process (VmHWM), in MB.
@@ -141,14 +170,21 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         });
     }
     let speedup = if runs.len() > 1 { runs[1].mb_per_s / runs[0].mb_per_s } else { 1.0 };
-    let extract_off_mb_per_s = if a.compare_extract {
+    let extract_rounds = if a.compare_extract {
         let mut off = cfg.clone();
         off.extract.enabled = false;
-        let r = measure(&Pipeline::new(&off)?, 1)?;
-        Some(mb / r.wall_seconds)
+        let off = Pipeline::new(&off)?;
+        let (mut on_mb, mut off_mb) = (Vec::new(), Vec::new());
+        for _ in 0..a.rounds {
+            on_mb.push(mb / measure(&pipeline, 1)?.wall_seconds);
+            off_mb.push(mb / measure(&off, 1)?.wall_seconds);
+        }
+        let ratio = median(&on_mb) / median(&off_mb);
+        Some(ExtractRounds { on_mb_per_s: on_mb, off_mb_per_s: off_mb, ratio })
     } else {
         None
     };
+    let extract_off_mb_per_s = extract_rounds.as_ref().map(|r| median(&r.off_mb_per_s));
     let jieba_tag_mb_per_s = if a.compare_jieba {
         let jieba = jieba_rs::Jieba::new();
         let texts: Vec<String> = corpus.iter().map(|d| String::from_utf8_lossy(&d.bytes).into_owned()).collect();
@@ -171,6 +207,7 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
         runs,
         speedup,
         extract_off_mb_per_s,
+        extract_rounds,
         jieba_tag_mb_per_s,
         peak_rss_mb: peak_rss_mb(),
         skipped_tables: cfg.output.skip_tables.clone(),
@@ -211,9 +248,15 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
             100.0 * on / j
         );
     }
-    if let Some(off) = report.extract_off_mb_per_s {
-        let on = report.runs[0].mb_per_s;
-        println!("extract stage off, 1 thread: {off:.2} MB/s; with extraction {:.0}% of that", 100.0 * on / off);
+    if let Some(r) = &report.extract_rounds {
+        let list = |v: &[f64]| v.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join(", ");
+        println!(
+            "1 thread, {} rounds alternating: extract stage on {} MB/s, off {} MB/s; with extraction {:.0}% of the speed without (medians)",
+            a.rounds,
+            list(&r.on_mb_per_s),
+            list(&r.off_mb_per_s),
+            100.0 * r.ratio
+        );
     }
     Ok(0)
 }

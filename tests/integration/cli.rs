@@ -247,10 +247,24 @@ fn shards_together_equal_one_run() {
 #[test]
 fn bench_reports_throughput() {
     let w = Workdir::new();
-    let o = w.zhetl(&["bench", seeds().to_str().unwrap(), "--min-mb", "0.2", "-j", "2", "--json"]);
+    let seeds = seeds();
+    let args = ["bench", seeds.to_str().unwrap(), "--min-mb", "0.2", "-j", "2", "--json"];
+    let o = w.zhetl(&[&args[..], &["--compare-extract", "--rounds", "2"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["runs"].as_array().unwrap().len(), 2);
     assert!(r["runs"][0]["mb_per_s"].as_f64().unwrap() > 0.0);
     assert!(r["peak_rss_mb"].as_f64().unwrap() > 0.0);
+    // Two rounds each way; the extract-off figure is their median, the ratio that of medians.
+    let rounds = &r["extract_rounds"];
+    let each = |k: &str| rounds[k].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
+    let (on, off) = (each("on_mb_per_s"), each("off_mb_per_s"));
+    assert_eq!((on.len(), off.len()), (2, 2));
+    let mid = |v: &[f64]| (v[0] + v[1]) / 2.0;
+    assert!((r["extract_off_mb_per_s"].as_f64().unwrap() - mid(&off)).abs() < 1e-9);
+    assert!((rounds["ratio"].as_f64().unwrap() - mid(&on) / mid(&off)).abs() < 1e-9);
+    // Without the flag, no comparison is reported.
+    let o = w.zhetl(&args);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r.get("extract_rounds").is_none() && r.get("extract_off_mb_per_s").is_none());
 }
