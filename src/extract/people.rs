@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{is_han, CharSet, Lists, TextIndex};
+use super::{covered, is_han, CharSet, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::Lexicon;
 
@@ -601,7 +601,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             mentions.entry((s - len, s)).or_insert(Some(ix.slice(s, e).to_string()));
         }
     }
-    let anchored: Vec<(usize, usize)> = mentions.keys().copied().collect();
+    let anchored = covered(ix.chars.len(), mentions.keys().copied());
     // Names jieba itself builds (HMM, not in its dictionary) or marks as full or foreign
     // names (nrfg, nrt), starting with a surname or written in transliteration characters.
     for (k, t) in ix.doc.tokens.iter().enumerate() {
@@ -632,7 +632,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             e -= 1;
         }
         let n = e - s;
-        if anchored.iter().any(|&(a, b)| s < b && a < e) || n == 2 && ix.chars[s] == ix.chars[s + 1] {
+        if anchored[s..e].contains(&true) || n == 2 && ix.chars[s] == ix.chars[s + 1] {
             continue;
         }
         let oov = !jieba.has_word(word);
@@ -732,11 +732,19 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // Credits: a bracket holding only names, perhaps with 摄 (photo) or 供稿 after them
     // ((杜中武孙传刚), (缪青民摄)), and a line holding only a name (an author's line).
     let n_chars = ix.chars.len();
-    let credit = |s: usize, e: usize, mentions: &mut HashMap<(usize, usize), Option<String>>| {
+    // What `mentions` covers, kept up to date as names are added up to the dotted names.
+    let mut taken = covered(n_chars, mentions.keys().copied());
+    let add = |span: (usize, usize), mentions: &mut HashMap<(usize, usize), Option<String>>, taken: &mut Vec<bool>| {
+        if taken[span.0..span.1].contains(&true) {
+            return false;
+        }
+        taken[span.0..span.1].fill(true);
+        mentions.insert(span, None);
+        true
+    };
+    let credit = |s: usize, e: usize, mentions: &mut HashMap<(usize, usize), Option<String>>, taken: &mut Vec<bool>| {
         for span in f.names_spelling(s, e).unwrap_or_default() {
-            if !mentions.keys().any(|&(a, b)| a < span.1 && span.0 < b) {
-                mentions.insert(span, None);
-            }
+            add(span, mentions, taken);
         }
     };
     for (i, &c) in ix.chars.iter().enumerate() {
@@ -759,12 +767,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             // a credit stands apart: after punctuation or at a line's end.
             let inside = i > 0 && is_han(ix.chars[i - 1]) && ix.chars.get(close + 1).is_some_and(|&c| is_han(c));
             if !position && !inside {
-                credit(i + 1, end, &mut mentions);
+                credit(i + 1, end, &mut mentions, &mut taken);
             }
         } else if (i == 0 || ix.chars[i - 1] == '\n') && c != '\n' {
             let end = (i..n_chars).find(|&k| ix.chars[k] == '\n').unwrap_or(n_chars);
             if (2..=12).contains(&(end - i)) {
-                credit(i, end, &mut mentions);
+                credit(i, end, &mut mentions, &mut taken);
             }
         }
     }
@@ -788,8 +796,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             }
         }
         for span in found {
-            if !mentions.keys().any(|&(a, b)| a < span.1 && span.0 < b) {
-                mentions.insert(span, None);
+            if add(span, &mut mentions, &mut taken) {
                 queue.push(span);
             }
         }
@@ -799,7 +806,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // in it or it is spelt in transliteration characters only, and not every part is a
     // place (出彩大中原·三门峡篇; but 罗莎·卢森堡).
     for (p, &c) in ix.chars.iter().enumerate() {
-        if !is_dot(c) || p == 0 || mentions.keys().any(|&(a, b)| a <= p && p < b) {
+        if !is_dot(c) || p == 0 || taken[p] {
             continue;
         }
         let (_, right) = f.dotted(p, p);
@@ -821,6 +828,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let tokens = || (s..e).filter_map(|k| ix.token(k).filter(|t| t.start as usize == k));
         let name_signal = tokens().any(|t| is_nr(t.pos)) || ix.chars[s..e].iter().all(|&c| is_dot(c) || translit(c));
         if parts_clear && name_signal {
+            taken[s..e].fill(true);
             mentions.entry((s, e)).or_insert(None);
         }
     }
@@ -833,9 +841,25 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             grown.push(((ns, ne), role.clone()));
         }
     }
-    for (span, role) in grown {
-        mentions.retain(|&(s, e), _| !(span.0 <= s && e <= span.1));
-        mentions.insert(span, role);
+    // Each grown name replaces the names inside it, and a grown name gives way to a later
+    // one that holds it (the same span too: the last one's role stands). Both tests are
+    // running maxima over starts; a pass over every name for each grown one was quadratic
+    // in a long document's length.
+    if !grown.is_empty() {
+        let mut any = PrefixMax::new(ix.chars.len());
+        for &((s, e), _) in &grown {
+            any.raise(s, e);
+        }
+        mentions.retain(|&(s, e), _| any.upto(s) < e);
+        let mut later = PrefixMax::new(ix.chars.len());
+        let mut kept = Vec::with_capacity(grown.len());
+        for ((s, e), role) in grown.into_iter().rev() {
+            if later.upto(s) < e {
+                kept.push(((s, e), role));
+            }
+            later.raise(s, e);
+        }
+        mentions.extend(kept);
     }
     // The document's role for each name, then every mention of every name.
     let mut role_of: HashMap<String, Option<String>> = HashMap::default();
@@ -892,14 +916,67 @@ pub(crate) fn organizations(
     places: &[Entity],
     people: &[Entity],
 ) -> Vec<Entity> {
-    // Where each place ends → where it starts: both finders reach back over places.
-    let place_by_end: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
+    let place_by_end = PlaceEnds::new(places);
     let mut known = known_organizations(ix, lists, lexicon, places, &place_by_end);
     let mut phrases = head_organizations(ix, lists, lexicon, &place_by_end, people);
-    phrases.retain(|p| !known.iter().any(|k| k.start < p.end && p.start < k.end));
+    let taken = covered(ix.chars.len(), known.iter().map(|k| (k.start as usize, k.end as usize)));
+    phrases.retain(|p| !taken[p.start as usize..p.end as usize].contains(&true));
     known.extend(phrases);
     known.sort_by_key(|e| e.start);
     known
+}
+
+/// The largest value set at or before each position, for prefix queries as values are set
+/// (a Fenwick tree of maxima): O(log n) each.
+struct PrefixMax(Vec<usize>);
+
+impl PrefixMax {
+    fn new(n: usize) -> PrefixMax {
+        PrefixMax(vec![0; n + 1])
+    }
+
+    /// Sets position `i` to at least `v`.
+    fn raise(&mut self, i: usize, v: usize) {
+        let mut k = i + 1;
+        while k < self.0.len() {
+            self.0[k] = self.0[k].max(v);
+            k += k & k.wrapping_neg();
+        }
+    }
+
+    /// The largest value set at positions `0..=i`, 0 if none.
+    fn upto(&self, i: usize) -> usize {
+        let (mut k, mut m) = (i + 1, 0);
+        while k > 0 {
+            m = m.max(self.0[k]);
+            k -= k & k.wrapping_neg();
+        }
+        m
+    }
+}
+
+/// Places by where they end: both organisation finders reach back over a place, and ask
+/// whether one ends inside a span.
+struct PlaceEnds {
+    /// Where each place ends → where it starts.
+    start_of: HashMap<usize, usize>,
+    /// The places' ends, sorted: a scan of every place for each candidate name was
+    /// quadratic in a document's length.
+    ends: Vec<usize>,
+}
+
+impl PlaceEnds {
+    fn new(places: &[Entity]) -> PlaceEnds {
+        let start_of: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
+        let mut ends: Vec<usize> = start_of.keys().copied().collect();
+        ends.sort_unstable();
+        PlaceEnds { start_of, ends }
+    }
+
+    /// Whether a place ends after `s` and no later than `e`.
+    fn end_within(&self, s: usize, e: usize) -> bool {
+        self.ends.get(self.ends.partition_point(|&pe| pe <= s)).is_some_and(|&pe| pe <= e)
+    }
 }
 
 fn org_entity(ix: &TextIndex, s: usize, e: usize) -> Entity {
@@ -921,7 +998,7 @@ fn known_organizations(
     lists: &Lists,
     lexicon: &Lexicon,
     places: &[Entity],
-    place_by_end: &HashMap<usize, usize>,
+    place_by_end: &PlaceEnds,
 ) -> Vec<Entity> {
     let mut out = Vec::new();
     for (s, e, _) in lists.organizations.leftmost_longest(ix) {
@@ -972,8 +1049,8 @@ fn team_head(w: &str) -> usize {
 /// are kinds, not names, and so are jieba's one-word "bodies" whose modifier is a common
 /// word (上市公司/nt, 联合政府/nt, 人民军队/nt): the tag of a word that holds the head says
 /// nothing about the modifier, so the modifier is judged on its own.
-fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &HashMap<usize, usize>, s: usize, e: usize) -> bool {
-    if place_end.keys().any(|&pe| s < pe && pe <= e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
+fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, e: usize) -> bool {
+    if place_end.end_within(s, e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
         return true;
     }
     // The party centre's departments (中央组织部, 中央统战部) are bodies of their own.
@@ -1020,13 +1097,10 @@ fn head_organizations(
     ix: &TextIndex,
     lists: &Lists,
     lexicon: &Lexicon,
-    place_by_end: &HashMap<usize, usize>,
+    place_by_end: &PlaceEnds,
     people: &[Entity],
 ) -> Vec<Entity> {
-    let mut blocked = vec![false; ix.chars.len()];
-    for p in people {
-        blocked[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
-    }
+    let blocked = covered(ix.chars.len(), people.iter().map(|p| (p.start as usize, p.end as usize)));
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
@@ -1045,7 +1119,7 @@ fn head_organizations(
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
-            if let Some(&ps) = place_by_end.get(&start) {
+            if let Some(&ps) = place_by_end.start_of.get(&start) {
                 start = ps;
                 after_place = true;
                 continue;

@@ -9,7 +9,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{is_han, Lists, TextIndex};
+use super::{covered, is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::{Level, Lexicon};
 
@@ -405,6 +405,7 @@ fn words(lexicon: &Lexicon, ix: &TextIndex, s: usize, e: usize) -> bool {
 /// the people finder: a name may end like a place (许地山, 村山富市, 赵川东).
 pub(crate) fn by_dictionary(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, found: &[Entity]) -> Vec<Entity> {
     let mut out = Vec::new();
+    let taken = covered(ix.chars.len(), found.iter().map(|f| (f.start as usize, f.end as usize)));
     for t in &ix.doc.tokens {
         if t.pos != "ns" || t.len < 2 {
             continue;
@@ -418,7 +419,7 @@ pub(crate) fn by_dictionary(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, fo
             // Idioms that repeat a character (山山岭岭, 人山人海) are no names.
             && chars.iter().enumerate().all(|(i, c)| !chars[..i].contains(c));
         let region = chars.len() == 2 && PROVINCE_ABBREVIATIONS.contains(chars[0]) && "东南西北中".contains(chars[1]);
-        if !(geographic || region) || found.iter().any(|f| (f.start as usize) < e && s < f.end as usize) {
+        if !(geographic || region) || taken[s..e].contains(&true) {
             continue;
         }
         let word = ix.doc.token_text(t);

@@ -18,8 +18,10 @@ fn opening(c: char) -> Option<char> {
     }
 }
 
-/// Campaign entities and quotes.
+/// Campaign entities and quotes. `people` as [`super::people::find`] returns them: in text
+/// order, none inside another.
 pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaign: usize) -> (Vec<Entity>, Vec<Quote>) {
+    debug_assert!(people.windows(2).all(|w| w[0].start < w[1].start && w[0].end < w[1].end));
     let chars = &ix.chars;
     let mut campaigns = Vec::new();
     let mut quotes = Vec::new();
@@ -78,7 +80,10 @@ fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: 
     let chars = &ix.chars;
     let limit = (from + 40).min(chars.len());
     let stop = (from..limit).find(|&p| matches!(chars[p], '。' | '!' | '?' | '“' | '\n')).unwrap_or(limit);
-    let p = people.iter().find(|p| p.start as usize >= from && (p.end as usize) <= stop)?;
+    // `people` is in text order, no name inside another, so both ends climb: a search, not a
+    // scan of every name (quadratic in a long document's length).
+    let first = people.partition_point(|p| (p.start as usize) < from);
+    let p = people[first..].iter().take_while(|p| (p.start as usize) < stop).find(|p| (p.end as usize) <= stop)?;
     let verb_end = (p.end as usize + 20).min(stop + 1).min(chars.len());
     has_speech_verb(ix, lists, p.end as usize, verb_end).then_some(p)
 }
@@ -90,7 +95,11 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
     if open == 0 || !matches!(chars[open - 1], ':' | ',') {
         return None;
     }
-    let p = people.iter().rev().find(|p| (p.end as usize) <= open && open - (p.end as usize) <= 20)?;
+    let last = people.partition_point(|p| (p.end as usize) <= open).checked_sub(1)?;
+    let p = &people[last];
+    if open - (p.end as usize) > 20 {
+        return None;
+    }
     let between = &chars[p.end as usize..open];
     (!between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”')) && has_speech_verb(ix, lists, p.end as usize, open))
         .then_some(p)
