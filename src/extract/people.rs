@@ -547,10 +547,7 @@ impl Finder<'_, '_> {
 /// People in the document.
 pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
     let jieba = &lexicon.jieba;
-    let mut place = vec![false; ix.chars.len()];
-    for p in places {
-        place[p.start as usize..p.end as usize].iter_mut().for_each(|b| *b = true);
-    }
+    let place = covered(ix.chars.len(), places.iter().map(|p| (p.start as usize, p.end as usize)));
     let f = Finder { ix, lists, lexicon, place };
     // (start, end) → role as written beside that mention
     let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::default();
