@@ -179,12 +179,15 @@ pub(crate) fn run(a: BenchArgs) -> Result<u8> {
             on_mb.push(mb / measure(&pipeline, 1)?.wall_seconds);
             off_mb.push(mb / measure(&off, 1)?.wall_seconds);
         }
-        let ratio = median(&on_mb) / median(&off_mb);
-        Some(ExtractRounds { on_mb_per_s: on_mb, off_mb_per_s: off_mb, ratio })
+        let off_median = median(&off_mb);
+        Some((
+            off_median,
+            ExtractRounds { ratio: median(&on_mb) / off_median, on_mb_per_s: on_mb, off_mb_per_s: off_mb },
+        ))
     } else {
         None
     };
-    let extract_off_mb_per_s = extract_rounds.as_ref().map(|r| median(&r.off_mb_per_s));
+    let (extract_off_mb_per_s, extract_rounds) = extract_rounds.unzip();
     let jieba_tag_mb_per_s = if a.compare_jieba {
         let jieba = jieba_rs::Jieba::new();
         let texts: Vec<String> = corpus.iter().map(|d| String::from_utf8_lossy(&d.bytes).into_owned()).collect();
