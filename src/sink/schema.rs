@@ -229,7 +229,7 @@ const POSITIONS: [&str; 6] = ["start", "end", "token_idx", "sentence_idx", "para
 pub fn writer_properties(cfg: &OutputConfig) -> Result<WriterProperties> {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(cfg.zstd_level)?))
-        .set_max_row_group_size(cfg.row_group_rows)
+        .set_max_row_group_row_count(Some(cfg.row_group_rows))
         .set_created_by(format!("zhetl {}", env!("CARGO_PKG_VERSION")));
     for c in POSITIONS {
         b = b
