@@ -36,21 +36,42 @@ struct PatternFile {
 
 /// Compiled line patterns.
 struct Patterns {
-    tail: RegexSet,
-    boilerplate: RegexSet,
-    section: RegexSet,
-    site: RegexSet,
-    caption: RegexSet,
-    meta: RegexSet,
-    byline: RegexSet,
+    tail: LineSet,
+    boilerplate: LineSet,
+    section: LineSet,
+    site: LineSet,
+    caption: LineSet,
+    meta: LineSet,
+    byline: LineSet,
     trailing_byline: Regex,
 }
 
-fn compile_set(key: &str, pats: &[String]) -> Result<RegexSet> {
+/// One key's patterns, in two sets: those anchored at the line start (`^…`) and the rest.
+///
+/// Matching a line against the union is the same as against one set, but much cheaper: one
+/// unanchored pattern (版权所有) turned the whole boilerplate set into a search over every
+/// position of every line, 0.6 GB/s against 10 GB/s for its anchored patterns alone, and
+/// a seventh of the clean stage's time.
+struct LineSet {
+    anchored: RegexSet,
+    floating: RegexSet,
+}
+
+impl LineSet {
+    fn is_match(&self, line: &str) -> bool {
+        self.anchored.is_match(line) || self.floating.is_match(line)
+    }
+}
+
+fn compile_set(key: &str, pats: &[String]) -> Result<LineSet> {
     for (i, p) in pats.iter().enumerate() {
         Regex::new(p).map_err(|e| Error::config(format!("clean.patterns {key}[{i}]"), e.to_string()))?;
     }
-    RegexSet::new(pats).map_err(|e| Error::config(format!("clean.patterns {key}"), e.to_string()))
+    let (anchored, floating): (Vec<&String>, Vec<&String>) = pats.iter().partition(|p| p.starts_with('^'));
+    let set = |pats: Vec<&String>| {
+        RegexSet::new(pats).map_err(|e| Error::config(format!("clean.patterns {key}"), e.to_string()))
+    };
+    Ok(LineSet { anchored: set(anchored)?, floating: set(floating)? })
 }
 
 impl Patterns {
@@ -430,33 +451,67 @@ pub fn decode_entities(text: &str) -> Option<(String, usize)> {
     (n > 0).then_some((out, n))
 }
 
+/// What [`normalize`] does with one character.
+enum Fold {
+    /// Written as it is.
+    Keep,
+    /// Written as another character (full-width ASCII).
+    To(char),
+    /// A space: runs collapse to one, and none is written at a line's ends.
+    Space,
+    /// A line break.
+    Newline,
+    /// A carriage return: a line break unless a line feed follows.
+    Return,
+    /// Dropped (zero-width and control characters).
+    Drop,
+}
+
+fn fold(c: char) -> Fold {
+    match c {
+        // The common case first: Han characters and Chinese punctuation are kept.
+        '\u{3001}'..='\u{9FFF}' => Fold::Keep,
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).map_or(Fold::Keep, Fold::To),
+        ' ' | '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => Fold::Space,
+        '\r' => Fold::Return,
+        '\n' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' | '\u{85}' => Fold::Newline,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => Fold::Drop,
+        c if c.is_control() => Fold::Drop,
+        _ => Fold::Keep,
+    }
+}
+
 /// Width and whitespace normalisation (see the module docs). Idempotent.
+///
+/// Runs of characters kept as they are are copied whole: a push per character was a fifth
+/// of the clean stage.
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => ' ',
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    continue;
-                }
-                '\n'
-            }
-            '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' | '\u{85}' => '\n',
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
-            c if c.is_control() && c != '\n' => continue,
-            c => c,
-        };
-        if c == ' ' {
-            pending_space = true;
+    // Start of the characters read but not yet written, all of them `Fold::Keep`.
+    let mut run = 0;
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let f = fold(c);
+        if matches!(f, Fold::Keep) && !pending_space {
             continue;
         }
+        out.push_str(&raw[run..i]);
+        run = i + c.len_utf8();
+        let c = match f {
+            Fold::Keep => c,
+            Fold::To(d) => d,
+            Fold::Space => {
+                pending_space = true;
+                continue;
+            }
+            Fold::Return if chars.peek().is_some_and(|&(_, d)| d == '\n') => continue,
+            Fold::Return | Fold::Newline => '\n',
+            Fold::Drop => continue,
+        };
         if c == '\n' {
+            // Spaces before a line break are dropped.
             pending_space = false;
-            // drop trailing spaces on the line
         } else if pending_space {
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push(' ');
@@ -465,6 +520,7 @@ pub fn normalize(raw: &str) -> String {
         }
         out.push(c);
     }
+    out.push_str(&raw[run..]);
     out
 }
 
@@ -480,39 +536,65 @@ fn is_pinyin_char(c: char) -> bool {
 /// dangling one that lost its character and opening bracket (`?yàn)`) with U+FFFD. Returns
 /// the text, the number removed, and the number of lost characters marked.
 pub fn strip_pinyin(text: &str) -> (String, usize, usize) {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let (mut removed, mut lost) = (0, 0);
-    let mut i = 0;
-    // Length of a toned pinyin syllable starting at `j` and closed by ')', if any.
-    let syllable = |j: usize| -> Option<usize> {
-        let mut k = j;
-        while k < chars.len() && k - j <= 7 && is_pinyin_char(chars[k]) {
-            k += 1;
+    // Byte length of a toned pinyin syllable at the start of `s` and closed by ')', with
+    // the ')'.
+    let syllable = |s: &str| -> Option<usize> {
+        let mut toned = false;
+        for (n, (k, c)) in s.char_indices().enumerate() {
+            if c == ')' {
+                return (n > 0 && toned).then_some(k + 1);
+            }
+            if n > 7 || !is_pinyin_char(c) {
+                return None;
+            }
+            toned |= is_tone_vowel(c);
         }
-        (k > j && k < chars.len() && chars[k] == ')' && chars[j..k].iter().any(|&c| is_tone_vowel(c))).then_some(k - j)
+        None
     };
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '(' && i > 0 && (is_han(chars[i - 1]) || chars[i - 1] == '\u{FFFD}') {
-            if let Some(n) = syllable(i + 1) {
-                removed += 1;
-                i += n + 2;
-                continue;
+    // Text up to `copied` is in `out`; only the characters around a bracket or a
+    // lost-character mark are looked at one by one. The search is for their first bytes:
+    // '(', '?' and 0xEF, which starts U+FFFD (and other characters in U+F000-U+FFFF, passed
+    // over).
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(k) = memchr::memchr3(b'(', b'?', 0xEF, &text.as_bytes()[from..]) {
+        let i = from + k;
+        let c = text[i..].chars().next().unwrap_or_default();
+        if !matches!(c, '(' | '?' | '\u{FFFD}') {
+            from = i + c.len_utf8();
+            continue;
+        }
+        from = i + c.len_utf8();
+        let after = &text[from..];
+        if c == '(' {
+            let prev = text[..i].chars().next_back();
+            if prev.is_some_and(|p| is_han(p) || p == '\u{FFFD}') {
+                if let Some(n) = syllable(after) {
+                    out.push_str(&text[copied..i]);
+                    removed += 1;
+                    from += n;
+                    copied = from;
+                    continue;
+                }
             }
         }
         // A lost character may follow another one (因?yàn)?zāi)).
-        if (c == '?' || c == '\u{FFFD}') && out.chars().next_back().is_some_and(|p| is_han(p) || p == '\u{FFFD}') {
-            if let Some(n) = syllable(i + 1) {
-                lost += 1;
-                out.push('\u{FFFD}');
-                i += n + 2;
-                continue;
+        if c == '?' || c == '\u{FFFD}' {
+            out.push_str(&text[copied..i]);
+            copied = i;
+            if out.chars().next_back().is_some_and(|p| is_han(p) || p == '\u{FFFD}') {
+                if let Some(n) = syllable(after) {
+                    lost += 1;
+                    out.push('\u{FFFD}');
+                    from += n;
+                    copied = from;
+                }
             }
         }
-        out.push(c);
-        i += 1;
     }
+    out.push_str(&text[copied..]);
     (out, removed, lost)
 }
 
@@ -624,5 +706,150 @@ mod tests {
         let once = clean("金昌:建强基层堡垒\n  金昌市永昌县城关镇赵家庄村边有一片戈壁滩。\n");
         let twice = clean(&once.text);
         assert_eq!(once.text, twice.text);
+    }
+
+    // The character-by-character versions of `normalize` and `strip_pinyin` before they
+    // copied whole runs: the property tests below hold the faster ones to them.
+    fn normalize_by_char(raw: &str) -> String {
+        let mut out = String::with_capacity(raw.len());
+        let mut pending_space = false;
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            let c = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => ' ',
+                '\r' => {
+                    if chars.peek() == Some(&'\n') {
+                        continue;
+                    }
+                    '\n'
+                }
+                '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' | '\u{85}' => '\n',
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
+                c if c.is_control() && c != '\n' => continue,
+                c => c,
+            };
+            if c == ' ' {
+                pending_space = true;
+                continue;
+            }
+            if c == '\n' {
+                pending_space = false;
+                // drop trailing spaces on the line
+            } else if pending_space {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push(' ');
+                }
+                pending_space = false;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    fn strip_pinyin_by_char(text: &str) -> (String, usize, usize) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len());
+        let (mut removed, mut lost) = (0, 0);
+        let mut i = 0;
+        // Length of a toned pinyin syllable starting at `j` and closed by ')', if any.
+        let syllable = |j: usize| -> Option<usize> {
+            let mut k = j;
+            while k < chars.len() && k - j <= 7 && is_pinyin_char(chars[k]) {
+                k += 1;
+            }
+            (k > j && k < chars.len() && chars[k] == ')' && chars[j..k].iter().any(|&c| is_tone_vowel(c)))
+                .then_some(k - j)
+        };
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '(' && i > 0 && (is_han(chars[i - 1]) || chars[i - 1] == '\u{FFFD}') {
+                if let Some(n) = syllable(i + 1) {
+                    removed += 1;
+                    i += n + 2;
+                    continue;
+                }
+            }
+            // A lost character may follow another one (因?yàn)?zāi)).
+            if (c == '?' || c == '\u{FFFD}') && out.chars().next_back().is_some_and(|p| is_han(p) || p == '\u{FFFD}') {
+                if let Some(n) = syllable(i + 1) {
+                    lost += 1;
+                    out.push('\u{FFFD}');
+                    i += n + 2;
+                    continue;
+                }
+            }
+            out.push(c);
+            i += 1;
+        }
+        (out, removed, lost)
+    }
+
+    use proptest::prelude::*;
+
+    /// Text made of the characters the two functions treat specially, and others.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "強",
+                "因",
+                "(",
+                ")",
+                "?",
+                "\u{FFFD}",
+                "qiáng",
+                "yàn",
+                "zāi",
+                "abc",
+                "ü",
+                "ǖ",
+                "abcdefgh",
+                "(abcdefì)",
+                "(abcdefgì)",
+                "(abcdefghì)",
+                "(qiáng)",
+                "?yàn)",
+                " ",
+                "\u{3000}",
+                "\u{A0}",
+                "\t",
+                "\r",
+                "\n",
+                "\r\n",
+                "\u{2028}",
+                "\u{200B}",
+                "\u{FEFF}",
+                "\u{7}",
+                "Ａ",
+                "１",
+                "！",
+                "，",
+                "。",
+                "、",
+                "“",
+                "x",
+                "2021",
+                "é",
+                "\u{85}",
+            ]),
+            0..48,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn normalize_copies_runs_as_the_char_loop_wrote_them(text in mixed_text()) {
+            prop_assert_eq!(normalize(&text), normalize_by_char(&text));
+        }
+
+        #[test]
+        fn strip_pinyin_copies_runs_as_the_char_loop_wrote_them(text in mixed_text()) {
+            prop_assert_eq!(strip_pinyin(&text), strip_pinyin_by_char(&text));
+            let n = normalize(&text);
+            prop_assert_eq!(strip_pinyin(&n), strip_pinyin_by_char(&n));
+        }
     }
 }
