@@ -56,7 +56,7 @@ impl Decoder {
             return Err(fail("empty", "file is empty".into()));
         }
         let mut repairs = Vec::new();
-        let (mut encoding, confidence, body) = self.detect(&raw.bytes, &mut repairs);
+        let (mut encoding, confidence, body, valid_utf8) = self.detect(&raw.bytes, &mut repairs);
         if !is_utf16(encoding) {
             let ratio = control_ratio(body);
             if ratio > self.max_binary_ratio {
@@ -66,8 +66,12 @@ impl Decoder {
                 ));
             }
         }
-        let (mut text, had_errors) = if encoding == UTF_8 && std::str::from_utf8(body).is_err() {
-            decode_utf8_or_mixed(body, &mut encoding, &mut repairs)
+        let (mut text, had_errors) = if encoding == UTF_8 {
+            // Valid UTF-8 is copied as it is: encoding_rs would validate it again.
+            match valid_utf8.map_or_else(|| std::str::from_utf8(body), Ok) {
+                Ok(s) => (s.to_owned(), false),
+                Err(_) => decode_utf8_or_mixed(body, &mut encoding, &mut repairs),
+            }
         } else {
             let (t, bad) = encoding.decode_without_bom_handling(body);
             (t.into_owned(), bad)
@@ -130,15 +134,21 @@ impl Decoder {
         })
     }
 
-    /// Picks the encoding; returns it, a confidence and the bytes after any BOM. UTF-8 here
-    /// may still hold some malformed or legacy-encoded stretches: the caller decodes those
-    /// piecewise (see [`decode_utf8_or_mixed`]).
-    fn detect<'a>(&self, bytes: &'a [u8], repairs: &mut Vec<String>) -> (&'static Encoding, f32, &'a [u8]) {
+    /// Picks the encoding; returns it, a confidence, the bytes after any BOM and, when they
+    /// were found to be valid UTF-8, the same bytes as text (so that they are not validated
+    /// again). UTF-8 here may still hold some malformed or legacy-encoded stretches: the
+    /// caller decodes those piecewise (see [`decode_utf8_or_mixed`]).
+    fn detect<'a>(&self, bytes: &'a [u8], repairs: &mut Vec<String>) -> Detected<'a> {
         let mut bytes = bytes;
         if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
             let body = &bytes[bom_len..];
-            if enc != UTF_8 || mostly_utf8(body) {
-                return (enc, 1.0, body);
+            if enc != UTF_8 {
+                return (enc, 1.0, body, None);
+            }
+            match utf8_state(body) {
+                Utf8::Valid(text) => return (enc, 1.0, body, Some(text)),
+                Utf8::Mostly => return (enc, 1.0, body, None),
+                Utf8::Not => {}
             }
             // A UTF-8 byte-order mark in front of bytes that are not UTF-8 (GBK saved by a
             // tool that adds a BOM): believe the bytes.
@@ -146,26 +156,35 @@ impl Decoder {
             bytes = body;
         }
         if let Some(enc) = self.force {
-            return (enc, 1.0, bytes);
+            return (enc, 1.0, bytes, None);
         }
         let utf16 = utf16_by_nuls(bytes);
         let nuls = bytes.iter().filter(|&&b| b == 0).count();
-        if mostly_utf8(bytes) && (utf16.is_none() || nuls * 10 < bytes.len()) {
-            return (UTF_8, 1.0, bytes);
+        let state = utf8_state(bytes);
+        if !matches!(state, Utf8::Not) && (utf16.is_none() || nuls * 10 < bytes.len()) {
+            let text = match state {
+                Utf8::Valid(text) => Some(text),
+                _ => None,
+            };
+            return (UTF_8, 1.0, bytes, text);
         }
         if let Some(enc) = utf16 {
             let (text, bad) = enc.decode_without_bom_handling(bytes);
             if !bad && plausible_share(&text) >= 0.9 {
-                return (enc, 0.9, bytes);
+                return (enc, 0.9, bytes, None);
             }
         }
         let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
         det.feed(bytes, true);
         let enc = det.guess(None, Utf8Detection::Allow);
         // chardetng exposes no score; confidence is judged from the decoded text instead.
-        (enc, f32::NAN, bytes)
+        (enc, f32::NAN, bytes, None)
     }
 }
+
+/// What [`Decoder::detect`] found: encoding, confidence (NaN: to be judged from the
+/// decoded text), the bytes after any BOM, and those bytes as text if they are valid UTF-8.
+type Detected<'a> = (&'static Encoding, f32, &'a [u8], Option<&'a str>);
 
 /// Confidence in a guessed legacy encoding, from what it decoded to: malformed sequences
 /// count against it, common CJK ideographs among the non-ASCII characters count for it.
@@ -182,16 +201,31 @@ fn judged_confidence(text: &str, had_errors: bool) -> f32 {
     base + (1.0 - base) * share * 0.9
 }
 
-/// Whether `bytes` are UTF-8 apart from rare damage: no invalid sequence at all, or a
-/// truncated one at the very end, or a file whose multi-byte UTF-8 characters outnumber its
-/// invalid bytes (then the invalid stretches are decoded on their own).
-fn mostly_utf8(bytes: &[u8]) -> bool {
+/// How far bytes are UTF-8.
+enum Utf8<'a> {
+    /// Valid, here as text.
+    Valid(&'a str),
+    /// UTF-8 apart from rare damage: a truncated sequence at the very end, or multi-byte
+    /// characters that outnumber the invalid bytes (then the invalid stretches are decoded
+    /// on their own).
+    Mostly,
+    Not,
+}
+
+fn utf8_state(bytes: &[u8]) -> Utf8<'_> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Utf8::Valid(text);
+    }
     let (mut valid_multi, mut invalid) = (0usize, 0usize);
     for chunk in bytes.utf8_chunks() {
         valid_multi += chunk.valid().bytes().filter(|&b| b >= 0x80).count();
         invalid += chunk.invalid().len();
     }
-    invalid == 0 || invalid <= 3 && valid_multi > 0 || valid_multi >= invalid
+    if invalid <= 3 && valid_multi > 0 || valid_multi >= invalid {
+        Utf8::Mostly
+    } else {
+        Utf8::Not
+    }
 }
 
 /// Decodes bytes that are mostly UTF-8. Stretches that are not UTF-8 are decoded as the

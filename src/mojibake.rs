@@ -69,8 +69,11 @@ fn is_cjk(c: char) -> bool {
 /// Repairs Windows-1252 / Latin-1 mojibake. Returns the text and the number of characters
 /// restored, or None when nothing looked damaged.
 pub fn repair_latin(text: &str) -> Option<(String, usize)> {
-    // Fast exit: UTF-8 lead bytes of CJK read as Latin-1 are â, ã, ä … é (0xE2–0xE9).
-    if !text.chars().any(|c| ('\u{e2}'..='\u{ef}').contains(&c)) {
+    // Fast exit: UTF-8 lead bytes of CJK read as Latin-1 are â, ã, ä … é (0xE2–0xE9), U+00E2
+    // to U+00EF, which UTF-8 writes as 0xC3 0xA2 to 0xC3 0xAF: a search for the byte 0xC3,
+    // rare in Chinese text, instead of decoding every character.
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(0xC3, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| (0xA2..=0xAF).contains(b))) {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
@@ -117,19 +120,20 @@ fn gbk_mojibake_char(c: char) -> bool {
 }
 
 /// The characters GBK decodes from a UTF-8 CJK lead byte (0xE4–0xE9) and a continuation
-/// byte (0x80–0xBF): 384 pairs, built once. FxHash: asked once per character of every text.
-static MOJIBAKE_CHARS: std::sync::LazyLock<rustc_hash::FxHashSet<char>> = std::sync::LazyLock::new(|| {
-    let mut set = rustc_hash::FxHashSet::default();
+/// byte (0x80–0xBF): 384 pairs, built once. A bit per character: asked once per Han
+/// character of every text, where a hash set's probe was half the decode stage's time.
+static MOJIBAKE_CHARS: std::sync::LazyLock<crate::extract::CharSet> = std::sync::LazyLock::new(|| {
+    let mut chars = Vec::new();
     for lead in 0xe4u8..=0xe9 {
         for trail in 0x80u8..=0xbf {
             let pair = [lead, trail];
             let (s, bad) = GBK.decode_without_bom_handling(&pair);
             if !bad {
-                set.extend(s.chars().filter(|c| !c.is_ascii()));
+                chars.extend(s.chars().filter(|c| !c.is_ascii()));
             }
         }
     }
-    set
+    crate::extract::CharSet::new(chars.into_iter())
 });
 
 /// Repairs GBK mojibake. Returns the text, the characters restored and the lost bytes that
