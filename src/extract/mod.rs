@@ -90,15 +90,22 @@ impl CharSet {
         set
     }
 
-    /// Whether `c` is in the set.
-    #[inline]
+    /// Whether `c` is in the set. Always inlined, with the rare case out of line: as an
+    /// ordinary call it was 4% of the extract stage's samples, for one bit test.
+    #[inline(always)]
     pub fn contains(&self, c: &char) -> bool {
         let i = *c as usize;
         if i < 0x10000 {
             self.bits[i / 64] >> (i % 64) & 1 == 1
         } else {
-            self.astral.contains(c)
+            self.contains_astral(c)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn contains_astral(&self, c: &char) -> bool {
+        self.astral.contains(c)
     }
 }
 
@@ -205,22 +212,27 @@ impl WordList {
     }
 
     /// Every (start, end) char span of the text that spells a word, overlaps included, in
-    /// order of start (longest first at one start).
-    pub fn find_all<'s>(&'s self, ix: &'s TextIndex) -> impl Iterator<Item = (usize, usize)> + 's {
-        (0..ix.chars.len()).flat_map(move |i| {
-            self.candidates(ix, i)
-                .iter()
-                .map(|&k| &self.words[k])
-                .filter(move |w| ix.at(i, w))
-                .map(move |w| (i, i + w.len()))
-        })
+    /// order of start (longest first at one start). A loop, not a `flat_map` over the
+    /// positions: the adaptor's state machine, stepped at every character, was 2% of the
+    /// extract stage.
+    pub fn find_all(&self, ix: &TextIndex) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for i in 0..ix.chars.len() {
+            for &k in self.candidates(ix, i) {
+                let w = &self.words[k];
+                if ix.at(i, w) {
+                    out.push((i, i + w.len()));
+                }
+            }
+        }
+        out
     }
 
     /// Non-overlapping matches, left to right, as an Aho-Corasick automaton with standard
     /// match semantics reports them: the match that ends first (the longest of those), then
     /// on from its end. The automaton stepped through all three bytes of every character.
     pub fn find_earliest(&self, ix: &TextIndex) -> Vec<(usize, usize)> {
-        let mut all: Vec<(usize, usize)> = self.find_all(ix).collect();
+        let mut all = self.find_all(ix);
         all.sort_unstable_by_key(|&(s, e)| (e, s));
         let mut reach = 0;
         all.retain(|&(s, e)| {
@@ -657,7 +669,7 @@ mod tests {
         let ac = AhoCorasickBuilder::new().build(&names).unwrap();
         let mut want: Vec<(usize, usize)> =
             ac.find_overlapping_iter(text).map(|m| (chars(m.start()), chars(m.end()))).collect();
-        let mut got: Vec<(usize, usize)> = WordList::new(&names).find_all(&ix).collect();
+        let mut got = WordList::new(&names).find_all(&ix);
         want.sort();
         got.sort();
         assert_eq!(got, want);
