@@ -483,7 +483,7 @@ fn fold(c: char) -> Fold {
 
 /// Width and whitespace normalisation (see the module docs). Idempotent.
 ///
-/// Runs of characters kept as they are are copied whole: a push per character was a fifth
+/// Runs of characters kept as they are are copied whole: a push per character was a sixth
 /// of the clean stage.
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());

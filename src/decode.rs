@@ -209,6 +209,7 @@ enum Utf8<'a> {
     /// characters that outnumber the invalid bytes (then the invalid stretches are decoded
     /// on their own).
     Mostly,
+    /// Another encoding, or binary.
     Not,
 }
 
