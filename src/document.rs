@@ -216,6 +216,14 @@ pub struct Entity {
     pub end: u32,
 }
 
+impl Entity {
+    /// `(start, end)` as indexes into a text's characters, the form the extract stage's
+    /// overlap tests take.
+    pub(crate) fn span(&self) -> (usize, usize) {
+        (self.start as usize, self.end as usize)
+    }
+}
+
 /// One number with a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {

@@ -547,7 +547,7 @@ impl Finder<'_, '_> {
 /// People in the document.
 pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
     let jieba = &lexicon.jieba;
-    let place = covered(ix.chars.len(), places.iter().map(|p| (p.start as usize, p.end as usize)));
+    let place = covered(ix.chars.len(), places.iter().map(Entity::span));
     let f = Finder { ix, lists, lexicon, place };
     // (start, end) → role as written beside that mention
     let mut mentions: HashMap<(usize, usize), Option<String>> = HashMap::default();
@@ -916,7 +916,7 @@ pub(crate) fn organizations(
     let place_by_end = PlaceEnds::new(places);
     let mut known = known_organizations(ix, lists, lexicon, places, &place_by_end);
     let mut phrases = head_organizations(ix, lists, lexicon, &place_by_end, people);
-    let taken = covered(ix.chars.len(), known.iter().map(|k| (k.start as usize, k.end as usize)));
+    let taken = covered(ix.chars.len(), known.iter().map(Entity::span));
     phrases.retain(|p| !taken[p.start as usize..p.end as usize].contains(&true));
     known.extend(phrases);
     known.sort_by_key(|e| e.start);
@@ -1097,7 +1097,7 @@ fn head_organizations(
     place_by_end: &PlaceEnds,
     people: &[Entity],
 ) -> Vec<Entity> {
-    let blocked = covered(ix.chars.len(), people.iter().map(|p| (p.start as usize, p.end as usize)));
+    let blocked = covered(ix.chars.len(), people.iter().map(Entity::span));
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {

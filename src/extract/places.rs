@@ -204,7 +204,7 @@ impl PlaceMatcher {
                 ..Entity::default()
             });
         }
-        let taken: Vec<(usize, usize)> = out.iter().map(|e| (e.start as usize, e.end as usize)).collect();
+        let taken: Vec<(usize, usize)> = out.iter().map(Entity::span).collect();
         let mut local = self.by_suffix(ix, lists, &taken);
         // The dominant county of the document encloses towns named before any county.
         let mut county_count: HashMap<usize, usize> = HashMap::default();
@@ -405,7 +405,7 @@ fn words(lexicon: &Lexicon, ix: &TextIndex, s: usize, e: usize) -> bool {
 /// the people finder: a name may end like a place (许地山, 村山富市, 赵川东).
 pub(crate) fn by_dictionary(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, found: &[Entity]) -> Vec<Entity> {
     let mut out = Vec::new();
-    let taken = covered(ix.chars.len(), found.iter().map(|f| (f.start as usize, f.end as usize)));
+    let taken = covered(ix.chars.len(), found.iter().map(Entity::span));
     for t in &ix.doc.tokens {
         if t.pos != "ns" || t.len < 2 {
             continue;
