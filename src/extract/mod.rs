@@ -183,6 +183,9 @@ impl WordList {
     #[inline(always)]
     fn candidates(&self, ix: &TextIndex, pos: usize) -> &[usize] {
         let Some(&c) = ix.chars.get(pos) else { return &[] };
+        if !self.first.contains(&c) {
+            return &[];
+        }
         let pair = ix.chars.get(pos + 1).is_some_and(|&n| self.pairs.may_contain(c, n));
         if !pair && !self.single.contains(&c) {
             return &[];
