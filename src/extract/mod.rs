@@ -36,6 +36,9 @@ struct LexiconFile {
     #[serde(default)]
     japanese_surnames: Vec<String>,
     not_names: Vec<String>,
+    /// Optional, like `japanese_surnames`.
+    #[serde(default)]
+    known_people: Vec<String>,
     roles: Vec<String>,
     roles_after: Vec<String>,
     speech_verbs: Vec<String>,
@@ -54,6 +57,8 @@ pub(crate) struct Lists {
     /// Japanese family names (桥本, 小泽): the given name after them is no Chinese one.
     pub japanese_surnames: HashSet<String>,
     pub not_names: HashSet<String>,
+    /// Well-known people taken by name alone (鲁迅, 周恩来), those in `not_names` left out.
+    pub known_people: WordList,
     /// Role words, matched overlapping so every ending position is seen.
     pub roles: WordList,
     /// The same words in a set: "does this span end in a role" is a lookup per suffix
@@ -343,6 +348,9 @@ impl Lists {
             top_surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace()).take(100)),
             compound_surnames: by_length_desc(&f.compound_surnames),
             japanese_surnames: f.japanese_surnames.into_iter().collect(),
+            known_people: WordList::new(
+                &f.known_people.iter().filter(|w| !f.not_names.contains(w)).collect::<Vec<_>>(),
+            ),
             not_names: f.not_names.into_iter().collect(),
             roles: WordList::new(&f.roles),
             role_words: f.roles.into_iter().collect(),
@@ -739,6 +747,19 @@ mod tests {
         assert!(p.contains(&("习近平".into(), Some("总书记".into()))), "{p:?}");
         assert!(p.contains(&("范付中".into(), Some("市委书记".into()))), "{p:?}");
         assert!(!p.iter().any(|(n, _)| n == "关于党"), "{p:?}");
+    }
+
+    #[test]
+    fn well_known_people_by_name_alone() {
+        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        // jieba tags 周恩来 t and 冰心 n, and 鲁迅 and 列宁 are dictionary words of two
+        // characters: none is a name without the lexicon's list.
+        assert_eq!(names("周恩来和鲁迅都读过列宁的书。\n"), ["周恩来", "鲁迅", "列宁"]);
+        assert_eq!(names("这些年冰心写了很多文章，读者都很喜欢她的作品。\n"), ["冰心"]);
+        // Only whole words: 冰心 inside 一片冰心 (an idiom jieba keeps whole) is none.
+        assert!(names("诗中写道一片冰心在玉壶，表达了诗人的高洁情怀。\n").is_empty());
+        // A name the lexicon also lists in not_names stays out (雷锋, most often an epithet).
+        assert!(names("他给孩子们讲了雷锋的故事，大家听得很认真。\n").is_empty());
     }
 
     #[test]

@@ -726,6 +726,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             mentions.entry((v - len, v)).or_insert(None);
         }
     }
+    // Well-known people by name alone (鲁迅, 周恩来, 列宁): whole words at both ends, so
+    // that 冰心 of the idiom 一片冰心 stays out, where no name found so far and no place lies.
+    let found = covered(ix.chars.len(), mentions.keys().copied());
+    for (s, e) in lists.known_people.find_all(ix) {
+        if ix.is_token_start(s) && ix.is_token_end(e) && !found[s..e].contains(&true) && !f.touches_place(s, e) {
+            mentions.entry((s, e)).or_insert(None);
+        }
+    }
     // Credits: a bracket holding only names, perhaps with 摄 (photo) or 供稿 after them
     // ((杜中武孙传刚), (缪青民摄)), and a line holding only a name (an author's line).
     let n_chars = ix.chars.len();
