@@ -872,6 +872,12 @@ mod tests {
         // A name that ends like a mountain stays a name.
         let k = kinds("会上，现代作家许地山的女儿说，父亲许地山生前常来这里。\n");
         assert!(k.contains(&("许地山".to_string(), EntityKind::Person, None)), "{k:?}");
+        // Foreign capitals from the world list; jieba tags 阿比让 a name, and 洛桑 of a
+        // Tibetan name is no Lausanne.
+        let k = kinds("代表团离开贝尔格莱德，经阿拉木图抵达阿比让，大师嘉木样·洛桑久美·图丹却吉尼玛会见了他们。\n");
+        let places: Vec<&str> = k.iter().filter(|x| x.1 == EntityKind::Place).map(|x| x.0.as_str()).collect();
+        assert_eq!(places, ["贝尔格莱德", "阿拉木图", "阿比让"]);
+        assert!(k.iter().any(|x| x.0 == "嘉木样·洛桑久美·图丹却吉尼玛" && x.1 == EntityKind::Person), "{k:?}");
     }
 
     #[test]
