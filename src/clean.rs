@@ -562,11 +562,10 @@ pub fn strip_pinyin(text: &str) -> (String, usize, usize) {
     while let Some(k) = memchr::memchr3(b'(', b'?', 0xEF, &text.as_bytes()[from..]) {
         let i = from + k;
         let c = text[i..].chars().next().unwrap_or_default();
+        from = i + c.len_utf8();
         if !matches!(c, '(' | '?' | '\u{FFFD}') {
-            from = i + c.len_utf8();
             continue;
         }
-        from = i + c.len_utf8();
         let after = &text[from..];
         if c == '(' {
             let prev = text[..i].chars().next_back();

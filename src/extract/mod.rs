@@ -188,29 +188,20 @@ impl WordList {
     #[inline(always)]
     fn candidates(&self, ix: &TextIndex, pos: usize) -> &[usize] {
         let Some(&c) = ix.chars.get(pos) else { return &[] };
-        if !self.first.contains(&c) {
+        if !self.may_start(c) {
             return &[];
         }
         let pair = ix.chars.get(pos + 1).is_some_and(|&n| self.pairs.may_contain(c, n));
         if !pair && !self.single.contains(&c) {
             return &[];
         }
-        self.starting_with(c)
+        self.by_first.get(&c).map_or(&[], Vec::as_slice)
     }
 
     /// Whether some word starts with `c`.
     #[inline]
     pub fn may_start(&self, c: char) -> bool {
         self.first.contains(&c)
-    }
-
-    /// The words beginning with `c`, as positions in `words`, longest first.
-    #[inline]
-    fn starting_with(&self, c: char) -> &[usize] {
-        if !self.may_start(c) {
-            return &[];
-        }
-        self.by_first.get(&c).map_or(&[], Vec::as_slice)
     }
 
     /// The longest word spelled at char `pos` of the text. Asked at every position by some

@@ -726,16 +726,6 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             mentions.entry((v - len, v)).or_insert(None);
         }
     }
-    // Well-known people by name alone (鲁迅, 周恩来, 列宁): whole words at both ends, so
-    // that 冰心 of the idiom 一片冰心 stays out, where no name found so far and no place lies.
-    let found = covered(ix.chars.len(), mentions.keys().copied());
-    for (s, e) in lists.known_people.find_all(ix) {
-        if ix.is_token_start(s) && ix.is_token_end(e) && !found[s..e].contains(&true) && !f.touches_place(s, e) {
-            mentions.entry((s, e)).or_insert(None);
-        }
-    }
-    // Credits: a bracket holding only names, perhaps with 摄 (photo) or 供稿 after them
-    // ((杜中武孙传刚), (缪青民摄)), and a line holding only a name (an author's line).
     let n_chars = ix.chars.len();
     // What `mentions` covers, kept up to date as names are added up to the dotted names.
     let mut taken = covered(n_chars, mentions.keys().copied());
@@ -747,6 +737,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         mentions.insert(span, None);
         true
     };
+    // Well-known people by name alone (鲁迅, 周恩来, 列宁): whole words at both ends, so
+    // that 冰心 of the idiom 一片冰心 stays out, where no name found so far and no place lies.
+    for (s, e) in lists.known_people.find_all(ix) {
+        if ix.is_token_start(s) && ix.is_token_end(e) && !f.touches_place(s, e) {
+            add((s, e), &mut mentions, &mut taken);
+        }
+    }
+    // Credits: a bracket holding only names, perhaps with 摄 (photo) or 供稿 after them
+    // ((杜中武孙传刚), (缪青民摄)), and a line holding only a name (an author's line).
     let credit = |s: usize, e: usize, mentions: &mut HashMap<(usize, usize), Option<String>>, taken: &mut Vec<bool>| {
         for span in f.names_spelling(s, e).unwrap_or_default() {
             add(span, mentions, taken);
