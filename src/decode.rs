@@ -1,7 +1,8 @@
 //! Decode: the boundary from bytes to text.
 //!
 //! Order of evidence: a byte-order mark; a NUL pattern that betrays BOM-less UTF-16; valid
-//! UTF-8; then chardetng's guess among the legacy encodings. encoding_rs does the decoding.
+//! UTF-8; GBK recognised from its bytes alone when they leave no doubt; then chardetng's
+//! guess among the legacy encodings. encoding_rs does the decoding.
 //! Malformed bytes are never an error (STYLE.md rule 6): they become U+FFFD and the document
 //! says so in `repairs`. What is refused (empty, binary) becomes an `errors` row.
 //!
@@ -174,12 +175,58 @@ impl Decoder {
                 return (enc, 0.9, bytes, None);
             }
         }
+        if gbk_by_bytes(bytes) {
+            return (GBK, f32::NAN, bytes, None);
+        }
         let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
         det.feed(bytes, true);
         let enc = det.guess(None, Utf8Detection::Allow);
         // chardetng exposes no score; confidence is judged from the decoded text instead.
         (enc, f32::NAN, bytes, None)
     }
+}
+
+/// Fewest two-byte characters for [`gbk_by_bytes`] to decide; shorter inputs go to chardetng.
+const GBK_MIN_CHARS: usize = 16;
+
+/// GBK recognised from its bytes alone, ahead of chardetng, which feeds every byte to some
+/// twenty candidate encodings: on a corpus where a fifth of the files were GBK it took a tenth
+/// of the run's CPU (perf), for an answer the bytes of Chinese text make plain. Says yes only
+/// where chardetng says GBK too (the tests hold the two side by side): the bytes are
+/// well-formed GBK without four-byte GB18030 sequences, at least [`GBK_MIN_CHARS`] two-byte
+/// characters, and no more than one in fifty outside GB2312's hanzi rows and its rows of
+/// punctuation, numbering and full-width forms. Big5 (trail bytes below 0xA1), Shift_JIS (lead
+/// bytes below 0xA1) and EUC-JP (kana rows) put far more characters outside; EUC-KR's Hangul
+/// fall on GB2312's hanzi rows, but Korean puts a space between words (one in four or five
+/// characters) and Chinese hardly ever, so more than one space between two-byte characters
+/// per twelve characters leaves the question to chardetng too.
+fn gbk_by_bytes(bytes: &[u8]) -> bool {
+    let (mut gb2312, mut other, mut spaced) = (0usize, 0usize, 0usize);
+    let mut prev_wide = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b' ' && prev_wide && bytes.get(i + 1).is_some_and(|&n| n >= 0x81) {
+                spaced += 1;
+            }
+            prev_wide = false;
+            i += 1;
+            continue;
+        }
+        let Some(&t) = bytes.get(i + 1) else { return false };
+        if !(0x81..=0xfe).contains(&b) || t < 0x40 || t == 0x7f || t == 0xff {
+            return false;
+        }
+        if t >= 0xa1 && (matches!(b, 0xa1..=0xa3) || (0xb0..=0xf7).contains(&b)) {
+            gb2312 += 1;
+        } else {
+            other += 1;
+        }
+        prev_wide = true;
+        i += 2;
+    }
+    gb2312 >= GBK_MIN_CHARS && other * 50 <= gb2312 && spaced * 12 <= gb2312
 }
 
 /// What [`Decoder::detect`] found: encoding, confidence (NaN: to be judged from the
@@ -603,5 +650,63 @@ mod tests {
     #[test]
     fn a_real_question_mark_is_left_alone() {
         assert_eq!(repair_byte_shift("你好吗?我很好。", &LEX), None);
+    }
+
+    fn chardetng(bytes: &[u8]) -> &'static Encoding {
+        let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        det.guess(None, Utf8Detection::Allow)
+    }
+
+    #[test]
+    fn gbk_by_bytes_agrees_with_chardetng() {
+        // Every seed, whole and cut into pieces, in GBK: where the bytes decide, chardetng
+        // says GBK too, and the bytes decide for most of them.
+        let (mut decided, mut pieces) = (0, 0);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let raw = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = decoder().decode(RawDoc::new("t.txt", raw)).unwrap().raw_text;
+            let chars: Vec<char> = text.chars().collect();
+            for piece in chars.chunks(300).map(|c| c.iter().collect::<String>()).chain([text.clone()]) {
+                let (bytes, _, unmappable) = GBK.encode(&piece);
+                if unmappable {
+                    continue;
+                }
+                pieces += 1;
+                if gbk_by_bytes(&bytes) {
+                    decided += 1;
+                    assert_eq!(chardetng(&bytes), GBK, "{piece}");
+                }
+            }
+        }
+        // Left to chardetng: the Traditional seed (its characters lie outside GB2312) and pieces
+        // too short.
+        assert!(pieces > 20 && decided * 3 >= pieces * 2, "{decided} of {pieces}");
+    }
+
+    #[test]
+    fn gbk_by_bytes_leaves_other_cjk_encodings_to_chardetng() {
+        let korean = "서울시는 올해 하반기부터 모든 구청에서 주민 참여 예산 제도를 시행한다고 밝혔다. \
+                      시 관계자는 주민들의 의견을 적극적으로 반영하겠다고 말했다.\n";
+        let japanese = "東京都は今年の下半期から、すべての区役所で住民参加型の予算制度を導入すると\
+                        発表した。担当者は、住民の意見を積極的に取り入れたいと話している。\n";
+        let traditional = TRADITIONAL.repeat(3);
+        for (text, enc) in [
+            (korean, encoding_rs::EUC_KR),
+            (japanese, encoding_rs::EUC_JP),
+            (japanese, encoding_rs::SHIFT_JIS),
+            (traditional.as_str(), BIG5),
+        ] {
+            let (bytes, _, unmappable) = enc.encode(text);
+            assert!(!unmappable, "{}", enc.name());
+            assert!(!gbk_by_bytes(&bytes), "{} taken for GBK", enc.name());
+            let doc = decoder().decode(raw(bytes.into_owned())).unwrap();
+            assert_eq!((doc.encoding, doc.raw_text.as_str()), (enc.name(), text), "{}", enc.name());
+        }
+        let (short, _, _) = GBK.encode("金昌市永昌县");
+        assert!(!gbk_by_bytes(&short), "too short to decide");
+        let (sample, _, _) = GBK.encode(SAMPLE);
+        assert!(gbk_by_bytes(&sample));
     }
 }
