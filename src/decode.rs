@@ -1,8 +1,8 @@
 //! Decode: the boundary from bytes to text.
 //!
 //! Order of evidence: a byte-order mark; a NUL pattern that betrays BOM-less UTF-16; valid
-//! UTF-8; GBK recognised from its bytes alone when they leave no doubt; then chardetng's
-//! guess among the legacy encodings. encoding_rs does the decoding.
+//! UTF-8; GBK or Big5 recognised from their bytes alone when they leave no doubt; then
+//! chardetng's guess among the legacy encodings. encoding_rs does the decoding.
 //! Malformed bytes are never an error (STYLE.md rule 6): they become U+FFFD and the document
 //! says so in `repairs`. What is refused (empty, binary) becomes an `errors` row.
 //!
@@ -175,18 +175,23 @@ impl Decoder {
                 return (enc, 0.9, bytes, None);
             }
         }
-        if gbk_by_bytes(bytes) {
-            return (GBK, f32::NAN, bytes, None);
-        }
-        if big5_by_bytes(bytes) {
-            return (BIG5, f32::NAN, bytes, None);
-        }
-        let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
-        det.feed(bytes, true);
-        let enc = det.guess(None, Utf8Detection::Allow);
         // chardetng exposes no score; confidence is judged from the decoded text instead.
-        (enc, f32::NAN, bytes, None)
+        (guess_legacy(bytes, Utf8Detection::Allow), f32::NAN, bytes, None)
     }
+}
+
+/// The legacy encoding of `bytes`: GBK or Big5 where the bytes alone leave no doubt
+/// ([`gbk_by_bytes`], [`big5_by_bytes`]), chardetng's guess otherwise.
+fn guess_legacy(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
+    if gbk_by_bytes(bytes) {
+        return GBK;
+    }
+    if big5_by_bytes(bytes) {
+        return BIG5;
+    }
+    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(None, utf8)
 }
 
 /// Fewest two-byte characters for [`gbk_by_bytes`] to decide; shorter inputs go to chardetng.
@@ -348,9 +353,7 @@ fn decode_utf8_or_mixed(bytes: &[u8], encoding: &mut &'static Encoding, repairs:
         let (t, bad) = UTF_8.decode_without_bom_handling(bytes);
         return (t.into_owned(), bad);
     }
-    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
-    det.feed(&legacy_bytes, true);
-    let legacy = det.guess(None, Utf8Detection::Deny);
+    let legacy = guess_legacy(&legacy_bytes, Utf8Detection::Deny);
     let mut out = String::with_capacity(bytes.len());
     let mut bad_any = false;
     for (s, e, utf8) in spans {
