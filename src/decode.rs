@@ -195,13 +195,13 @@ fn guess_legacy(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
 }
 
 /// Fewest two-byte characters for [`gbk_by_bytes`] to decide; shorter inputs go to chardetng.
-const GBK_MIN_CHARS: usize = 16;
+const MIN_DOUBLE_BYTE_CHARS: usize = 16;
 
 /// GBK recognised from its bytes alone, ahead of chardetng, which feeds every byte to some
 /// twenty candidate encodings: on a corpus where a fifth of the files were GBK it took a tenth
 /// of the run's CPU (perf), for an answer the bytes of Chinese text make plain. Says yes only
 /// where chardetng says GBK too (the tests hold the two side by side): the bytes are
-/// well-formed GBK without four-byte GB18030 sequences, at least [`GBK_MIN_CHARS`] two-byte
+/// well-formed GBK without four-byte GB18030 sequences, at least [`MIN_DOUBLE_BYTE_CHARS`] two-byte
 /// characters, and no more than one in fifty outside GB2312's hanzi rows and its rows of
 /// punctuation, numbering and full-width forms. Big5 (trail bytes below 0xA1), Shift_JIS (lead
 /// bytes below 0xA1) and EUC-JP (kana rows) put far more characters outside; EUC-KR's Hangul
@@ -209,20 +209,8 @@ const GBK_MIN_CHARS: usize = 16;
 /// characters) and Chinese hardly ever, so more than one space between two-byte characters
 /// per twelve characters leaves the question to chardetng too.
 fn gbk_by_bytes(bytes: &[u8]) -> bool {
-    let (mut gb2312, mut other, mut spaced) = (0usize, 0usize, 0usize);
-    let mut prev_wide = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b == b' ' && prev_wide && bytes.get(i + 1).is_some_and(|&n| n >= 0x81) {
-                spaced += 1;
-            }
-            prev_wide = false;
-            i += 1;
-            continue;
-        }
-        let Some(&t) = bytes.get(i + 1) else { return false };
+    let (mut gb2312, mut other) = (0usize, 0usize);
+    let spaced = double_byte_scan(bytes, |b, t| {
         if !(0x81..=0xfe).contains(&b) || t < 0x40 || t == 0x7f || t == 0xff {
             return false;
         }
@@ -231,22 +219,17 @@ fn gbk_by_bytes(bytes: &[u8]) -> bool {
         } else {
             other += 1;
         }
-        prev_wide = true;
-        i += 2;
-    }
-    gb2312 >= GBK_MIN_CHARS && other * 50 <= gb2312 && spaced * 12 <= gb2312
+        true
+    });
+    spaced.is_some_and(|spaced| gb2312 >= MIN_DOUBLE_BYTE_CHARS && other * 50 <= gb2312 && spaced * 12 <= gb2312)
 }
 
-/// Big5 recognised from its bytes alone, ahead of chardetng, for the same reason as
-/// [`gbk_by_bytes`] and with the same care (the tests hold it beside chardetng). Says yes only
-/// for well-formed Big5 with at least [`GBK_MIN_CHARS`] two-byte characters, no more than one
-/// in fifty outside the standard area (lead bytes 0xA1 to 0xF9: punctuation, then hanzi by
-/// frequency), and at least one in six with a trail byte below 0x7F. That last test is what
-/// no other encoding here passes: GB2312 text, EUC-KR and EUC-JP never have such trail bytes,
-/// and GBK's own extension characters (Traditional text saved as GBK) mostly have lead bytes
-/// below 0xA1, as Shift_JIS's kanji and kana do.
-fn big5_by_bytes(bytes: &[u8]) -> bool {
-    let (mut standard, mut low_trail, mut other, mut spaced) = (0usize, 0usize, 0usize, 0usize);
+/// Walks `bytes` as a double-byte encoding: ASCII bytes one by one, every other byte with the
+/// next as a pair handed to `pair`, which counts it and says whether the encoding allows it.
+/// Returns the spaces found between two double-byte characters, or None for a pair refused
+/// or an input ending inside a pair.
+fn double_byte_scan(bytes: &[u8], mut pair: impl FnMut(u8, u8) -> bool) -> Option<usize> {
+    let mut spaced = 0;
     let mut prev_wide = false;
     let mut i = 0;
     while i < bytes.len() {
@@ -259,8 +242,27 @@ fn big5_by_bytes(bytes: &[u8]) -> bool {
             i += 1;
             continue;
         }
-        let Some(&t) = bytes.get(i + 1) else { return false };
-        if !(0x81..=0xfe).contains(&b) || !(matches!(t, 0x40..=0x7e | 0xa1..=0xfe)) {
+        if !pair(b, *bytes.get(i + 1)?) {
+            return None;
+        }
+        prev_wide = true;
+        i += 2;
+    }
+    Some(spaced)
+}
+
+/// Big5 recognised from its bytes alone, ahead of chardetng, for the same reason as
+/// [`gbk_by_bytes`] and with the same care (the tests hold it beside chardetng). Says yes only
+/// for well-formed Big5 with at least [`MIN_DOUBLE_BYTE_CHARS`] two-byte characters, no more than one
+/// in fifty outside the standard area (lead bytes 0xA1 to 0xF9: punctuation, then hanzi by
+/// frequency), and at least one in six with a trail byte below 0x7F. That last test is what
+/// GB2312 text, EUC-KR and EUC-JP never have such trail bytes. Traditional text saved as GBK
+/// has them, but also lead bytes below 0xA1 (GBK's extension area; one character in seven of
+/// the People's Daily texts converted to Traditional), as Shift_JIS's kanji and kana do.
+fn big5_by_bytes(bytes: &[u8]) -> bool {
+    let (mut standard, mut low_trail, mut other) = (0usize, 0usize, 0usize);
+    let spaced = double_byte_scan(bytes, |b, t| {
+        if !(0x81..=0xfe).contains(&b) || !matches!(t, 0x40..=0x7e | 0xa1..=0xfe) {
             return false;
         }
         if (0xa1..=0xf9).contains(&b) {
@@ -269,10 +271,14 @@ fn big5_by_bytes(bytes: &[u8]) -> bool {
         } else {
             other += 1;
         }
-        prev_wide = true;
-        i += 2;
-    }
-    standard >= GBK_MIN_CHARS && other * 50 <= standard && low_trail * 6 >= standard && spaced * 12 <= standard
+        true
+    });
+    spaced.is_some_and(|spaced| {
+        standard >= MIN_DOUBLE_BYTE_CHARS
+            && other * 50 <= standard
+            && low_trail * 6 >= standard
+            && spaced * 12 <= standard
+    })
 }
 
 /// What [`Decoder::detect`] found: encoding, confidence (NaN: to be judged from the
@@ -701,28 +707,41 @@ mod tests {
         det.guess(None, Utf8Detection::Allow)
     }
 
-    #[test]
-    fn gbk_by_bytes_agrees_with_chardetng() {
-        // Every seed, whole and cut into pieces, in GBK: where the bytes decide, chardetng
-        // says GBK too, and the bytes decide for most of them.
-        let (mut decided, mut pieces) = (0, 0);
+    /// Every seed's decoded text passed through `map`, whole and in pieces of 300 characters.
+    fn seed_pieces(map: impl Fn(String) -> String) -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+        let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let raw = std::fs::read(entry.unwrap().path()).unwrap();
-            let text = decoder().decode(RawDoc::new("t.txt", raw)).unwrap().raw_text;
+            let text = map(decoder().decode(RawDoc::new("t.txt", raw)).unwrap().raw_text);
             let chars: Vec<char> = text.chars().collect();
-            for piece in chars.chunks(300).map(|c| c.iter().collect::<String>()).chain([text.clone()]) {
-                let (bytes, _, unmappable) = GBK.encode(&piece);
-                if unmappable {
-                    continue;
-                }
-                pieces += 1;
-                if gbk_by_bytes(&bytes) {
-                    decided += 1;
-                    assert_eq!(chardetng(&bytes), GBK, "{piece}");
-                }
+            out.extend(chars.chunks(300).map(|c| c.iter().collect::<String>()));
+            out.push(text);
+        }
+        out
+    }
+
+    /// Pieces `enc` can encode, and of those the ones `by_bytes` decides, each checked against
+    /// chardetng's answer for the same bytes.
+    fn agreement(pieces: &[String], enc: &'static Encoding, by_bytes: fn(&[u8]) -> bool) -> (usize, usize) {
+        let (mut decided, mut encodable) = (0, 0);
+        for piece in pieces {
+            let (bytes, _, unmappable) = enc.encode(piece);
+            if unmappable {
+                continue;
+            }
+            encodable += 1;
+            if by_bytes(&bytes) {
+                decided += 1;
+                assert_eq!(chardetng(&bytes), enc, "{piece}");
             }
         }
+        (decided, encodable)
+    }
+
+    #[test]
+    fn gbk_by_bytes_agrees_with_chardetng() {
+        let (decided, pieces) = agreement(&seed_pieces(|t| t), GBK, gbk_by_bytes);
         // Left to chardetng: the Traditional seed (its characters lie outside GB2312) and pieces
         // too short.
         assert!(pieces > 20 && decided * 3 >= pieces * 2, "{decided} of {pieces}");
@@ -730,35 +749,19 @@ mod tests {
 
     #[test]
     fn big5_by_bytes_agrees_with_chardetng() {
-        // Every seed in Traditional script, whole and in pieces, in Big5 and in GBK.
+        // The seeds in Traditional script, without the few characters Big5 lacks (〇, some
+        // dashes), which would turn into HTML character references.
         let s2t = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::S2t).unwrap();
-        let (mut decided, mut pieces) = (0, 0);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let raw = std::fs::read(entry.unwrap().path()).unwrap();
-            let text = s2t.convert(&decoder().decode(RawDoc::new("t.txt", raw)).unwrap().raw_text);
-            // Without the few characters Big5 lacks (〇, some dashes), which would turn into
-            // HTML character references.
-            let chars: Vec<char> = text.chars().filter(|c| !BIG5.encode(c.encode_utf8(&mut [0; 4])).2).collect();
-            let text: String = chars.iter().collect();
-            for piece in chars.chunks(300).map(|c| c.iter().collect::<String>()).chain([text.clone()]) {
-                let (gbk, _, gbk_unmappable) = GBK.encode(&piece);
-                if !gbk_unmappable {
-                    assert!(!big5_by_bytes(&gbk) && !gbk_by_bytes(&gbk), "Traditional GBK taken: {piece}");
-                }
-                let (bytes, _, unmappable) = BIG5.encode(&piece);
-                if unmappable {
-                    continue;
-                }
-                pieces += 1;
-                assert!(!gbk_by_bytes(&bytes), "Big5 taken for GBK: {piece}");
-                if big5_by_bytes(&bytes) {
-                    decided += 1;
-                    assert_eq!(chardetng(&bytes), BIG5, "{piece}");
-                }
-            }
-        }
+        let traditional =
+            seed_pieces(|t| s2t.convert(&t).chars().filter(|c| !BIG5.encode(c.encode_utf8(&mut [0; 4])).2).collect());
+        let (decided, pieces) = agreement(&traditional, BIG5, big5_by_bytes);
         assert!(pieces > 20 && decided * 10 >= pieces * 9, "{decided} of {pieces}");
+        // Neither test takes the other's bytes, nor Traditional text saved as GBK.
+        for piece in &traditional {
+            assert!(!gbk_by_bytes(&BIG5.encode(piece).0), "Big5 taken for GBK: {piece}");
+            let (gbk, _, unmappable) = GBK.encode(piece);
+            assert!(unmappable || !big5_by_bytes(&gbk) && !gbk_by_bytes(&gbk), "Traditional GBK taken: {piece}");
+        }
     }
 
     #[test]

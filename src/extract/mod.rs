@@ -631,19 +631,23 @@ mod tests {
             doc
         };
         let seconds = |doc: &Document, times: usize| {
-            (0..2)
-                .map(|_| {
-                    let mut d = doc.clone();
-                    let t = std::time::Instant::now();
-                    STAGES.extractor.extract(&mut d).unwrap();
-                    let took = t.elapsed().as_secs_f64();
-                    // Every copy's people, places and bodies are found: 21 of them.
-                    assert_eq!(d.entities.len(), 21 * times);
-                    took
-                })
-                .fold(f64::INFINITY, f64::min)
+            let mut d = doc.clone();
+            let t = std::time::Instant::now();
+            STAGES.extractor.extract(&mut d).unwrap();
+            let took = t.elapsed().as_secs_f64();
+            // Every copy's people, places and bodies are found: 21 of them.
+            assert_eq!(d.entities.len(), 21 * times);
+            took
         };
-        let ratio = seconds(&segmented(4000), 4000) / seconds(&segmented(1000), 1000);
+        // The best of five runs each, the two sizes in turn, so that other tests running
+        // beside this one (cargo runs them in parallel) slow both alike.
+        let (small, large) = (segmented(1000), segmented(4000));
+        let (mut best_small, mut best_large) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..5 {
+            best_small = best_small.min(seconds(&small, 1000));
+            best_large = best_large.min(seconds(&large, 4000));
+        }
+        let ratio = best_large / best_small;
         assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
     }
 
