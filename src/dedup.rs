@@ -83,16 +83,32 @@ impl Deduper {
     }
 }
 
-/// Letters and digits count toward shingles; the common cases (ASCII, CJK ideographs)
-/// without the Unicode table walk.
+/// Letters and digits count toward shingles; the common cases (ASCII, CJK ideographs,
+/// Chinese punctuation) without the Unicode table walk, which for the punctuation (，。、“”)
+/// was a quarter of the signature's time.
 #[inline]
 fn counts(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        matches!(c, '\u{4e00}'..='\u{9fff}') || c.is_alphanumeric()
+        match c {
+            '\u{4e00}'..='\u{9fff}' => true,
+            c if PUNCTUATION.iter().any(|r| r.contains(&c)) => false,
+            c => c.is_alphanumeric(),
+        }
     }
 }
+
+/// Blocks of punctuation with no letter or digit in them: general punctuation, CJK
+/// punctuation up to the brackets (〇 and 々 are letters or numbers), full-width ASCII
+/// punctuation.
+const PUNCTUATION: [std::ops::RangeInclusive<char>; 5] = [
+    '\u{2010}'..='\u{2027}',
+    '\u{3000}'..='\u{3004}',
+    '\u{3008}'..='\u{3020}',
+    '\u{ff01}'..='\u{ff0f}',
+    '\u{ff1a}'..='\u{ff20}',
+];
 
 /// MurmurHash3's 64-bit finaliser.
 fn fmix64(mut z: u64) -> u64 {
@@ -309,6 +325,14 @@ pub(crate) fn text_hash64(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_blocks_hold_no_letter_or_digit() {
+        for c in PUNCTUATION.iter().flat_map(|r| r.clone()) {
+            assert!(!c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+        assert!(!counts('，') && !counts('。') && !counts('“') && counts('〇') && counts('々') && counts('中'));
+    }
 
     fn doc(id: &str, text: &str, d: &Deduper) -> Document {
         Document { doc_id: id.into(), text: text.into(), minhash: d.signature(text), ..Document::default() }
