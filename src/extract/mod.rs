@@ -913,6 +913,16 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_no_durations() {
+        // Days of the month, years, decades and 四周 (all around) are no quantities; 日 with
+        // a cue before or after is a count of days, and an anniversary counts years.
+        let d = run("新华社北京1月8日电 泽鲁阿勒12日会见了代表团。1453年5月29日,一九九七年,80年代,住宅四周绿化。为期3日的会议定于三日内结束,连续四周,改革开放20周年。\n");
+        let q: Vec<(&str, f64, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        assert_eq!(q, [("3日", 3.0, "天"), ("三日", 3.0, "天"), ("四周", 4.0, "周"), ("20周年", 20.0, "年")]);
+    }
+
+    #[test]
     fn quotes_and_campaigns() {
         let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部。\n");
         assert_eq!(d.quotes.len(), 1);

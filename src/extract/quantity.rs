@@ -3,8 +3,11 @@
 //! around it (近, 超过, 以上). Values are normalised to the base unit with exact decimal
 //! arithmetic where the input allows: 6651.85万元 is 66518500 元.
 //!
-//! Left out on purpose: years (2021年 is a date, not a duration), ordinals (第一书记), the
-//! article 一 (一个党组织), and numerals inside idioms (三心二意).
+//! Left out on purpose: years (2021年, 一九九七年 and 1453年5月 are dates, not durations),
+//! decades (80年代), days of the month (1月8日, 泽鲁阿勒12日会见: news writes a count of
+//! days with 天, and 日 only after a cue such as 为期 or before one such as 内), ordinals
+//! (第一书记), the article 一 (一个党组织), numerals inside idioms (三心二意), and numerals
+//! with a unit that are usually a word (住宅四周: all around).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -20,6 +23,18 @@ struct UnitsFile {
     units: HashMap<String, (String, String, f64)>,
     multipliers: HashMap<String, f64>,
     qualifiers: QualifierLists,
+    #[serde(default)]
+    durations: DurationCues,
+}
+
+/// When a number with 日 is a count of days, and which number-and-unit words are ordinary
+/// words unless such a cue is there (units.toml `[durations]`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct DurationCues {
+    before: Vec<String>,
+    after: Vec<String>,
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +81,11 @@ pub(crate) struct Units {
     prefixes: Vec<Vec<char>>,
     suffixes: Vec<Vec<char>>,
     inner: Vec<Vec<char>>,
+    /// Cues before the number and after the unit that make 3日 three days, not the 3rd.
+    duration_before: Vec<Vec<char>>,
+    duration_after: Vec<Vec<char>>,
+    /// Number-and-unit words that need such a cue (四周).
+    cue_words: Vec<Vec<char>>,
     /// Characters a number starts with (ASCII digits, Chinese numerals, 十百千万): the scan
     /// tests every character of the text, and one bit test is cheaper than the matches of
     /// `cn_digit` and the units (the whole extract stage 3-6% faster in an extraction-only
@@ -147,6 +167,9 @@ impl Units {
             prefixes: by_length_desc(&f.qualifiers.prefixes),
             suffixes: by_length_desc(&f.qualifiers.suffixes),
             inner: by_length_desc(&f.qualifiers.inner),
+            duration_before: by_length_desc(&f.durations.before),
+            duration_after: by_length_desc(&f.durations.after),
+            cue_words: by_length_desc(&f.durations.words),
             starts: CharSet::new(('0'..='9').chain("零〇一二两三四五六七八九十万百千".chars())),
         })
     }
@@ -262,6 +285,26 @@ impl Units {
         // 2021年 is a year; 9月 and 14日 are dates.
         if unit.kind == "duration" && arabic && decimals == 0 && (1900..=2100).contains(&mantissa) && first_end - i == 4
         {
+            return None;
+        }
+        if unit.word == ['年'] {
+            let next = chars.get(unit_end).copied();
+            // 80年代, 九十年代: a decade.
+            let decade = next == Some('代');
+            // 一九九七年: Chinese digits one by one, as years are read, not a count.
+            let spelt_year =
+                !arabic && first_end - i >= 3 && chars[i..first_end].iter().all(|&c| cn_digit(c).is_some());
+            // 1453年5月: a year with its month after it.
+            let dated = arabic && first_end - i == 4 && next.is_some_and(|c| c.is_ascii_digit());
+            if decade || spelt_year || dated {
+                return None;
+            }
+        }
+        let cue = || {
+            self.duration_before.iter().any(|w| i >= w.len() && ix.at(i - w.len(), w))
+                || self.duration_after.iter().any(|w| ix.at(unit_end, w))
+        };
+        if (unit.word == ['日'] || self.cue_words.iter().any(|w| w[..] == chars[i..unit_end])) && !cue() {
             return None;
         }
         if !arabic && cn_value == Some(1) && qualifier.is_none() && unit.kind == "count" {
