@@ -913,6 +913,23 @@ mod tests {
     }
 
     #[test]
+    fn approximate_and_decimal_chinese_numerals() {
+        let d = run("五六个歹徒,六七十位教师,两三公里,全长二百二十五点九公里,十五六岁。\n");
+        let q: Vec<(&str, f64, Option<f64>, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect();
+        assert_eq!(
+            q,
+            [
+                ("五六个", 5.0, Some(6.0), "个"),
+                ("六七十位", 60.0, Some(70.0), "位"),
+                ("两三公里", 2000.0, Some(3000.0), "米"),
+                ("二百二十五点九公里", 225900.0, None, "米"),
+                ("十五六岁", 15.0, Some(16.0), "岁"),
+            ]
+        );
+    }
+
+    #[test]
     fn dates_are_no_durations() {
         // Days of the month, years, decades and 四周 (all around) are no quantities; 日 with
         // a cue before or after is a count of days, and an anniversary counts years.

@@ -209,8 +209,9 @@ impl Units {
         out
     }
 
-    /// A number starting at `i` (Arabic when `arabic`); returns it and where it ends.
-    fn number(ix: &TextIndex, i: usize, arabic: bool) -> Option<(Num, usize)> {
+    /// A number starting at `i` (Arabic when `arabic`); returns it, the upper end of an
+    /// approximate Chinese numeral (五六个 is 5 to 6, 六七十 60 to 70), and where it ends.
+    fn number(ix: &TextIndex, i: usize, arabic: bool) -> Option<(Num, Option<Num>, usize)> {
         let chars = &ix.chars;
         let mut j = i;
         if arabic {
@@ -230,13 +231,49 @@ impl Units {
                 }
                 j += 1;
             }
-            (j > i).then_some((Num { mantissa: digits, decimals: dec.unwrap_or(0), cn: None }, j))
+            (j > i).then_some((Num { mantissa: digits, decimals: dec.unwrap_or(0), cn: None }, None, j))
         } else {
             while j < chars.len() && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some()) {
                 j += 1;
             }
-            let v = parse_chinese(&chars[i..j])?;
-            (j > i).then_some((Num { mantissa: 0, decimals: 0, cn: Some(v) }, j))
+            if j == i {
+                return None;
+            }
+            let run = &chars[i..j];
+            // 二百二十五点九: the digits after 点 are decimals, read one by one.
+            let frac_end = if chars.get(j) == Some(&'点') {
+                (j + 1..chars.len()).find(|&k| cn_digit(chars[k]).is_none()).unwrap_or(chars.len())
+            } else {
+                j
+            };
+            if frac_end > j + 1 {
+                let whole = parse_chinese(run)?;
+                let frac = &chars[j + 1..frac_end];
+                let mut mantissa = u128::from(whole);
+                for &c in frac {
+                    mantissa = mantissa.checked_mul(10)?.checked_add(u128::from(cn_digit(c)?))?;
+                }
+                let num = Num { mantissa, decimals: frac.len() as u32, cn: None };
+                return Some((num, None, frac_end));
+            }
+            // Two neighbouring digits, the second one more (两三, 五六, 六七十, 十五六), make an
+            // approximate number: the run without the second digit is its lower end, without
+            // the first its upper end. A run of bare digits (一九九七) is read as written.
+            let spelt = run.len() >= 3 && run.iter().all(|&c| cn_digit(c).is_some());
+            let pair = (0..run.len().saturating_sub(1)).find(
+                |&k| matches!((cn_digit(run[k]), cn_digit(run[k + 1])), (Some(a), Some(b)) if a >= 1 && b == a + 1),
+            );
+            if let Some(k) = pair.filter(|_| !spelt) {
+                let without = |drop: usize| -> Option<u64> {
+                    let rest: Vec<char> = run.iter().enumerate().filter(|&(n, _)| n != drop).map(|(_, &c)| c).collect();
+                    parse_chinese(&rest)
+                };
+                let (low, high) = (without(k + 1)?, without(k)?);
+                let cn = |v| Num { mantissa: 0, decimals: 0, cn: Some(v) };
+                return Some((cn(low), Some(cn(high)), j));
+            }
+            let v = parse_chinese(run)?;
+            Some((Num { mantissa: 0, decimals: 0, cn: Some(v) }, None, j))
         }
     }
 
@@ -247,16 +284,16 @@ impl Units {
         if !arabic && !ix.is_token_start(i) {
             return None;
         }
-        let (first, mut j) = Self::number(ix, i, arabic)?;
+        let (first, approximate, mut j) = Self::number(ix, i, arabic)?;
         let first_end = j;
         let (mantissa, decimals, cn_value) = (first.mantissa, first.decimals, first.cn);
         // A range shares its multiplier and unit: 3至5年, 10-20万元.
-        let mut upper: Option<Num> = None;
+        let mut upper: Option<Num> = approximate;
         if let Some(&c) = chars.get(j) {
             if matches!(c, '至' | '到' | '-' | '–' | '~' | '～')
                 && chars.get(j + 1).is_some_and(|&d| d.is_ascii_digit() == arabic)
             {
-                if let Some((second, k)) = Self::number(ix, j + 1, arabic) {
+                if let Some((second, _, k)) = Self::number(ix, j + 1, arabic) {
                     upper = Some(second);
                     j = k;
                 }
