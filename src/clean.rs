@@ -240,7 +240,10 @@ impl Cleaner {
             if line.is_empty() {
                 continue;
             }
-            let role = if p.meta.is_match(line) {
+            // A metadata line is short or holds no finished sentence: a line of prose that
+            // opens with a date (1998年1月1日上午9时,中华人民共和国驻南非大使馆……。) is body.
+            let prose = || line.len() > 150 && count_sentence_ends(line) >= 1;
+            let role = if p.meta.is_match(line) && !prose() {
                 Some(Role::Meta)
             } else if p.byline.is_match(line) && line.chars().count() <= 60 {
                 Some(Role::Byline)
@@ -688,6 +691,17 @@ mod tests {
         assert!(doc.text.starts_with("金昌市永昌县"));
         assert!(doc.text.ends_with("安全感。"), "{}", doc.text);
         assert!(!doc.text.contains("图①"));
+    }
+
+    #[test]
+    fn prose_opening_with_a_date_is_body() {
+        let doc = clean(
+            "三峡工程截流\n2022年5月26日 来源:甘肃日报\n1997年11月8日,长江三峡工程实施大江截流。\n\
+             1998年1月1日上午9时,中华人民共和国驻南非共和国大使馆在此间举行了开馆仪式。尽管今天为公共假日,但一大早,就有各种肤色的人们赶来。\n",
+        );
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["title", "meta", "body", "body"]);
+        assert!(doc.text.starts_with("1997年11月8日"), "{}", doc.text);
     }
 
     #[test]
