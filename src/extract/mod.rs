@@ -930,6 +930,14 @@ mod tests {
     }
 
     #[test]
+    fn quotes_hold_speech() {
+        // A number or a list of terms in quotation marks is no quote; a saying with a comma is.
+        let d = run("代号“191”,建成“流动的戏台、图书馆、卫生院”,群众说“企业能背多少算多少,政府有多少就背多少”,他表示“对长时间没有发现交易损失和错误定价表示遗憾”。\n");
+        let q: Vec<&str> = d.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(q, ["企业能背多少算多少,政府有多少就背多少", "对长时间没有发现交易损失和错误定价表示遗憾"]);
+    }
+
+    #[test]
     fn dates_are_no_durations() {
         // Days of the month, years, decades and 四周 (all around) are no quantities; 日 with
         // a cue before or after is a count of days, and an anniversary counts years.

@@ -1,6 +1,7 @@
 //! Text in quotation marks: short phrases are campaign and slogan names (“两委”, “一肩挑”,
-//! ‘五星’), longer ones with sentence punctuation are direct quotes, attributed to the person
-//! named next to them with a speech verb: `“…。”王力介绍。` or `孙新文说:“…”`.
+//! ‘五星’), longer ones in double marks are direct quotes when they hold Chinese and a clause
+//! mark (。, !, ?, a comma, a colon …) or stand beside a speaker: the person named next to
+//! them with a speech verb, `“…。”王力介绍。` or `孙新文说:“…”`.
 
 use super::{Lists, TextIndex};
 use crate::document::{Entity, EntityKind, Quote};
@@ -57,8 +58,16 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 end: e as u32,
                 ..Entity::default()
             });
-        } else if is_double && stack.is_empty() {
+        } else if is_double && stack.is_empty() && content.chars().any(super::is_han) {
             let speaker = speaker_after(ix, lists, people, i + 1).or_else(|| speaker_before(ix, lists, people, open));
+            // Without a speaker, only words that read as speech: a clause mark other than the
+            // enumeration comma, or a clause longer than a term. A list of terms or a slogan
+            // (“流动的戏台、图书馆、卫生院”, “爱山、爱水、爱家乡、爱祖国”) is no quote.
+            let clause = content.chars().any(|c| c != '、' && CLAUSE_PUNCT.contains(c))
+                || content.split('、').any(|item| item.chars().count() > 8);
+            if speaker.is_none() && !clause {
+                continue;
+            }
             quotes.push(Quote {
                 sentence_idx: ix.sentence_of(s),
                 speaker: speaker.map(|p| p.text.clone()),
