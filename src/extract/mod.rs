@@ -554,8 +554,14 @@ impl Extractor {
         meta::apply_fields(doc);
         let ix = TextIndex::new(doc);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
-        let people = people::find(&ix, &self.lists, &self.lexicon, &entities);
+        let mut people = people::find(&ix, &self.lists, &self.lexicon, &entities);
         let orgs = people::organizations(&ix, &self.lists, &self.lexicon, &entities, &people);
+        // A span found both as a person and as an organisation is the organisation: jieba
+        // tags some foreign bodies as names (欧佩克/nr), and the organisation list knows them.
+        if !orgs.is_empty() {
+            let org_spans: HashSet<(u32, u32)> = orgs.iter().map(|o| (o.start, o.end)).collect();
+            people.retain(|p| !org_spans.contains(&(p.start, p.end)));
+        }
         let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
         let quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
         let dates = if self.want_dates { self.dates.find(&ix, doc.meta.published_date) } else { Vec::new() };
@@ -935,6 +941,14 @@ mod tests {
         let d = run("代号“191”,建成“流动的戏台、图书馆、卫生院”,群众说“企业能背多少算多少,政府有多少就背多少”,他表示“对长时间没有发现交易损失和错误定价表示遗憾”。\n");
         let q: Vec<&str> = d.quotes.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(q, ["企业能背多少算多少,政府有多少就背多少", "对长时间没有发现交易损失和错误定价表示遗憾"]);
+    }
+
+    #[test]
+    fn an_organisation_jieba_tags_as_a_name_is_no_person() {
+        let d = run("石油输出国组织(欧佩克)原油平均价下降,塔利班控制了喀布尔。\n");
+        let k: Vec<(&str, EntityKind)> = d.entities.iter().map(|e| (e.text.as_str(), e.kind)).collect();
+        assert!(k.contains(&("欧佩克", EntityKind::Organization)), "{k:?}");
+        assert!(!k.iter().any(|x| x.1 == EntityKind::Person), "{k:?}");
     }
 
     #[test]
