@@ -301,36 +301,6 @@ fn opt_strs<'a>(it: impl Iterator<Item = Option<&'a str>> + Clone) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-/// The string columns of a table of many small columns (entities, quantities), in two passes
-/// over its rows, one to size every buffer and one to fill them, with `each_row` filling
-/// the other columns in the second: a pass per column (two per string column) read every
-/// entity 23 times, and building the entities table took a third of its share of the
-/// writer.
-fn text_columns<'a, T, const N: usize>(
-    rows: &[T],
-    strs_of: impl Fn(&T) -> [Option<&'a str>; N],
-    mut each_row: impl FnMut(&T),
-) -> [ArrayRef; N] {
-    let mut bytes = [0usize; N];
-    for r in rows {
-        for (b, s) in bytes.iter_mut().zip(strs_of(r)) {
-            *b += s.map_or(0, str::len);
-        }
-    }
-    let mut builders = bytes.map(|b| StringBuilder::with_capacity(rows.len(), b));
-    for r in rows {
-        for (b, s) in builders.iter_mut().zip(strs_of(r)) {
-            b.append_option(s);
-        }
-        each_row(r);
-    }
-    builders.map(|mut b| Arc::new(b.finish()) as ArrayRef)
-}
-
-fn u32_builder(n: usize) -> UInt32Builder {
-    UInt32Builder::with_capacity(n)
-}
-
 fn u32s(it: impl Iterator<Item = u32>) -> ArrayRef {
     let mut b = UInt32Builder::with_capacity(it.size_hint().0);
     for v in it {
@@ -552,82 +522,42 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
         Table::Tokens => tokens(&docs.iter().map(|d| (d, 0..d.tokens.len())).collect::<Vec<_>>()),
         Table::Entities => {
             let r = rows(docs, |d| d.entities.as_slice());
-            let (mut sentence, mut start, mut end) = (u32_builder(r.len()), u32_builder(r.len()), u32_builder(r.len()));
-            let [id, kind, text, normalized, role, level, adcode, province, city, county] = text_columns(
-                &r,
-                |(d, _, e)| {
-                    [
-                        Some(d.doc_id.as_str()),
-                        Some(e.kind.as_str()),
-                        Some(e.text.as_str()),
-                        Some(e.normalized.as_str()),
-                        e.role.as_deref(),
-                        e.level,
-                        e.adcode.as_deref(),
-                        e.province.as_deref(),
-                        e.city.as_deref(),
-                        e.county.as_deref(),
-                    ]
-                },
-                |(_, _, e)| {
-                    sentence.append_value(e.sentence_idx);
-                    start.append_value(e.start);
-                    end.append_value(e.end);
-                },
-            );
             vec![
-                id,
-                Arc::new(sentence.finish()),
-                kind,
-                text,
-                normalized,
-                role,
-                level,
-                adcode,
-                province,
-                city,
-                county,
-                Arc::new(start.finish()),
-                Arc::new(end.finish()),
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, e)| e.sentence_idx)),
+                strs(r.iter().map(|(_, _, e)| e.kind.as_str())),
+                strs(r.iter().map(|(_, _, e)| e.text.as_str())),
+                strs(r.iter().map(|(_, _, e)| e.normalized.as_str())),
+                opt_strs(r.iter().map(|(_, _, e)| e.role.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.level)),
+                opt_strs(r.iter().map(|(_, _, e)| e.adcode.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.province.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.city.as_deref())),
+                opt_strs(r.iter().map(|(_, _, e)| e.county.as_deref())),
+                u32s(r.iter().map(|(_, _, e)| e.start)),
+                u32s(r.iter().map(|(_, _, e)| e.end)),
             ]
         }
         Table::Quantities => {
             let r = rows(docs, |d| d.quantities.as_slice());
-            let (mut sentence, mut start, mut end) = (u32_builder(r.len()), u32_builder(r.len()), u32_builder(r.len()));
-            let mut value = Float64Builder::with_capacity(r.len());
-            let mut value_max = Float64Builder::with_capacity(r.len());
-            let [id, text, unit, kind, qualifier, object] = text_columns(
-                &r,
-                |(d, _, q)| {
-                    [
-                        Some(d.doc_id.as_str()),
-                        Some(q.text.as_str()),
-                        Some(q.unit.as_str()),
-                        Some(q.kind),
-                        q.qualifier.as_deref(),
-                        q.object.as_deref(),
-                    ]
-                },
-                |(_, _, q)| {
-                    sentence.append_value(q.sentence_idx);
-                    value.append_value(q.value);
-                    value_max.append_option(q.value_max);
-                    start.append_value(q.start);
-                    end.append_value(q.end);
-                },
-            );
+            let mut value = Float64Builder::new();
+            let mut value_max = Float64Builder::new();
+            for (_, _, q) in &r {
+                value.append_value(q.value);
+                value_max.append_option(q.value_max);
+            }
             vec![
-                id,
-                Arc::new(sentence.finish()),
-                text,
+                strs(r.iter().map(|(d, _, _)| d.doc_id.as_str())),
+                u32s(r.iter().map(|(_, _, q)| q.sentence_idx)),
+                strs(r.iter().map(|(_, _, q)| q.text.as_str())),
                 Arc::new(value.finish()),
                 Arc::new(value_max.finish()),
-                unit,
-                kind,
-                qualifier,
-                object,
-                Arc::new(start.finish()),
-                Arc::new(end.finish()),
+                strs(r.iter().map(|(_, _, q)| q.unit.as_str())),
+                strs(r.iter().map(|(_, _, q)| q.kind)),
+                opt_strs(r.iter().map(|(_, _, q)| q.qualifier.as_deref())),
+                opt_strs(r.iter().map(|(_, _, q)| q.object.as_deref())),
+                u32s(r.iter().map(|(_, _, q)| q.start)),
+                u32s(r.iter().map(|(_, _, q)| q.end)),
             ]
         }
         Table::Quotes => {
