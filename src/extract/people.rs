@@ -139,12 +139,16 @@ fn role_pos(pos: &str) -> bool {
 
 /// The middle dots that join the parts of a foreign or minority name.
 fn is_dot(c: char) -> bool {
-    matches!(c, '·' | '•' | '・' | '‧')
+    DOTS.contains(&c)
 }
 
-/// The dots of [`is_dot`] as text, to skip the scan for dotted names in a document without
-/// any (most): a byte search is a fraction of a step through every character.
-const DOTS: [&str; 4] = ["·", "•", "・", "‧"];
+const DOTS: [char; 4] = ['·', '•', '・', '‧'];
+
+/// Whether `text` holds any of [`DOTS`], to skip the scan for dotted names in a document
+/// without any (most): a byte search is a fraction of a step through every character.
+fn has_dot(text: &str) -> bool {
+    DOTS.iter().any(|d| memchr::memmem::find(text.as_bytes(), d.encode_utf8(&mut [0; 4]).as_bytes()).is_some())
+}
 
 fn is_nr(pos: &str) -> bool {
     matches!(pos, "nr" | "nrfg" | "nrt")
@@ -824,8 +828,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // nothing beside it (铁木尔·达瓦买提出席, 约翰·施特劳斯的圆舞曲), when jieba sees a name
     // in it or it is spelt in transliteration characters only, and not every part is a
     // place (出彩大中原·三门峡篇; but 罗莎·卢森堡).
-    let has_dot = DOTS.iter().any(|d| memchr::memmem::find(ix.doc.text.as_bytes(), d.as_bytes()).is_some());
-    let chars_if_dotted = if has_dot { &ix.chars[..] } else { &[] };
+    let chars_if_dotted = if has_dot(&ix.doc.text) { &ix.chars[..] } else { &[] };
     for (p, &c) in chars_if_dotted.iter().enumerate() {
         if !is_dot(c) || p == 0 || taken[p] {
             continue;

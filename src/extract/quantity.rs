@@ -109,6 +109,12 @@ fn cn_digit(c: char) -> Option<u64> {
     })
 }
 
+/// Three or more Chinese digits with no 十, 百 … between them (一九九七): a number read digit
+/// by digit, as years and codes are, never an approximate count.
+fn spelt_digits(run: &[char]) -> bool {
+    run.len() >= 3 && run.iter().all(|&c| cn_digit(c).is_some())
+}
+
 fn cn_unit(c: char) -> Option<u64> {
     Some(match c {
         '十' => 10,
@@ -259,7 +265,7 @@ impl Units {
             // Two neighbouring digits, the second one more (两三, 五六, 六七十, 十五六), make an
             // approximate number: the run without the second digit is its lower end, without
             // the first its upper end. A run of bare digits (一九九七) is read as written.
-            let spelt = run.len() >= 3 && run.iter().all(|&c| cn_digit(c).is_some());
+            let spelt = spelt_digits(run);
             let pair = (0..run.len().saturating_sub(1)).find(
                 |&k| matches!((cn_digit(run[k]), cn_digit(run[k + 1])), (Some(a), Some(b)) if a >= 1 && b == a + 1),
             );
@@ -329,8 +335,7 @@ impl Units {
             // 80年代, 九十年代: a decade.
             let decade = next == Some('代');
             // 一九九七年: Chinese digits one by one, as years are read, not a count.
-            let spelt_year =
-                !arabic && first_end - i >= 3 && chars[i..first_end].iter().all(|&c| cn_digit(c).is_some());
+            let spelt_year = !arabic && spelt_digits(&chars[i..first_end]);
             // 1453年5月: a year with its month after it.
             let dated = arabic && first_end - i == 4 && next.is_some_and(|c| c.is_ascii_digit());
             if decade || spelt_year || dated {
