@@ -816,6 +816,22 @@ mod tests {
     }
 
     #[test]
+    fn a_minister_or_a_member_is_no_mention_of_the_body() {
+        let d = run("国防部长迟浩田会见了外交部部长，两位共产党员、公安部门和财政部官员参加。\n");
+        let orgs: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        assert_eq!(orgs, ["外交部", "财政部"]);
+    }
+
+    #[test]
+    fn a_dateline_is_no_part_of_a_body() {
+        let d = run("新华社香港１月３日电香港特区政府昨天公布了数字。\n");
+        let orgs: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        assert!(orgs.contains(&"香港特区政府") && !orgs.iter().any(|o| o.starts_with('日')), "{orgs:?}");
+    }
+
+    #[test]
     fn places_with_hierarchy() {
         let d = run("金昌市永昌县城关镇赵家庄村边有一片戈壁滩。内蒙古今年开展建设。\n");
         let places: Vec<(&str, &str, Option<&str>, Option<&str>)> = d
