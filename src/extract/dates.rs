@@ -25,19 +25,24 @@ pub(crate) struct DateRules {
 }
 
 const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
-const YEAR: &str = r"(?:(?P<y>[0-9]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+/// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
+const YEAR: &str = r"(?:(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+/// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
+const YEAR_END: &str = r"(?P<yp>初|底|末)";
+/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日).
 const PART: &str = concat!(
     r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
-    r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9])日|(?P<part>上旬|中旬|下旬|初|底|末))?",
+    r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
+    r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
     r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
 );
 
 impl DateRules {
     pub fn new() -> Result<DateRules> {
         let bad = |e: regex::Error| Error::config("extract date pattern", e.to_string());
-        let re = Regex::new(&format!("{UPTO}{YEAR}?{PART}?")).map_err(bad)?;
+        let re = Regex::new(&format!("{UPTO}{YEAR}?(?:{PART}|{YEAR_END})?")).map_err(bad)?;
         let unnamed = Regex::new(r"\(\?P<\w+>").map_err(bad)?;
-        let scan = format!("{UPTO}(?:{YEAR}{PART}?|{PART})");
+        let scan = format!("{UPTO}(?:{YEAR}(?:{PART}|{YEAR_END})?|{PART})");
         let scan = Regex::new(&unnamed.replace_all(&scan, "(?:")).map_err(bad)?;
         Ok(DateRules { re, scan })
     }
@@ -98,7 +103,7 @@ impl DateRules {
             if let Some(y) = c.name("y") {
                 // 2021年 inside a larger number or a duration (12021年, 5年) is not a year.
                 let b = ix.char_at(y.start());
-                if b > 0 && ix.chars[b - 1].is_ascii_digit() {
+                if b > 0 && (ix.chars[b - 1].is_ascii_digit() || is_spelt_digit(ix.chars[b - 1])) {
                     continue;
                 }
                 if !has_part_of_year
@@ -108,7 +113,7 @@ impl DateRules {
                 }
             }
             let year = match (c.name("y"), c.name("rel")) {
-                (Some(y), _) => y.as_str().parse::<i32>().ok(),
+                (Some(y), _) => year_number(y.as_str()),
                 (None, Some(r)) => published.map(|p| {
                     p.year()
                         + match r.as_str() {
@@ -151,6 +156,8 @@ fn granularity_of(c: &regex::Captures) -> &'static str {
         "half"
     } else if c.name("q").is_some() {
         "quarter"
+    } else if c.name("ye").is_some() || c.name("yp").is_some() {
+        "month"
     } else {
         "year"
     }
@@ -159,6 +166,20 @@ fn granularity_of(c: &regex::Captures) -> &'static str {
 fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn is_spelt_digit(c: char) -> bool {
+    "〇零一二三四五六七八九".contains(c)
+}
+
+/// A four-digit year, in Arabic digits or spelt digit by digit (一九九八).
+fn year_number(s: &str) -> Option<i32> {
+    s.parse::<i32>().ok().or_else(|| {
+        s.chars().try_fold(0, |y, c| {
+            let d = "〇一二三四五六七八九".find(c).map(|b| b / '〇'.len_utf8()).or((c == '零').then_some(0))?;
+            Some(y * 10 + d as i32)
+        })
+    })
 }
 
 fn number(s: &str) -> Option<u32> {
@@ -171,7 +192,7 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
     if let Some(m) = c.name("m") {
         let m = number(m.as_str())?;
         if let Some(d) = c.name("d") {
-            let d = ymd(m, d.as_str().parse().ok()?)?;
+            let d = ymd(m, number(d.as_str())?)?;
             return Some((d, d, "day"));
         }
         let last = last_day(y, m)?;
@@ -195,8 +216,8 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
         let first = 3 * (q - 1) + 1;
         return Some((ymd(first, 1)?, last_day(y, first + 2)?, "quarter"));
     }
-    match c.name("ye").map(|x| x.as_str()) {
-        Some("年初") => Some((ymd(1, 1)?, ymd(1, 31)?, "month")),
+    match c.name("ye").or_else(|| c.name("yp")).map(|x| x.as_str()) {
+        Some("年初" | "初") => Some((ymd(1, 1)?, ymd(1, 31)?, "month")),
         Some(_) => Some((ymd(12, 1)?, ymd(12, 31)?, "month")),
         None => Some((ymd(1, 1)?, ymd(12, 31)?, "year")),
     }
@@ -221,7 +242,8 @@ mod tests {
                     "截至", "截止到", "2021", "1998", "12021", "今年", "去年", "年", "月", "份", "日",
                     "季度", "第", "一", "二", "十", "十二", "3", "31", "12", "上半年", "下旬", "年底",
                     "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
-                    "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度",
+                    "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
+                    "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
                 ]),
                 0..40,
             )
@@ -232,5 +254,35 @@ mod tests {
             let whole: Vec<usize> = rules.scan.find_iter(&doc.text).map(|m| m.start()).collect();
             prop_assert_eq!(rules.starts(&ix), whole);
         }
+    }
+
+    fn found(
+        text: &str,
+        published: Option<NaiveDate>,
+    ) -> Vec<(String, Option<NaiveDate>, Option<NaiveDate>, &'static str)> {
+        let doc = Document { text: text.to_string(), ..Document::default() };
+        let ix = TextIndex::new(&doc);
+        DateRules::new()
+            .unwrap()
+            .find(&ix, published)
+            .into_iter()
+            .map(|d| (d.text, d.start_date, d.end_date, d.granularity))
+            .collect()
+    }
+
+    #[test]
+    fn dates_spelt_in_chinese_numerals() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let got = found("本报北京一月二十日讯，一九九八年十二月三十一日前完成，二〇〇〇年底见效。", day(1998, 1, 21));
+        assert_eq!(
+            got,
+            [
+                ("一月二十日".to_string(), day(1998, 1, 20), day(1998, 1, 20), "day"),
+                ("一九九八年十二月三十一日".to_string(), day(1998, 12, 31), day(1998, 12, 31), "day"),
+                ("二〇〇〇年底".to_string(), day(2000, 12, 1), day(2000, 12, 31), "month"),
+            ]
+        );
+        // Nor is a run of five spelt digits a year.
+        assert!(found("编号一二三四五年", None).is_empty());
     }
 }
