@@ -960,6 +960,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pronoun_speaker_is_the_person_named_before_it() {
+        let d = run("镇党委书记王力来到村里。他对镇干部说:“群众想富盼富,干部要带头。”\n村民李梅说:“路修好了。”“日子有奔头了,大家都高兴。”她笑着说。他们说:“我们也要干,一起干。”\n");
+        let q: Vec<(Option<&str>, Option<&str>)> =
+            d.quotes.iter().map(|q| (q.speaker.as_deref(), q.speaker_source)).collect();
+        assert_eq!(
+            q,
+            [
+                (Some("王力"), Some("pronoun")),
+                (Some("李梅"), Some("name")),
+                (Some("李梅"), Some("pronoun")),
+                (None, None)
+            ]
+        );
+        assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("镇党委书记"));
+    }
+
+    #[test]
     fn an_organisation_jieba_tags_as_a_name_is_no_person() {
         let d = run("石油输出国组织(欧佩克)原油平均价下降,塔利班控制了喀布尔。\n");
         let k: Vec<(&str, EntityKind)> = d.entities.iter().map(|e| (e.text.as_str(), e.kind)).collect();

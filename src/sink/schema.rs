@@ -184,6 +184,7 @@ impl Table {
                 f("speaker", Utf8, true),
                 f("speaker_role", Utf8, true),
                 f("text", Utf8, false),
+                f("speaker_source", Utf8, true),
             ],
             Table::Keywords => {
                 vec![doc_id(), f("rank", UInt16, false), f("keyword", Utf8, false), f("weight", Float64, false)]
@@ -568,6 +569,7 @@ fn columns(table: Table, docs: &[Document], errors: &[DocError]) -> Vec<ArrayRef
                 opt_strs(r.iter().map(|(_, _, q)| q.speaker.as_deref())),
                 opt_strs(r.iter().map(|(_, _, q)| q.speaker_role.as_deref())),
                 strs(r.iter().map(|(_, _, q)| q.text.as_str())),
+                opt_strs(r.iter().map(|(_, _, q)| q.speaker_source)),
             ]
         }
         Table::Keywords => {
