@@ -977,6 +977,27 @@ mod tests {
     }
 
     #[test]
+    fn words_that_look_like_a_name_are_none() {
+        let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。\n");
+        let people: Vec<&str> =
+            d.entities.iter().filter(|e| e.kind == EntityKind::Person).map(|e| e.text.as_str()).collect();
+        assert_eq!(people, ["田有社"]);
+        let d = run("本报北京1月5日讯记者李中文报道:比赛开始了。\n");
+        let roles: Vec<(&str, Option<&str>)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.as_str(), e.role.as_deref()))
+            .collect();
+        assert_eq!(roles, [("李中文", Some("记者"))]);
+        let d = run("本报讯记者王娜梅报道:活动开始了。\n");
+        assert_eq!(
+            d.entities.iter().find(|e| e.kind == EntityKind::Person).and_then(|e| e.role.as_deref()),
+            Some("记者")
+        );
+    }
+
+    #[test]
     fn an_organisation_jieba_tags_as_a_name_is_no_person() {
         let d = run("石油输出国组织(欧佩克)原油平均价下降,塔利班控制了喀布尔。\n");
         let k: Vec<(&str, EntityKind)> = d.entities.iter().map(|e| (e.text.as_str(), e.kind)).collect();

@@ -203,12 +203,39 @@ impl Finder<'_, '_> {
         if self.ix.token(s).is_some_and(|t| t.len == 1 && FUNCTION_POS.contains(&t.pos)) {
             return false;
         }
+        if self.reads_as_other_words(s, e) {
+            return false;
+        }
         // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
         // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
         !self
             .lexicon
             .word_info(name)
             .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
+    }
+
+    /// Whether the span is words that only look like a surname and a given name: a common
+    /// noun and a localiser (宿舍/里 after 大学生), one word ending in a body's head (宣传部, which
+    /// jieba files as a name, before 部长), or 万 closing a number (上万马克, 数万元).
+    fn reads_as_other_words(&self, s: usize, e: usize) -> bool {
+        let ix = self.ix;
+        let token_is =
+            |a: usize, b: usize| ix.token(a).is_some_and(|t| t.start as usize == a && (t.start + t.len) as usize == b);
+        if e - s == 3
+            && token_is(s, s + 2)
+            && ix.token(s + 2).is_some_and(|t| t.len == 1 && t.pos == "f")
+            && self
+                .lexicon
+                .word_info(ix.slice(s, s + 2))
+                .is_some_and(|(tag, freq)| tag == "n" && freq >= RARE_WORD_FREQ)
+        {
+            return true;
+        }
+        // Not 会 or 社, which end given names too (周德会, 田有社).
+        if e - s >= 3 && token_is(s, e) && "部局委院厅处".contains(ix.chars[e - 1]) {
+            return true;
+        }
+        ix.chars[s] == '万' && s > 0 && "上数几成近逾超两十百千一二三四五六七八九0123456789".contains(ix.chars[s - 1])
     }
 
     /// `valid_as` for names jieba proposed: foreign names may be long, and a name may have
@@ -538,7 +565,11 @@ impl Finder<'_, '_> {
         while start > 0 && s - start < 12 {
             let Some(t) = ix.token(start - 1) else { break };
             let ts = t.start as usize;
-            if self.touches_place(ts, start) || !role_pos(t.pos) || ix.chars[ts..start].iter().any(|&c| !is_han(c)) {
+            if self.touches_place(ts, start)
+                || !role_pos(t.pos)
+                || ix.chars[ts..start].iter().any(|&c| !is_han(c))
+                || dateline(ix, ts, start)
+            {
                 break;
             }
             start = ts;
@@ -550,6 +581,19 @@ impl Finder<'_, '_> {
         }
         start
     }
+}
+
+/// Whether the token at chars `s..e` is a dateline's (１月３日电, 一月五日讯, 六日电, 本报讯):
+/// jieba makes words of them, which neither a role (日讯记者, 本报讯记者) nor a body
+/// (日电香港特区政府) reaches back over.
+fn dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
+    let w = ix.slice(s, e);
+    w == "本报讯"
+        || w.ends_with("日电")
+        || w.ends_with("日讯")
+        || ix.chars[s] == '日'
+            && s > 0
+            && (ix.chars[s - 1].is_numeric() || "〇一二三四五六七八九十".contains(ix.chars[s - 1]))
 }
 
 /// People in the document.
@@ -1177,11 +1221,7 @@ fn head_organizations(
             {
                 break;
             }
-            // A dateline's day ends there (１月３日电香港特区政府: jieba has 日电 and 日讯).
-            if ix.chars[ts] == '日'
-                && ts > 0
-                && (ix.chars[ts - 1].is_numeric() || "〇一二三四五六七八九十".contains(ix.chars[ts - 1]))
-            {
+            if dateline(ix, ts, start) {
                 break;
             }
             start = ts;
