@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
-use super::quantity::parse_chinese;
+use super::quantity::{cn_digit, parse_chinese};
 use super::TextIndex;
 use crate::document::DateMention;
 use crate::error::{Error, Result};
@@ -82,7 +82,13 @@ impl DateRules {
         let text = &ix.doc.text;
         let mut out = Vec::new();
         for start in self.starts(ix) {
-            let Some(c) = self.re.captures_at(text, start) else { continue };
+            let Some(mut c) = self.re.captures_at(text, start) else { continue };
+            // 初 after a year opens its first month only as a word of its own (今年/初), not
+            // as the start of one (今年初步建成, 1998年初期): then the year alone.
+            if let Some(yp) = c.name("yp").filter(|m| m.as_str() == "初" && !ix.is_token_end(ix.char_at(m.end()))) {
+                let Some(shorter) = self.re.captures_at(&text[..yp.start()], start) else { continue };
+                c = shorter;
+            }
             let whole = c.get(0).expect("invariant: group 0");
             let has_year = c.name("y").is_some() || c.name("rel").is_some();
             let has_part_of_year = ["m", "half", "q", "ye"].iter().any(|g| c.name(g).is_some());
@@ -103,7 +109,7 @@ impl DateRules {
             if let Some(y) = c.name("y") {
                 // 2021年 inside a larger number or a duration (12021年, 5年) is not a year.
                 let b = ix.char_at(y.start());
-                if b > 0 && (ix.chars[b - 1].is_ascii_digit() || is_spelt_digit(ix.chars[b - 1])) {
+                if b > 0 && (ix.chars[b - 1].is_ascii_digit() || cn_digit(ix.chars[b - 1]).is_some()) {
                     continue;
                 }
                 if !has_part_of_year
@@ -168,18 +174,9 @@ fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
-fn is_spelt_digit(c: char) -> bool {
-    "〇零一二三四五六七八九".contains(c)
-}
-
 /// A four-digit year, in Arabic digits or spelt digit by digit (一九九八).
 fn year_number(s: &str) -> Option<i32> {
-    s.parse::<i32>().ok().or_else(|| {
-        s.chars().try_fold(0, |y, c| {
-            let d = "〇一二三四五六七八九".find(c).map(|b| b / '〇'.len_utf8()).or((c == '零').then_some(0))?;
-            Some(y * 10 + d as i32)
-        })
-    })
+    s.parse::<i32>().ok().or_else(|| s.chars().try_fold(0, |y, c| Some(y * 10 + cn_digit(c)? as i32)))
 }
 
 fn number(s: &str) -> Option<u32> {

@@ -611,6 +611,11 @@ mod tests {
         }
     });
 
+    /// The texts of the document's entities of one kind, in order.
+    fn texts(d: &Document, kind: EntityKind) -> Vec<&str> {
+        d.entities.iter().filter(|e| e.kind == kind).map(|e| e.text.as_str()).collect()
+    }
+
     fn run(text: &str) -> Document {
         let mut doc = Document { raw_text: text.to_string(), ..Document::default() };
         STAGES.cleaner.clean(&mut doc);
@@ -810,24 +815,21 @@ mod tests {
     #[test]
     fn organisations_are_names_not_kinds() {
         let d = run("这家上市公司和国家队、首钢队、人民日报、影响以色列政府的决定。\n");
-        let orgs: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        let orgs = texts(&d, EntityKind::Organization);
         assert_eq!(orgs, ["首钢队", "人民日报", "以色列政府"]);
     }
 
     #[test]
     fn a_minister_or_a_member_is_no_mention_of_the_body() {
         let d = run("国防部长迟浩田会见了外交部部长，两位共产党员、公安部门和财政部官员参加。\n");
-        let orgs: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        let orgs = texts(&d, EntityKind::Organization);
         assert_eq!(orgs, ["外交部", "财政部"]);
     }
 
     #[test]
     fn a_dateline_is_no_part_of_a_body() {
         let d = run("新华社香港１月３日电香港特区政府昨天公布了数字。\n");
-        let orgs: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Organization).map(|e| e.text.as_str()).collect();
+        let orgs = texts(&d, EntityKind::Organization);
         assert!(orgs.contains(&"香港特区政府") && !orgs.iter().any(|o| o.starts_with('日')), "{orgs:?}");
     }
 
@@ -857,8 +859,7 @@ mod tests {
     #[test]
     fn kinds_of_village_are_no_places() {
         let d = run("永昌县赵家庄村建成了小康村和生态村，主要街道都已硬化，贫困乡也在变样。\n");
-        let places: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.text.as_str()).collect();
+        let places = texts(&d, EntityKind::Place);
         assert_eq!(places, ["永昌县", "赵家庄村"]);
     }
 
@@ -961,7 +962,7 @@ mod tests {
 
     #[test]
     fn a_pronoun_speaker_is_the_person_named_before_it() {
-        let d = run("镇党委书记王力来到村里。他对镇干部说:“群众想富盼富,干部要带头。”\n村民李梅说:“路修好了。”“日子有奔头了,大家都高兴。”她笑着说。他们说:“我们也要干,一起干。”\n");
+        let d = run("镇党委书记王力来到村里。他对镇干部说:“群众想富盼富,干部要带头。”\n村民李梅说:“路修好了。”“日子有奔头了,大家都高兴。”她笑着说。他们说:“我们也要干,一起干。”记者对他说:“你们辛苦了,谢谢。”“张明家的路修好了,真好。”他说。\n");
         let q: Vec<(Option<&str>, Option<&str>)> =
             d.quotes.iter().map(|q| (q.speaker.as_deref(), q.speaker_source)).collect();
         assert_eq!(
@@ -970,7 +971,9 @@ mod tests {
                 (Some("王力"), Some("pronoun")),
                 (Some("李梅"), Some("name")),
                 (Some("李梅"), Some("pronoun")),
-                (None, None)
+                (None, None),
+                (None, None),
+                (Some("李梅"), Some("pronoun"))
             ]
         );
         assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("镇党委书记"));
@@ -979,8 +982,7 @@ mod tests {
     #[test]
     fn words_that_look_like_a_name_are_none() {
         let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。\n");
-        let people: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Person).map(|e| e.text.as_str()).collect();
+        let people = texts(&d, EntityKind::Person);
         assert_eq!(people, ["田有社"]);
         let d = run("本报北京1月5日讯记者李中文报道:比赛开始了。\n");
         let roles: Vec<(&str, Option<&str>)> = d
@@ -1022,9 +1024,16 @@ mod tests {
         assert_eq!(d.quotes[0].speaker.as_deref(), Some("孙新文"));
         assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("党委书记"));
         assert!(d.quotes[0].text.starts_with("我们将坚持党建引领"));
-        let c: Vec<&str> =
-            d.entities.iter().filter(|e| e.kind == EntityKind::Campaign).map(|e| e.text.as_str()).collect();
+        let c = texts(&d, EntityKind::Campaign);
         assert_eq!(c, ["两委", "五星"]);
+    }
+
+    #[test]
+    fn a_year_starts_with_its_own_word_for_it() {
+        // 初 that starts a word (初步) is no start of the year; 去年/初 is.
+        let d = run("标题\n2022-05-26 22:58:46来源:甘肃日报\n今年初步建成,去年初开工。\n");
+        let got: Vec<(&str, &str)> = d.dates.iter().map(|x| (x.text.as_str(), x.granularity)).collect();
+        assert_eq!(got, [("今年", "year"), ("去年初", "month")]);
     }
 
     #[test]

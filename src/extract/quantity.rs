@@ -93,7 +93,7 @@ pub(crate) struct Units {
     starts: CharSet,
 }
 
-fn cn_digit(c: char) -> Option<u64> {
+pub(crate) fn cn_digit(c: char) -> Option<u64> {
     Some(match c {
         '零' | '〇' => 0,
         '一' => 1,

@@ -64,7 +64,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 Some(p) => (Some(p), Some("name")),
                 None => match pronoun_after(ix, lists, i + 1).or_else(|| pronoun_before(ix, lists, open)) {
                     Some(at) => {
-                        let p = antecedent(ix, people, at);
+                        // Before the pronoun, and before the quote: a name inside it is not who
+                        // says it.
+                        let p = antecedent(ix, people, at.min(open));
                         (p, p.map(|_| "pronoun"))
                     }
                     None => (None, None),
@@ -97,14 +99,12 @@ fn has_speech_verb(ix: &TextIndex, lists: &Lists, from: usize, to: usize) -> boo
 /// `“…。”卢氏县…理事长李帅民说。`: a person soon after the closing mark, then a speech verb,
 /// all before the sentence ends.
 fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: usize) -> Option<&'a Entity> {
-    let chars = &ix.chars;
-    let limit = (from + 40).min(chars.len());
-    let stop = (from..limit).find(|&p| matches!(chars[p], '。' | '!' | '?' | '“' | '\n')).unwrap_or(limit);
+    let stop = clause_end(ix, from, 40);
     // `people` is in text order, no name inside another, so both ends climb: a search, not a
     // scan of every name (quadratic in a long document's length).
     let first = people.partition_point(|p| (p.start as usize) < from);
     let p = people[first..].iter().take_while(|p| (p.start as usize) < stop).find(|p| (p.end as usize) <= stop)?;
-    let verb_end = (p.end as usize + 20).min(stop + 1).min(chars.len());
+    let verb_end = (p.end as usize + 20).min(stop + 1).min(ix.chars.len());
     has_speech_verb(ix, lists, p.end as usize, verb_end).then_some(p)
 }
 
@@ -112,7 +112,7 @@ fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: 
 /// verb and a colon or comma between.
 fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open: usize) -> Option<&'a Entity> {
     let chars = &ix.chars;
-    if open == 0 || !matches!(chars[open - 1], ':' | ',') {
+    if !introduced(ix, open) {
         return None;
     }
     let last = people.partition_point(|p| (p.end as usize) <= open).checked_sub(1)?;
@@ -125,6 +125,18 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
         .then_some(p)
 }
 
+/// Where the sentence or clause after `from` ends (a full stop, a new quote, a new line),
+/// looking at most `reach` characters ahead.
+fn clause_end(ix: &TextIndex, from: usize, reach: usize) -> usize {
+    let limit = (from + reach).min(ix.chars.len());
+    (from..limit).find(|&p| matches!(ix.chars[p], '。' | '!' | '?' | '“' | '\n')).unwrap_or(limit)
+}
+
+/// Whether the quote opening at `open` follows a colon or a comma (说:“, 表示,“).
+fn introduced(ix: &TextIndex, open: usize) -> bool {
+    open > 0 && matches!(ix.chars[open - 1], ':' | ',')
+}
+
 /// Whether a singular third-person pronoun stands at `p` (他, 她; not 他们, 其他).
 fn pronoun_at(ix: &TextIndex, p: usize) -> bool {
     let chars = &ix.chars;
@@ -135,8 +147,8 @@ fn pronoun_at(ix: &TextIndex, p: usize) -> bool {
         && ix.is_token_end(p + 1)
 }
 
-/// `“…”他说。`: a pronoun right after the closing mark, then a speech verb before the
-/// sentence ends. Returns the pronoun's position.
+/// `“…”他说。` or `“…”,她表示。`: a pronoun right after the closing mark or after a comma
+/// there, then a speech verb before the sentence ends. Returns the pronoun's position.
 fn pronoun_after(ix: &TextIndex, lists: &Lists, from: usize) -> Option<usize> {
     let chars = &ix.chars;
     let p = if from < chars.len() && pronoun_at(ix, from) {
@@ -146,22 +158,22 @@ fn pronoun_after(ix: &TextIndex, lists: &Lists, from: usize) -> Option<usize> {
     } else {
         return None;
     };
-    let limit = (p + 12).min(chars.len());
-    let stop = (p..limit).find(|&k| matches!(chars[k], '。' | '!' | '?' | '“' | '\n')).unwrap_or(limit);
-    has_speech_verb(ix, lists, p + 1, stop).then_some(p)
+    has_speech_verb(ix, lists, p + 1, clause_end(ix, p, 12)).then_some(p)
 }
 
-/// `他对镇干部说:“…”`: a pronoun opening the clause before the mark, a speech verb between
-/// it and the colon or comma. Returns the pronoun's position.
+/// `他对镇干部说:“…”`: a pronoun opening the clause before the mark (at a sentence's or a
+/// clause's start: not 记者对他说, 拉着他的手说), a speech verb between it and the colon or
+/// comma. Returns the pronoun's position.
 fn pronoun_before(ix: &TextIndex, lists: &Lists, open: usize) -> Option<usize> {
     let chars = &ix.chars;
-    if open == 0 || !matches!(chars[open - 1], ':' | ',') {
+    if !introduced(ix, open) {
         return None;
     }
     let from = open.saturating_sub(16);
     let p = (from..open).rev().find(|&p| pronoun_at(ix, p))?;
+    let opens_clause = p == 0 || matches!(chars[p - 1], '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n');
     let between = &chars[p + 1..open - 1];
-    if between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”' | '“' | ',' | ';')) {
+    if !opens_clause || between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”' | '“' | ',' | ';')) {
         return None;
     }
     has_speech_verb(ix, lists, p + 1, open).then_some(p)
