@@ -290,6 +290,10 @@ impl PlaceMatcher {
     /// Where the name ending in the suffix at `[at, end)` begins, if it is a real name.
     fn name_start(&self, ix: &TextIndex, lists: &Lists, at: usize, end: usize, floor: usize) -> Option<usize> {
         let chars = &ix.chars;
+        // A suffix opening the text has no name before it (镇党委书记…).
+        if at == 0 {
+            return None;
+        }
         // The token holding the suffix must not be a common word (乡村, 城镇, 小区 …).
         if let Some(t) = ix.token(at) {
             let word = ix.doc.token_text(t);
