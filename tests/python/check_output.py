@@ -5,7 +5,8 @@ usage: check_output.py OUT CONTRACT_JSON
 
 Checks: the run is committed (_manifest.json); every contract table loads in DuckDB and in
 pandas with every contract column at its contract type; documents joins entities on doc_id;
-published_at reads back as Beijing time. Prints one line per check; exits 1 on the first
+quotes carry speaker_source exactly when they name a speaker; published_at reads back as
+Beijing time. Prints one line per check; exits 1 on the first
 failure.
 """
 import json
@@ -76,6 +77,16 @@ def main():
         fail("pandas merge of documents and entities is empty")
     places = merged[merged.kind == "place"].groupby("province").size()
     print(f"ok   pandas merge: {len(merged)} rows; places by province: {dict(places)}")
+    quotes = os.path.join(out, "quotes", "*.parquet")
+    bad = con.execute(
+        f"""select count(*) from read_parquet('{quotes}')
+            where (speaker is null) != (speaker_source is null)
+               or speaker_source not in ('name', 'pronoun')"""
+    ).fetchall()[0][0]
+    if bad:
+        fail(f"quotes: {bad} rows whose speaker_source is not name or pronoun exactly when a speaker is named")
+    by_source = con.execute(f"select speaker_source, count(*) from read_parquet('{quotes}') group by 1 order by 1").fetchall()
+    print(f"ok   quotes by speaker_source: {by_source}")
     ts = pq.read_table(os.path.join(out, "documents"), columns=["published_at"]).column(0)
     local = [v.as_py() for v in ts if v.is_valid]
     if local and any(t.utcoffset().total_seconds() != 8 * 3600 for t in local):
