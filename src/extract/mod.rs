@@ -616,6 +616,11 @@ mod tests {
         d.entities.iter().filter(|e| e.kind == kind).map(|e| e.text.as_str()).collect()
     }
 
+    /// The document's quantities as (text, value, value_max, unit), in order.
+    fn ranges(d: &Document) -> Vec<(&str, f64, Option<f64>, &str)> {
+        d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect()
+    }
+
     fn run(text: &str) -> Document {
         let mut doc = Document { raw_text: text.to_string(), ..Document::default() };
         STAGES.cleaner.clean(&mut doc);
@@ -923,8 +928,7 @@ mod tests {
     #[test]
     fn ranges_share_multiplier_and_unit() {
         let d = run("驻村3至5年,投入10-20万元,三成村民,2020-2021年。\n");
-        let q: Vec<(&str, f64, Option<f64>, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect();
+        let q = ranges(&d);
         assert_eq!(
             q,
             [
@@ -938,8 +942,7 @@ mod tests {
     #[test]
     fn approximate_and_decimal_chinese_numerals() {
         let d = run("五六个歹徒,六七十位教师,两三公里,全长二百二十五点九公里,十五六岁。\n");
-        let q: Vec<(&str, f64, Option<f64>, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect();
+        let q = ranges(&d);
         assert_eq!(
             q,
             [
