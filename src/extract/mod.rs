@@ -46,6 +46,9 @@ struct LexiconFile {
     village_suffixes: Vec<String>,
     generic_places: Vec<String>,
     org_suffixes: Vec<String>,
+    /// Optional, like `japanese_surnames`.
+    #[serde(default)]
+    org_stop_words: Vec<String>,
 }
 
 /// Name lists with their automata.
@@ -70,6 +73,9 @@ pub(crate) struct Lists {
     pub village_suffixes: WordList,
     pub generic_places: HashSet<String>,
     pub org_suffixes: WordList,
+    /// Words an organisation's name does not reach back over though jieba tags them nouns:
+    /// verbs in use (协调联系物业公司).
+    pub org_stop_words: HashSet<String>,
     /// Known organisation names (`config/organizations.txt`).
     pub organizations: BigramIndex,
 }
@@ -351,6 +357,7 @@ impl Lists {
             village_suffixes: WordList::new(&f.village_suffixes),
             generic_places: f.generic_places.into_iter().collect(),
             org_suffixes: WordList::new(&f.org_suffixes),
+            org_stop_words: f.org_stop_words.into_iter().collect(),
             organizations: BigramIndex::new(
                 &organizations
                     .lines()
@@ -1000,6 +1007,22 @@ mod tests {
             d.entities.iter().find(|e| e.kind == EntityKind::Person).and_then(|e| e.role.as_deref()),
             Some("记者")
         );
+    }
+
+    /// A role or a body does not start inside a word it only borders: jieba makes one word
+    /// of 局局长 in 住建局局长, and tags 联系 (a verb here) a noun.
+    #[test]
+    fn roles_and_bodies_start_at_their_own_words() {
+        let d = run("土默特右旗住建局局长冯永清在社区协调会上表态说。\n");
+        let roles: Vec<(&str, Option<&str>)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.as_str(), e.role.as_deref()))
+            .collect();
+        assert_eq!(roles, [("冯永清", Some("局长"))]);
+        let d = run("工作人员随即协调联系新城国际小区物业公司,打开了小区西门。\n");
+        assert_eq!(texts(&d, EntityKind::Organization), ["新城国际小区物业公司"]);
     }
 
     #[test]

@@ -562,6 +562,8 @@ impl Finder<'_, '_> {
     fn role_start(&self, s: usize) -> usize {
         let ix = self.ix;
         let mut start = s;
+        // Characters the last step took.
+        let mut step = 0;
         while start > 0 && s - start < 12 {
             let Some(t) = ix.token(start - 1) else { break };
             let ts = t.start as usize;
@@ -572,11 +574,14 @@ impl Finder<'_, '_> {
             {
                 break;
             }
+            step = start - ts;
             start = ts;
         }
-        // A lone character left at the front is a fragment of a name we stopped at
-        // (局 of 住建局, 路 of 昭君路): drop it.
-        if start < s && ix.token(start).is_some_and(|t| t.len == 1) {
+        // A lone character left at the front is a fragment of a name we stopped at: a word
+        // of its own (局 of 住建局, 路 of 昭君路), or the unit's last character that jieba ran
+        // into its head's title (住建/局局长, 小组/组组长), which repeats the role's first. A
+        // modifier jieba joins to the role stays (副教授, 支队长, 女战士).
+        if start < s && (ix.token(start).is_some_and(|t| t.len == 1) || step == 1 && ix.chars[start] == ix.chars[s]) {
             start += 1;
         }
         start
@@ -1221,7 +1226,7 @@ fn head_organizations(
             {
                 break;
             }
-            if dateline(ix, ts, start) {
+            if dateline(ix, ts, start) || lists.org_stop_words.contains(ix.slice(ts, start)) {
                 break;
             }
             start = ts;
