@@ -1045,7 +1045,7 @@ mod tests {
 
     #[test]
     fn quotes_and_campaigns() {
-        let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部。\n");
+        let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部,“微”治理见实效。\n");
         assert_eq!(d.quotes.len(), 1);
         assert_eq!(d.quotes[0].speaker.as_deref(), Some("孙新文"));
         assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("党委书记"));

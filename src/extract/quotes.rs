@@ -47,7 +47,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
         let content = ix.slice(s, e);
         let n = e - s;
         let is_double = matches!(c, '”' | '」');
-        if n <= max_campaign && !content.chars().any(|c| CLAUSE_PUNCT.contains(c)) && content.chars().any(super::is_han)
+        // One character in quotation marks is emphasis (“微”治理, “星”级), not a name.
+        if (2..=max_campaign).contains(&n) && !content.chars().any(|c| CLAUSE_PUNCT.contains(c)) && content.chars().any(super::is_han)
         {
             campaigns.push(Entity {
                 sentence_idx: ix.sentence_of(s),
