@@ -910,6 +910,24 @@ mod tests {
         assert!(k.iter().any(|x| x.0 == "嘉木样·洛桑久美·图丹却吉尼玛" && x.1 == EntityKind::Person), "{k:?}");
     }
 
+    /// The counted object is the run of nouns after the unit, not its first word.
+    #[test]
+    fn a_counted_object_is_the_whole_noun_run() {
+        let d = run("全市340多个机关企事业单位党组织和442名驻村第一书记参加,95家市属企业和139个行政村参与,8个贫困县全部脱贫。\n");
+        let got: Vec<(&str, Option<&str>)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.object.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("340多个", Some("机关企事业单位党组织")),
+                ("442名", Some("驻村第一书记")),
+                ("95家", Some("市属企业")),
+                ("139个", Some("行政村")),
+                ("8个", Some("贫困县")),
+            ]
+        );
+    }
+
     #[test]
     fn quantities_are_normalised() {
         let d = run("全区村级集体经济总收入达到6651.85万元,培训17.04万人次,金昌市139个行政村,近2万元,超过4.3万吨,收入高出25%以上,一村一策,2021年下半年。\n");

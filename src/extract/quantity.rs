@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
 use super::{by_length_desc, CharSet, TextIndex};
-use crate::document::Quantity;
+use crate::document::{Quantity, Token};
 use crate::error::{Error, Result};
 
 #[derive(Deserialize)]
@@ -374,11 +374,7 @@ impl Units {
         }
         let value = first.times(mult * unit.factor);
         let value_max = upper.map(|u| u.times(mult * unit.factor));
-        let object = (unit.kind == "count")
-            .then(|| ix.token(after))
-            .flatten()
-            .filter(|t| t.start as usize == after && (t.pos.starts_with('n') && t.pos != "nr" || t.pos == "vn"))
-            .map(|t| ix.doc.token_text(t).to_string());
+        let object = if unit.kind == "count" { counted_object(ix, after) } else { None };
         Some((
             Quantity {
                 sentence_idx: ix.sentence_of(start),
@@ -395,6 +391,35 @@ impl Units {
             unit_end,
         ))
     }
+}
+
+/// Longest run of nouns a counted object grows to (its first word may be longer).
+const MAX_OBJECT_CHARS: usize = 12;
+
+/// The counted object after a count's unit: the run of nouns that starts right there
+/// (139个行政村, 340多个机关/企事业单位, 48名驻村/干部), no person's name, at most
+/// [`MAX_OBJECT_CHARS`] characters.
+fn counted_object(ix: &TextIndex, at: usize) -> Option<String> {
+    let noun = |t: &Token| t.pos.starts_with('n') && t.pos != "nr" || t.pos == "vn";
+    // After the first word only nouns of two characters or more: a verbal noun there is
+    // mostly the sentence's verb (领导人/高度/评价), one character mostly a function word
+    // or a word's fragment (代表大会/时, 伟人/魂).
+    // 全部 and 全体, nouns to jieba, are the sentence's adverbs there (8个贫困县/全部/脱贫).
+    let more = |t: &Token| {
+        t.len >= 2
+            && t.pos.starts_with('n')
+            && !matches!(t.pos, "nr" | "ng")
+            && !matches!(ix.doc.token_text(t), "全部" | "全体")
+    };
+    let mut end = at;
+    while let Some(t) = ix.token(end).filter(|t| t.start as usize == end && if end == at { noun(t) } else { more(t) }) {
+        let next = end + t.len as usize;
+        if end > at && next - at > MAX_OBJECT_CHARS {
+            break;
+        }
+        end = next;
+    }
+    (end > at).then(|| ix.slice(at, end).to_string())
 }
 
 #[cfg(test)]
