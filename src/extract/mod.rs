@@ -569,8 +569,17 @@ impl Extractor {
             let org_spans: HashSet<(u32, u32)> = orgs.iter().map(|o| (o.start, o.end)).collect();
             people.retain(|p| !org_spans.contains(&(p.start, p.end)));
         }
-        let (campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
-        let quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
+        let (mut campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
+        let mut quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
+        // A number inside a slogan's quotation marks counts nothing (“最后一公里”,
+        // “千名干部进百村访万户”); a quoted number alone (“1470人”) is that quantity,
+        // stressed, and no slogan.
+        if !campaigns.is_empty() && !quantities.is_empty() {
+            let whole: HashSet<(u32, u32)> = quantities.iter().map(|q| (q.start, q.end)).collect();
+            campaigns.retain(|c| !whole.contains(&(c.start, c.end)));
+            let named = covered(ix.chars.len(), campaigns.iter().map(crate::document::Entity::span));
+            quantities.retain(|q| !named[q.start as usize]);
+        }
         let dates = if self.want_dates { self.dates.find(&ix, doc.meta.published_date) } else { Vec::new() };
         entities.extend(people);
         entities.extend(orgs);
@@ -908,6 +917,14 @@ mod tests {
         let places: Vec<&str> = k.iter().filter(|x| x.1 == EntityKind::Place).map(|x| x.0.as_str()).collect();
         assert_eq!(places, ["贝尔格莱德", "阿拉木图", "阿比让"]);
         assert!(k.iter().any(|x| x.0 == "嘉木样·洛桑久美·图丹却吉尼玛" && x.1 == EntityKind::Person), "{k:?}");
+    }
+
+    #[test]
+    fn a_slogans_numbers_are_no_quantities() {
+        let d = run("打通服务群众“最后一公里”,开展“千名干部进百村访万户”活动,覆盖139个行政村,共“1470人”。\n");
+        let got: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(got, ["139个", "1470人"]);
+        assert_eq!(texts(&d, EntityKind::Campaign), ["最后一公里", "千名干部进百村访万户"]);
     }
 
     /// The counted object is the run of nouns after the unit, not its first word.
