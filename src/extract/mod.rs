@@ -632,6 +632,15 @@ mod tests {
         d.entities.iter().filter(|e| e.kind == kind).map(|e| e.text.as_str()).collect()
     }
 
+    /// The document's people as (name, role), in order.
+    fn people_roles(d: &Document) -> Vec<(&str, Option<&str>)> {
+        d.entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.as_str(), e.role.as_deref()))
+            .collect()
+    }
+
     /// The document's quantities as (text, value, value_max, unit), in order.
     fn ranges(d: &Document) -> Vec<(&str, f64, Option<f64>, &str)> {
         d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect()
@@ -1030,12 +1039,7 @@ mod tests {
         let people = texts(&d, EntityKind::Person);
         assert_eq!(people, ["田有社"]);
         let d = run("本报北京1月5日讯记者李中文报道:比赛开始了。\n");
-        let roles: Vec<(&str, Option<&str>)> = d
-            .entities
-            .iter()
-            .filter(|e| e.kind == EntityKind::Person)
-            .map(|e| (e.text.as_str(), e.role.as_deref()))
-            .collect();
+        let roles = people_roles(&d);
         assert_eq!(roles, [("李中文", Some("记者"))]);
         let d = run("本报讯记者王娜梅报道:活动开始了。\n");
         assert_eq!(
@@ -1049,12 +1053,7 @@ mod tests {
     #[test]
     fn roles_and_bodies_start_at_their_own_words() {
         let d = run("土默特右旗住建局局长冯永清在社区协调会上表态说。\n");
-        let roles: Vec<(&str, Option<&str>)> = d
-            .entities
-            .iter()
-            .filter(|e| e.kind == EntityKind::Person)
-            .map(|e| (e.text.as_str(), e.role.as_deref()))
-            .collect();
+        let roles = people_roles(&d);
         assert_eq!(roles, [("冯永清", Some("局长"))]);
         let d = run("工作人员随即协调联系新城国际小区物业公司,打开了小区西门。\n");
         assert_eq!(texts(&d, EntityKind::Organization), ["新城国际小区物业公司"]);
