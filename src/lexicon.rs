@@ -277,6 +277,12 @@ pub struct Lexicon {
     common: Vec<u64>,
     /// Administrative divisions.
     pub places: PlaceTable,
+    /// Tags the user dictionary gives words jieba's own dictionary already holds: jieba-rs's
+    /// `add_word` keeps the old tag of a known word (农家乐 stayed `nr`, 合作社 `l`), so the
+    /// segmenter applies these itself ([`Lexicon::pos`]).
+    retag: HashMap<String, &'static str>,
+    /// First characters of the words in `retag`: most tokens are passed by one bit test.
+    retag_first: crate::extract::CharSet,
 }
 
 impl Lexicon {
@@ -289,6 +295,7 @@ impl Lexicon {
         let mut places = PlaceTable::parse(&places_text, &places_path)?;
         places.add_world(builtin::WORLD_PLACES, &PathBuf::from("<built-in world_places.txt>"))?;
         let mut jieba = Jieba::new();
+        let mut retag: HashMap<String, &'static str> = HashMap::default();
         let (dict_text, dict_path) = crate::config::read_data(user_dict, builtin::USER_DICT)?;
         for (i, line) in dict_text.lines().enumerate() {
             let line = line.trim();
@@ -308,7 +315,11 @@ impl Lexicon {
                     })
                 }
             };
-            jieba.add_word(word, freq, it.next());
+            let tag = it.next();
+            if let Some(tag) = tag.filter(|_| jieba.has_word(word)) {
+                retag.insert(word.to_string(), crate::segment::intern_pos(tag));
+            }
+            jieba.add_word(word, freq, tag);
         }
         for p in &places.places {
             let n = p.name.chars().count();
@@ -319,7 +330,22 @@ impl Lexicon {
         let t2s = OpenCC::from_config(BuiltinConfig::T2s)
             .map_err(|e| Error::config("clean.traditional_to_simplified", e.to_string()))?;
         let traditional = traditional_chars(&t2s);
-        Ok(Lexicon { jieba, t2s, traditional, common: gb2312_level1(), places })
+        let retag_first = crate::extract::CharSet::new(retag.keys().filter_map(|w| w.chars().next()));
+        Ok(Lexicon { jieba, t2s, traditional, common: gb2312_level1(), places, retag, retag_first })
+    }
+
+    /// The part of speech of a word jieba tagged `tag`: the user dictionary's tag for the
+    /// word where it gives one, else jieba's, interned.
+    #[inline]
+    pub fn pos(&self, word: &str, tag: &str) -> &'static str {
+        if let Some(c) = word.chars().next() {
+            if self.retag_first.contains(&c) {
+                if let Some(&t) = self.retag.get(word) {
+                    return t;
+                }
+            }
+        }
+        crate::segment::intern_pos(tag)
     }
 
     /// jieba's dictionary entry for `word`: its tag (when jieba tags it as one word) and
@@ -335,7 +361,7 @@ impl Lexicon {
                 return Some(v);
             }
             let tags = self.jieba.tag(word, false);
-            let tag = if tags.len() == 1 { crate::segment::intern_pos(tags[0].tag) } else { "x" };
+            let tag = if tags.len() == 1 { self.pos(word, tags[0].tag) } else { "x" };
             let v = (tag, self.jieba.suggest_freq(word));
             let mut cache = cell.borrow_mut();
             if cache.len() >= WORD_INFO_MAX {

@@ -158,7 +158,7 @@ impl Segmenter {
                     len: (t.end - t.start) as u32,
                     byte_start,
                     byte_len: (t.byte_end - t.byte_start) as u32,
-                    pos: intern_pos(t.tag),
+                    pos: self.lexicon.pos(t.word, t.tag),
                 });
             }
             byte_base += p.text.len();
@@ -199,6 +199,22 @@ mod tests {
         for t in POS_TAGS {
             assert!(std::ptr::eq(intern_pos(t), *t));
         }
+    }
+
+    /// The user dictionary's tag wins for a word jieba's dictionary already holds, where
+    /// jieba-rs's `add_word` keeps its own (农家乐 `nr`, 合作社 `l`).
+    #[test]
+    fn user_dictionary_tags_win() {
+        let lex = Arc::new(Lexicon::new(&None, &None).unwrap());
+        let seg = Segmenter::new(&SegmentConfig::default(), lex.clone());
+        let mut doc = Document::default();
+        let p = "发展农家乐和合作社。";
+        doc.paragraphs.push(Paragraph { role: Role::Body, text: p.into(), start: Some(0) });
+        doc.text = p.into();
+        seg.segment(&mut doc);
+        let tags: Vec<(&str, &str)> = doc.tokens.iter().map(|t| (doc.token_text(t), t.pos)).collect();
+        assert!(tags.contains(&("农家乐", "n")) && tags.contains(&("合作社", "nt")), "{tags:?}");
+        assert_eq!(lex.word_info("农家乐").map(|(t, _)| t), Some("n"));
     }
 
     #[test]
