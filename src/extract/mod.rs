@@ -939,7 +939,7 @@ mod tests {
     /// The counted object is the run of nouns after the unit, not its first word.
     #[test]
     fn a_counted_object_is_the_whole_noun_run() {
-        let d = run("全市340多个机关企事业单位党组织和442名驻村第一书记参加,95家市属企业和139个行政村参与,8个贫困县全部脱贫。\n");
+        let d = run("全市340多个机关企事业单位党组织和442名驻村第一书记参加,95家市属企业和139个行政村参与,8个贫困县全部脱贫,千户企业存款余额增长。\n");
         let got: Vec<(&str, Option<&str>)> =
             d.quantities.iter().map(|q| (q.text.as_str(), q.object.as_deref())).collect();
         assert_eq!(
@@ -950,6 +950,7 @@ mod tests {
                 ("95家", Some("市属企业")),
                 ("139个", Some("行政村")),
                 ("8个", Some("贫困县")),
+                ("千户", Some("企业")),
             ]
         );
     }

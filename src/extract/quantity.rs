@@ -393,6 +393,11 @@ impl Units {
     }
 }
 
+/// Nouns that name a measure or state of a thing (its balance, output, income, quality):
+/// after a counted noun they begin what is said of it.
+const MEASURE_NOUNS: [&str; 14] =
+    ["余额", "资产", "收入", "产量", "产值", "总额", "数量", "程度", "情况", "质量", "比例", "规模", "水平", "效益"];
+
 /// Longest run of nouns a counted object grows to (its first word may be longer).
 const MAX_OBJECT_CHARS: usize = 12;
 
@@ -404,20 +409,29 @@ fn counted_object(ix: &TextIndex, at: usize) -> Option<String> {
     // After the first word only nouns of two characters or more: a verbal noun there is
     // mostly the sentence's verb (领导人/高度/评价), one character mostly a function word
     // or a word's fragment (代表大会/时, 伟人/魂).
-    // 全部 and 全体, nouns to jieba, are the sentence's adverbs there (8个贫困县/全部/脱贫).
+    // 全部 and 全体, nouns to jieba, are the sentence's adverbs there (8个贫困县/全部/脱贫);
+    // a noun naming a measure of what was counted starts the sentence's subject, not the
+    // object's name (千户企业/存款余额, 一万台钢琴/产量).
     let more = |t: &Token| {
-        t.len >= 2
-            && t.pos.starts_with('n')
-            && !matches!(t.pos, "nr" | "ng")
-            && !matches!(ix.doc.token_text(t), "全部" | "全体")
+        let w = ix.doc.token_text(t);
+        t.len >= 2 && t.pos.starts_with('n') && !matches!(t.pos, "nr" | "ng") && !matches!(w, "全部" | "全体")
     };
+    let measure = |t: &Token| MEASURE_NOUNS.iter().any(|m| ix.doc.token_text(t).ends_with(m));
     let mut end = at;
+    let mut first_end = None;
     while let Some(t) = ix.token(end).filter(|t| t.start as usize == end && if end == at { noun(t) } else { more(t) }) {
+        if end > at && measure(t) {
+            // What was counted is the first word; the words between belong to the measure
+            // (企业/存款/余额).
+            end = first_end.unwrap_or(end);
+            break;
+        }
         let next = end + t.len as usize;
         if end > at && next - at > MAX_OBJECT_CHARS {
             break;
         }
         end = next;
+        first_end.get_or_insert(end);
     }
     (end > at).then(|| ix.slice(at, end).to_string())
 }
