@@ -405,35 +405,35 @@ const MAX_OBJECT_CHARS: usize = 12;
 /// (139个行政村, 340多个机关/企事业单位, 48名驻村/干部), no person's name, at most
 /// [`MAX_OBJECT_CHARS`] characters.
 fn counted_object(ix: &TextIndex, at: usize) -> Option<String> {
-    let noun = |t: &Token| t.pos.starts_with('n') && t.pos != "nr" || t.pos == "vn";
+    let first = ix
+        .token(at)
+        .filter(|t| t.start as usize == at && (t.pos.starts_with('n') && t.pos != "nr" || t.pos == "vn"))?;
     // After the first word only nouns of two characters or more: a verbal noun there is
     // mostly the sentence's verb (领导人/高度/评价), one character mostly a function word
-    // or a word's fragment (代表大会/时, 伟人/魂).
-    // 全部 and 全体, nouns to jieba, are the sentence's adverbs there (8个贫困县/全部/脱贫);
-    // a noun naming a measure of what was counted starts the sentence's subject, not the
-    // object's name (千户企业/存款余额, 一万台钢琴/产量).
+    // or a word's fragment (代表大会/时, 伟人/魂). 全部 and 全体, nouns to jieba, are the
+    // sentence's adverbs there (8个贫困县/全部/脱贫).
     let more = |t: &Token| {
-        let w = ix.doc.token_text(t);
-        t.len >= 2 && t.pos.starts_with('n') && !matches!(t.pos, "nr" | "ng") && !matches!(w, "全部" | "全体")
+        t.len >= 2
+            && t.pos.starts_with('n')
+            && !matches!(t.pos, "nr" | "ng")
+            && !matches!(ix.doc.token_text(t), "全部" | "全体")
     };
-    let measure = |t: &Token| MEASURE_NOUNS.iter().any(|m| ix.doc.token_text(t).ends_with(m));
-    let mut end = at;
-    let mut first_end = None;
-    while let Some(t) = ix.token(end).filter(|t| t.start as usize == end && if end == at { noun(t) } else { more(t) }) {
-        if end > at && measure(t) {
-            // What was counted is the first word; the words between belong to the measure
-            // (企业/存款/余额).
-            end = first_end.unwrap_or(end);
+    let first_end = at + first.len as usize;
+    let mut end = first_end;
+    while let Some(t) = ix.token(end).filter(|t| t.start as usize == end && more(t)) {
+        // A noun naming a measure of what was counted starts the sentence's subject, and the
+        // words between belong to it (千户企业/存款/余额, 一万台钢琴/产量): the first word alone.
+        if MEASURE_NOUNS.iter().any(|m| ix.doc.token_text(t).ends_with(m)) {
+            end = first_end;
             break;
         }
         let next = end + t.len as usize;
-        if end > at && next - at > MAX_OBJECT_CHARS {
+        if next - at > MAX_OBJECT_CHARS {
             break;
         }
         end = next;
-        first_end.get_or_insert(end);
     }
-    (end > at).then(|| ix.slice(at, end).to_string())
+    Some(ix.slice(at, end).to_string())
 }
 
 #[cfg(test)]
