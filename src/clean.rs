@@ -168,12 +168,19 @@ impl Cleaner {
         let mut raw = std::mem::take(&mut doc.raw_text);
         // Markup first: a page becomes the lines of its article; tags inside a text file or
         // a record's text are stripped to text.
-        if doc.format == "html" || doc.format != "xml" && crate::html::looks_like_html(&raw) {
+        let page = doc.format == "html" || doc.format != "xml" && crate::html::looks_like_html(&raw);
+        let inline = !page && crate::html::has_inline_markup(&raw);
+        if (page || inline) && crate::html::nesting_depth(&raw, crate::html::MAX_DEPTH) > crate::html::MAX_DEPTH {
+            raw = crate::html::flat_text(&raw);
+            doc.warnings.push("markup_too_deep".into());
+        } else if page {
             raw = crate::html::article_text(&raw);
-            doc.format = "html";
-        } else if crate::html::has_inline_markup(&raw) {
+        } else if inline {
             raw = crate::html::strip_markup(&raw);
             doc.repairs.push("markup_stripped".into());
+        }
+        if page {
+            doc.format = "html";
         }
         let raw = match decode_entities(&raw) {
             Some((t, n)) => {
@@ -654,6 +661,33 @@ mod tests {
     fn width_folds_but_chinese_punctuation_stays() {
         assert_eq!(normalize("ＡＢＣ１２３，：（）　“好”。……"), "ABC123,:() “好”。……");
         assert_eq!(normalize("a\r\nb\rc\u{200B}d  e \n"), "a\nb\ncd e\n");
+    }
+
+    #[test]
+    fn markup_nested_past_the_limit_is_read_flat() {
+        // Before the limit, html5ever took 17 s on this page and the recursive walks over
+        // its tree overflowed the stack, aborting the process.
+        let body = "国务院新闻办公室今天举行发布会,介绍全年经济运行情况,会议由新闻发言人主持。";
+        let n = 100_000;
+        let page = format!(
+            "<html><head><title>标题</title></head><body>{}{body}{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let t = std::time::Instant::now();
+        let doc = clean(&page);
+        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+        assert_eq!(doc.warnings, ["markup_too_deep"]);
+        assert_eq!(doc.format, "html");
+        assert!(doc.text.contains("国务院新闻办公室今天举行发布会"), "{}", doc.text);
+        // Just under the limit the page goes through the parser and article scoring, whose
+        // walks keep their own stacks.
+        let depth = crate::html::MAX_DEPTH - 10;
+        let page =
+            format!("<html><body>{}<p>{body}</p>{}</body></html>", "<div>".repeat(depth), "</div>".repeat(depth));
+        let doc = clean(&page);
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        assert_eq!(doc.text, body);
     }
 
     #[test]

@@ -15,6 +15,8 @@
 //! (og:title, article:published_time, author, source), `<time>`, `<h1>` and `<title>`.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use ego_tree::NodeId;
@@ -25,13 +27,80 @@ fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("invariant: valid selector")
 }
 
-// Parsed once: `link_density` and `is_furniture` run for every element of every page.
+// Parsed once: `is_furniture` runs for every element of every page.
 static BODY: LazyLock<Selector> = LazyLock::new(|| selector("body"));
 static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time"));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| selector("a"));
+
+/// What the passes over a page ask of each element: whether a block sits below it, and
+/// how many characters of text, and of link text, it holds. Computed once, from the leaves
+/// up: asked of each element by walking its subtree, a page of 100,000 nested `div`s took
+/// 43 s (every element walked all those below it), and the recursive walks overflowed a
+/// worker's stack, which aborts the whole run instead of failing one input.
+struct Below(FxHashMap<NodeId, Counts>);
+
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    /// A block element (not `br`) somewhere below.
+    block: bool,
+    /// Characters of text below, whitespace left out.
+    chars: usize,
+    /// The part of `chars` inside links.
+    linked: usize,
+}
+
+impl Below {
+    fn new(root: ElementRef) -> Below {
+        let mut map: FxHashMap<NodeId, Counts> = FxHashMap::default();
+        // Pre-order reversed: every node comes before its parent.
+        let nodes: Vec<_> = root.descendants().collect();
+        for n in nodes.into_iter().rev() {
+            let Some(parent) = n.parent().filter(|_| n.id() != root.id()) else { continue };
+            let add = match n.value() {
+                Node::Text(t) => {
+                    let chars = t.chars().filter(|c| !c.is_whitespace()).count();
+                    Counts { block: false, chars, linked: 0 }
+                }
+                Node::Element(el) => {
+                    let mine = map.get(&n.id()).copied().unwrap_or_default();
+                    let name = el.name();
+                    Counts {
+                        block: mine.block || name != "br" && BLOCK_TAGS.contains(&name),
+                        chars: mine.chars,
+                        linked: if name == "a" { mine.chars } else { mine.linked },
+                    }
+                }
+                _ => continue,
+            };
+            let slot = map.entry(parent.id()).or_default();
+            slot.block |= add.block;
+            slot.chars += add.chars;
+            slot.linked += add.linked;
+        }
+        Below(map)
+    }
+
+    fn of(&self, e: &ElementRef) -> Counts {
+        self.0.get(&e.id()).copied().unwrap_or_default()
+    }
+
+    /// Whether any element below `e` is a block (tables gain a `tbody` the markup never
+    /// had, so direct children are not enough).
+    fn has_block_child(&self, e: &ElementRef) -> bool {
+        self.of(e).block
+    }
+
+    /// Share of an element's text inside links.
+    fn link_density(&self, e: &ElementRef) -> f64 {
+        let c = self.of(e);
+        if c.chars == 0 {
+            return 0.0;
+        }
+        (c.linked as f64 / c.chars as f64).min(1.0)
+    }
+}
 
 /// Tags whose content is never article text.
 const SKIP_TAGS: &[&str] = &[
@@ -124,6 +193,98 @@ const BLOCK_TAGS: &[&str] = &[
 const META_LABELS: &[&str] =
     &["来源", "发布时间", "发表时间", "时间", "作者", "记者", "编辑", "责任编辑", "责编", "稿源", "出处"];
 
+/// Deepest nesting of elements given to html5ever. Its tree builder looks through the
+/// stack of open elements at each tag (`in_scope_named`), so its time grows with depth
+/// times tags: a page of 100,000 nested `div`s took 17 s to parse. Browsers cap a tree's
+/// depth for the same reason (Blink at 512). News pages nest a few dozen deep; markup
+/// deeper than this is generated or hostile, and [`flat_text`] takes its text instead.
+pub(crate) const MAX_DEPTH: usize = 2048;
+
+/// Elements that never hold content, so their tags open nothing.
+const VOID_TAGS: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+/// Elements whose end tag may be left out: the next one of their kind closes them, so a
+/// page of 20,000 unclosed `<p>` is 20,000 paragraphs side by side, not nested.
+const IMPLIED_END_TAGS: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt",
+    "rp",
+];
+
+/// How deep the elements of `markup` nest, by its tags alone (void and self-closing tags
+/// open nothing, nor do [`IMPLIED_END_TAGS`]; a closing tag closes one), counted up to
+/// `limit`.
+pub(crate) fn nesting_depth(markup: &str, limit: usize) -> usize {
+    let b = markup.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + k;
+        let close = b.get(at + 1) == Some(&b'/');
+        let name_at = at + 1 + usize::from(close);
+        let name_len = b[name_at.min(b.len())..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let Some(end) = memchr::memchr(b'>', &b[at..]).map(|e| at + e) else { break };
+        i = end + 1;
+        if name_len == 0 || !b[name_at].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = markup[name_at..name_at + name_len].to_ascii_lowercase();
+        if IMPLIED_END_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else if !VOID_TAGS.contains(&name.as_str()) && b[end - 1] != b'/' {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest > limit {
+                break;
+            }
+        }
+    }
+    deepest
+}
+
+/// The text of markup nested past [`MAX_DEPTH`], without a tree: tags removed (a block
+/// tag breaks the line), `script` and `style` content dropped. One pass.
+pub(crate) fn flat_text(markup: &str) -> String {
+    let mut out = String::with_capacity(markup.len() / 2);
+    let mut rest = markup;
+    while let Some(k) = rest.find('<') {
+        out.push_str(&rest[..k]);
+        let tag = &rest[k + 1..];
+        let Some(end) = tag.find('>') else {
+            rest = "";
+            break;
+        };
+        let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
+        let name = name.to_ascii_lowercase();
+        rest = &tag[end + 1..];
+        if BLOCK_TAGS.contains(&name.as_str()) {
+            out.push('\n');
+        }
+        if !tag.starts_with('/') && (name == "script" || name == "style") {
+            rest = closing_tag(rest, &name).map_or("", |c| &rest[c..]);
+        }
+    }
+    out.push_str(rest);
+    tidy_lines(&out)
+}
+
+/// Where `</name` starts in `hay`, in any letter case.
+fn closing_tag(hay: &str, name: &str) -> Option<usize> {
+    let b = hay.as_bytes();
+    let mut i = 0;
+    while let Some(k) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + k;
+        if b.get(at + 2..at + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
 /// Whether a document looks like an HTML page (used when the name does not say).
 pub(crate) fn looks_like_html(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}').trim_start();
@@ -157,7 +318,7 @@ fn has_tag(text: &str, tag: &str) -> bool {
 pub(crate) fn strip_markup(text: &str) -> String {
     let frag = Html::parse_fragment(text);
     let mut out = String::new();
-    collect_text(frag.root_element(), &mut out, &|_| false, false);
+    collect_text(frag.root_element(), &mut out, &|_| false, None);
     tidy_lines(&out)
 }
 
@@ -171,6 +332,7 @@ pub(crate) fn article_text(page: &str) -> String {
     // Score blocks by the paragraphs inside them.
     let mut score: HashMap<NodeId, f64> = HashMap::new();
     let root = doc.select(&BODY).next().unwrap_or_else(|| doc.root_element());
+    let below = Below::new(doc.root_element());
     let mut stack = vec![root];
     while let Some(e) = stack.pop() {
         if skip(&e) {
@@ -199,13 +361,13 @@ pub(crate) fn article_text(page: &str) -> String {
             }
         }
         let name = e.value().name();
-        let is_para = name == "p" || (name == "div" || name == "td" || name == "span") && !has_block_child(&e);
+        let is_para = name == "p" || (name == "div" || name == "td" || name == "span") && !below.has_block_child(&e);
         if !is_para {
             continue;
         }
         let mut text = String::new();
-        collect_text(e, &mut text, &skip, false);
-        let s = paragraph_score(&text, link_density(&e));
+        collect_text(e, &mut text, &skip, None);
+        let s = paragraph_score(&text, below.link_density(&e));
         if s == 0.0 {
             continue;
         }
@@ -232,13 +394,13 @@ pub(crate) fn article_text(page: &str) -> String {
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut seen_content = false;
-    walk_meta_lines(root, content_id, &skip, &mut seen_content, &mut before, &mut after);
+    walk_meta_lines(root, content_id, &skip, &below, &mut seen_content, &mut before, &mut after);
     let stated = meta.lines();
     lines.extend(stated);
     lines.extend(before);
     if let Some(b) = best {
         let mut text = String::new();
-        collect_text(b, &mut text, &skip, true);
+        collect_text(b, &mut text, &skip, Some(&below));
         for l in tidy_lines(&text).lines() {
             // The headline repeated inside the body block is not body text.
             if title.as_deref() != Some(l.trim()) {
@@ -410,31 +572,24 @@ fn ancestors_furniture(e: &ElementRef) -> bool {
     e.ancestors().filter_map(ElementRef::wrap).any(|a| is_furniture(&a))
 }
 
-/// Whether any element below `e` is a block (tables gain a `tbody` the markup never had,
-/// so direct children are not enough).
-fn has_block_child(e: &ElementRef) -> bool {
-    e.descendants()
-        .skip(1)
-        .filter_map(ElementRef::wrap)
-        .any(|c| BLOCK_TAGS.contains(&c.value().name()) && c.value().name() != "br")
-}
-
-/// Share of an element's text inside links.
-fn link_density(e: &ElementRef) -> f64 {
-    let all: usize = e.text().map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
-    if all == 0 {
-        return 0.0;
-    }
-    let linked: usize =
-        e.select(&LINK).flat_map(|l| l.text()).map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum();
-    (linked as f64 / all as f64).min(1.0)
-}
-
 /// Appends the text under `e`, with a line break around every block element. Photos are
-/// left out (their alt text is a caption, not body). With `drop_link_blocks`, blocks that
-/// are mostly links are left out too (related-article lists inside the body container).
-fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool, drop_link_blocks: bool) {
-    for child in e.children() {
+/// left out (their alt text is a caption, not body). With `drop_link_blocks` (the page's
+/// counts), blocks that are mostly links are left out too (related-article lists inside the
+/// body container). A loop over a stack of its own, not recursion: see [`Below`].
+fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> bool, drop_link_blocks: Option<&Below>) {
+    enum Step<'a> {
+        Visit(ego_tree::NodeRef<'a, Node>),
+        BreakLine,
+    }
+    let mut stack: Vec<Step> = e.children().rev().map(Step::Visit).collect();
+    while let Some(step) = stack.pop() {
+        let child = match step {
+            Step::BreakLine => {
+                out.push('\n');
+                continue;
+            }
+            Step::Visit(child) => child,
+        };
         match child.value() {
             Node::Text(t) => out.push_str(t),
             Node::Element(el) => {
@@ -443,20 +598,14 @@ fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> b
                     continue;
                 }
                 let block = BLOCK_TAGS.contains(&el.name());
-                if block
-                    && drop_link_blocks
-                    && link_density(&c) > 0.6
-                    && c.text().map(|t| t.trim().chars().count()).sum::<usize>() > 0
-                {
+                if block && drop_link_blocks.is_some_and(|b| b.link_density(&c) > 0.6 && b.of(&c).chars > 0) {
                     continue;
                 }
                 if block {
                     out.push('\n');
+                    stack.push(Step::BreakLine);
                 }
-                collect_text(c, out, skip, drop_link_blocks);
-                if block {
-                    out.push('\n');
-                }
+                stack.extend(child.children().rev().map(Step::Visit));
             }
             _ => {}
         }
@@ -464,46 +613,53 @@ fn collect_text(e: ElementRef, out: &mut String, skip: &dyn Fn(&ElementRef) -> b
 }
 
 /// Short lines outside the body that hold a metadata label, split by whether they come
-/// before or after the body block.
+/// before or after the body block. In document order, over a stack (see [`Below`]).
 fn walk_meta_lines(
-    e: ElementRef,
+    root: ElementRef,
     content: Option<NodeId>,
     skip: &dyn Fn(&ElementRef) -> bool,
+    below: &Below,
     seen_content: &mut bool,
     before: &mut Vec<String>,
     after: &mut Vec<String>,
 ) {
-    if Some(e.id()) == content {
-        // Editor lines inside the body block are kept with the body.
-        *seen_content = true;
-        return;
-    }
-    if skip(&e) && !is_editor_block(&e) {
-        return;
-    }
-    let leaf = !has_block_child(&e);
-    if leaf && e.value().name() != "body" {
-        let text = squash(&e.text().collect::<String>());
-        let n = text.chars().count();
-        if n > 0
-            && n <= 120
-            && META_LABELS.iter().any(|l| text.contains(&format!("{l}:")) || text.contains(&format!("{l}：")))
-        {
-            if *seen_content {
-                after.push(text);
-            } else {
-                before.push(text);
-            }
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        if Some(e.id()) == content {
+            // Editor lines inside the body block are kept with the body.
+            *seen_content = true;
+            continue;
         }
-        return;
-    }
-    for child in e.children().filter_map(ElementRef::wrap) {
-        walk_meta_lines(child, content, skip, seen_content, before, after);
+        if skip(&e) && !is_editor_block(&e, below) {
+            continue;
+        }
+        let leaf = !below.has_block_child(&e);
+        if leaf && e.value().name() != "body" {
+            let text = squash(&e.text().collect::<String>());
+            let n = text.chars().count();
+            if n > 0
+                && n <= 120
+                && META_LABELS.iter().any(|l| text.contains(&format!("{l}:")) || text.contains(&format!("{l}：")))
+            {
+                if *seen_content {
+                    after.push(text);
+                } else {
+                    before.push(text);
+                }
+            }
+            continue;
+        }
+        stack.extend(e.children().filter_map(ElementRef::wrap).rev());
     }
 }
 
 /// An editor line in a block whose class also names furniture (`<div class="edit share">`).
-fn is_editor_block(e: &ElementRef) -> bool {
+fn is_editor_block(e: &ElementRef, below: &Below) -> bool {
+    // The count first: collecting the text of a large block only to find it long was a
+    // walk of its whole subtree.
+    if below.of(e).chars >= 60 {
+        return false;
+    }
     let t: String = e.text().collect();
     t.chars().count() < 60 && (t.contains("责任编辑") || t.contains("责编"))
 }
@@ -533,6 +689,24 @@ mod tests {
         assert!(!has_inline_markup("价格<5元，数量>3个"));
         assert!(has_inline_markup("正文<BR />另一行"), "any letter case");
         assert!(!has_inline_markup("正文<b"), "a tag cut off at the end is no tag");
+    }
+
+    #[test]
+    fn nesting_is_counted_by_tags() {
+        assert_eq!(nesting_depth("<div><section><p>a<p>b<br><img src=x><hr/></section></div><div>c</div>", 100), 2);
+        assert_eq!(nesting_depth("<ul><li>a<li>b<li>c</ul>", 100), 1, "an implied end tag nests nothing");
+        assert_eq!(nesting_depth("<a/><x-y></x-y><!-- <div> --> 1 < 2", 100), 1);
+        assert_eq!(nesting_depth(&"<b>".repeat(50), 10), 11, "counting stops past the limit");
+        assert_eq!(nesting_depth("</div></div><div>", 100), 1);
+    }
+
+    #[test]
+    fn flat_text_breaks_at_blocks_and_drops_scripts() {
+        let t = flat_text(
+            "<div>第一段<b>粗体</b></div><SCRIPT>var a = '<div>';</Script><p>第二段<br>第三行<style>p{}</style>",
+        );
+        assert_eq!(t, "第一段粗体\n第二段\n第三行\n");
+        assert_eq!(flat_text("文字<未闭合"), "文字\n");
     }
 
     #[test]
