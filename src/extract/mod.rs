@@ -887,6 +887,22 @@ mod tests {
     }
 
     #[test]
+    fn short_forms_that_are_words_are_places_in_a_list_of_places() {
+        let d = run("太原、大同、长治、天津等地的群众参加了活动。市区和城区都很热闹，世界大同。\n");
+        let places: Vec<(&str, &str)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Place)
+            .map(|e| (e.text.as_str(), e.normalized.as_str()))
+            .collect();
+        assert_eq!(places, [("太原", "太原市"), ("大同", "大同市"), ("长治", "长治市"), ("天津", "天津市")]);
+        // A district's short form after its city, as Beijing's are listed.
+        let d = run("北京市东城、朝阳、海淀等区的老人参加了活动。\n");
+        let chaoyang = d.entities.iter().find(|e| e.text == "朝阳").expect("朝阳 in the list");
+        assert_eq!(chaoyang.adcode.as_deref(), Some("110105000000"));
+    }
+
+    #[test]
     fn kinds_of_village_are_no_places() {
         let d = run("永昌县赵家庄村建成了小康村和生态村，主要街道都已硬化，贫困乡也在变样。\n");
         let places = texts(&d, EntityKind::Place);

@@ -161,9 +161,8 @@ impl PlaceMatcher {
         let mut out = Vec::new();
         // (end, place id) of county- and city-level places, for towns and villages.
         let mut enclosing: Vec<(usize, usize)> = Vec::new();
-        for (s, e, ids) in hits {
-            let id = *ids
-                .iter()
+        let best = |ids: &[usize]| {
+            *ids.iter()
                 .max_by_key(|&&i| {
                     let code = &table.places[i].adcode;
                     let score = if code.len() < 4 {
@@ -174,11 +173,23 @@ impl PlaceMatcher {
                     // Higher level first on ties (吉林 the province before 吉林 the city).
                     (score, std::cmp::Reverse(table.places[i].level), std::cmp::Reverse(i))
                 })
-                .expect("invariant: by_name lists are never empty");
+                .expect("invariant: by_name lists are never empty")
+        };
+        let listed = self.listed(ix, lexicon, &hits);
+        let hits = {
+            let mut all: Vec<(usize, usize, &Vec<usize>, bool)> =
+                hits.into_iter().map(|(s, e, ids)| (s, e, ids, false)).collect();
+            all.extend(listed.into_iter().map(|(s, e, ids)| (s, e, ids, true)));
+            all.sort_by_key(|h| h.0);
+            all
+        };
+        for (s, e, ids, in_list) in hits {
+            let id = best(ids);
             let p = &table.places[id];
             // A county's short form stands as a whole word (not 城关 of 城关镇) in a document
             // that names its province elsewhere.
-            if weak(s, e, ids)
+            if !in_list
+                && weak(s, e, ids)
                 && (p.adcode.len() < 4
                     || !support.contains_key(&p.adcode[..2])
                     || !ix.is_token_end(e)
@@ -224,6 +235,57 @@ impl PlaceMatcher {
         out.extend(local);
         out.sort_by_key(|e| e.start);
         out
+    }
+
+    /// Names of the table left out of the scan, as common words (大同, 朝阳) or as a
+    /// county's short form that is a word too, that stand as a whole item of a list beside
+    /// a place found (太原、大同、天津; 东城、朝阳、海淀): such a list names places of one kind.
+    /// Items are the characters between enumeration commas, or between one and a list's
+    /// end (等, 和, 及, 与, punctuation); each item found makes its own neighbours items.
+    /// A frequent common noun stays out (城区 and 郊区 are also the names of districts).
+    fn listed<'t>(
+        &self,
+        ix: &TextIndex,
+        lexicon: &'t Lexicon,
+        hits: &[(usize, usize, &Vec<usize>)],
+    ) -> Vec<(usize, usize, &'t Vec<usize>)> {
+        const LIST_ENDS: &str = "等和及与";
+        let table = &lexicon.places;
+        let common = |w: &str| {
+            lexicon
+                .word_info(w)
+                .is_some_and(|(tag, freq)| freq >= 500 && matches!(tag, "n" | "s" | "f" | "v" | "vn" | "a"))
+        };
+        let chars = &ix.chars;
+        let mut found = Vec::new();
+        let mut placed = covered(chars.len(), hits.iter().map(|h| (h.0, h.1)));
+        let mut queue: Vec<(usize, usize)> = hits.iter().map(|h| (h.0, h.1)).collect();
+        while let Some((s, e)) = queue.pop() {
+            let mut items = Vec::with_capacity(2);
+            if chars.get(e) == Some(&'、') {
+                let a = e + 1;
+                let b = (a..chars.len().min(a + 5)).find(|&k| !is_han(chars[k]) || LIST_ENDS.contains(chars[k]));
+                items.extend(
+                    b.filter(|&b| chars.get(b).is_some_and(|c| !is_han(*c) || LIST_ENDS.contains(*c))).map(|b| (a, b)),
+                );
+            }
+            if s > 0 && chars[s - 1] == '、' {
+                let b = s - 1;
+                let a = (b.saturating_sub(4)..b).rev().find(|&k| !is_han(chars[k])).map(|k| k + 1);
+                items.extend(a.map(|a| (a, b)));
+            }
+            for (a, b) in items {
+                if b < a + 2 || placed[a..b].contains(&true) {
+                    continue;
+                }
+                let name = ix.slice(a, b);
+                let Some(ids) = table.by_name.get(name).filter(|_| !common(name)) else { continue };
+                placed[a..b].fill(true);
+                found.push((a, b, ids));
+                queue.push((a, b));
+            }
+        }
+        found
     }
 
     /// Towns and villages by suffix. `taken` are spans already known as places; a name never
