@@ -692,6 +692,34 @@ mod tests {
         assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
     }
 
+    /// Unclosed quotation marks do not make extraction quadratic: each closing mark finds
+    /// its opening one without a search through all those still open (one paragraph of
+    /// 200,000 unclosed “ took 50 s).
+    #[test]
+    fn unclosed_quotation_marks_cost_linear_time() {
+        let segmented = |times: usize| {
+            let text = format!("{}他说：“我们要把工作做好。”\n", "群众说“好「".repeat(times));
+            let mut doc = Document { raw_text: text, ..Document::default() };
+            STAGES.cleaner.clean(&mut doc);
+            STAGES.segmenter.segment(&mut doc);
+            doc
+        };
+        let seconds = |doc: &Document| {
+            let mut d = doc.clone();
+            let t = std::time::Instant::now();
+            STAGES.extractor.extract(&mut d).unwrap();
+            t.elapsed().as_secs_f64()
+        };
+        let (small, large) = (segmented(5_000), segmented(20_000));
+        let (mut best_small, mut best_large) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..3 {
+            best_small = best_small.min(seconds(&small));
+            best_large = best_large.min(seconds(&large));
+        }
+        let ratio = best_large / best_small;
+        assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
+    }
+
     /// The character indexes find what Aho-Corasick finds: WordList every overlapping
     /// match and the standard non-overlapping ones, BigramIndex the leftmost-longest ones
     /// (nested and overlapping names included).
