@@ -112,7 +112,8 @@ pub struct DocError {
     pub doc_id: Option<String>,
     /// Where it failed.
     pub stage: Stage,
-    /// A short machine-readable reason (`empty`, `binary`, `too_large`, `io`, `panic`).
+    /// A short machine-readable reason (`empty`, `binary`, `too_large`, `io`, `not_a_file`,
+    /// `loop`, `corrupt`, `bad_record`, `panic`).
     pub kind: &'static str,
     /// A sentence a person can act on.
     pub message: String,

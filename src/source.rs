@@ -7,6 +7,7 @@
 //! record dumps are expanded as streams (see `formats`).
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::config::InputConfig;
@@ -20,6 +21,9 @@ pub struct Source {
     roots: Vec<PathBuf>,
     /// Open folders: each one's remaining sorted entries, reversed.
     stack: Vec<Vec<PathBuf>>,
+    /// The open folders' canonical paths, outermost first: a folder reached again through
+    /// a link inside it would be walked without end.
+    open_dirs: Vec<PathBuf>,
     max_bytes: u64,
     input: InputConfig,
     /// The container being expanded, if any.
@@ -36,7 +40,7 @@ impl Source {
         roots.sort();
         roots.dedup();
         roots.reverse();
-        Source { roots, stack: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
+        Source { roots, stack: Vec::new(), open_dirs: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
     }
 
     /// Like [`Source::new`], with the `[input]` settings for records.
@@ -51,6 +55,7 @@ impl Source {
                     Some(p) => p,
                     None => {
                         self.stack.pop();
+                        self.open_dirs.pop();
                         continue;
                     }
                 },
@@ -61,11 +66,25 @@ impl Source {
                 Err(e) => return Some(Err(read_error(&path, "io", e.to_string(), 0))),
             };
             if meta.is_dir() {
+                let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                // The folder holds one being read (a link to an ancestor, or to the root).
+                if self.open_dirs.iter().any(|d| d.starts_with(&real)) {
+                    let msg = format!("a link back to {}, which holds a folder being read: not read", real.display());
+                    return Some(Err(read_error(&path, "loop", msg, 0)));
+                }
                 match list_dir(&path) {
-                    Ok(entries) => self.stack.push(entries),
+                    Ok(entries) => {
+                        self.stack.push(entries);
+                        self.open_dirs.push(real);
+                    }
                     Err(e) => return Some(Err(read_error(&path, "io", e.to_string(), 0))),
                 }
                 continue;
+            }
+            // A FIFO would block the run for ever, and a device (/dev/zero) never ends.
+            if !meta.is_file() {
+                let msg = "not a regular file (a FIFO, socket or device): not read".to_string();
+                return Some(Err(read_error(&path, "not_a_file", msg, 0)));
             }
             return Some(Ok(path));
         }
@@ -129,8 +148,15 @@ impl Source {
             let msg = format!("file is {size} bytes, over run.max_file_bytes = {}", self.max_bytes);
             return Err(read_error(&path, "too_large", msg, size));
         }
-        match fs::read(&path) {
-            Ok(bytes) => Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) }),
+        // Read to the limit, not to the size listed: a file may grow while it is read.
+        let mut bytes = Vec::with_capacity(size as usize);
+        let read = fs::File::open(&path).and_then(|f| f.take(self.max_bytes + 1).read_to_end(&mut bytes));
+        match read {
+            Ok(n) if n as u64 > self.max_bytes => {
+                let msg = format!("file grew past run.max_file_bytes = {} while read", self.max_bytes);
+                Err(read_error(&path, "too_large", msg, n as u64))
+            }
+            Ok(_) => Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) }),
             Err(e) => Err(read_error(&path, "io", e.to_string(), size)),
         }
     }
@@ -152,6 +178,21 @@ mod tests {
             .map(|r| String::from_utf8(r.unwrap().bytes).unwrap())
             .collect();
         assert_eq!(got, ["一", "二", "三"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_and_folder_loops_are_errors_not_hangs() {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mkfifo").arg(dir.path().join("p.txt")).status().unwrap();
+        assert!(status.success());
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("sub/a.txt"), "一").unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+        let got: Vec<_> = Source::new(&[dir.path().to_path_buf()], 1 << 20).collect();
+        let kinds: Vec<&str> = got.iter().map(|r| r.as_ref().map_or_else(|e| e.kind, |_| "doc")).collect();
+        assert_eq!(kinds, ["not_a_file", "doc", "loop", "not_a_file"], "{got:?}");
     }
 
     #[test]
