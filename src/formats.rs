@@ -272,7 +272,8 @@ impl Expander {
                 }
                 continue;
             }
-            let text = std::str::from_utf8(&line).map(str::trim);
+            // A byte-order mark opens the file (or a file joined on to the end of another).
+            let text = std::str::from_utf8(&line).map(|t| t.trim_start_matches('\u{feff}').trim());
             if text.as_ref().is_ok_and(|t| t.is_empty()) {
                 continue;
             }
@@ -320,29 +321,34 @@ impl Expander {
         Ok((text, fields))
     }
 
-    /// `<doc>…</doc>` records (Sogou news: url, docno, contenttitle, content). The bytes stay
-    /// in the file's encoding (GBK in the published corpus): the decoder judges each record.
-    /// A `.xml` file without such records is one text document.
+    /// `<doc>…</doc>` records: Sogou news (url, docno, contenttitle, content elements) and
+    /// WikiExtractor's dumps (`<doc id=".." url=".." title="..">text</doc>`, the text the
+    /// element's own). The bytes stay in the file's encoding (GBK in the published Sogou
+    /// corpus): the decoder judges each record. A `.xml` file without such records is one
+    /// text document; a record with no text is an `errors` row.
     fn xml_records(&self, r: &mut dyn Read, display: &str) -> bool {
         let mut reader = BufReader::with_capacity(1 << 16, r);
         let mut buf: Vec<u8> = Vec::new();
+        // How much of `buf` is known to hold no `</doc>`: a record read in many pieces is
+        // searched once, not again from its start for each piece.
+        let mut searched = 0usize;
         let mut k = 0u64;
         let mut chunk = vec![0u8; 1 << 16];
         let mut eof = false;
         loop {
             // One record: up to and including the next </doc>.
-            let end = find(&buf, b"</doc>");
-            let Some(end) = end else {
+            let Some(end) = find(&buf[searched..], b"</doc>").map(|e| searched + e) else {
                 if eof {
                     break;
                 }
+                searched = buf.len().saturating_sub(5);
                 match reader.read(&mut chunk) {
                     Ok(0) => eof = true,
                     Ok(m) => buf.extend_from_slice(&chunk[..m]),
                     Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
                 }
-                if buf.len() as u64 > self.max_bytes + 64 && find(&buf, b"</doc>").is_none() {
-                    if k == 0 && find(&buf, b"<doc>").is_none() {
+                if buf.len() as u64 > self.max_bytes + 64 {
+                    if k == 0 && open_tag(&buf, "doc").is_none() {
                         break; // not a record dump: handled below as one document
                     }
                     return self.send(Err(read_error(
@@ -355,29 +361,53 @@ impl Expander {
                 continue;
             };
             let record: Vec<u8> = buf.drain(..end + 6).collect();
+            searched = 0;
             k += 1;
-            let Some(start) = find(&record, b"<doc>") else { continue };
-            let rec = &record[start..];
-            let tag = |name: &str| -> Option<&[u8]> {
-                let open = format!("<{name}>");
-                let close = format!("</{name}>");
-                let s = find(rec, open.as_bytes())? + open.len();
-                let e = s + find(&rec[s..], close.as_bytes())?;
+            let shown = format!("{display}#{k}");
+            let Some((_, inner)) = open_tag(&record, "doc") else {
+                let msg = format!("record {k}: a </doc> with no <doc> before it");
+                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
+                    return false;
+                }
+                continue;
+            };
+            let body_end = record.len() - 6;
+            if inner > body_end {
+                let msg = format!("record {k}: its <doc> tag does not close before </doc>");
+                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
+                    return false;
+                }
+                continue;
+            }
+            let doc_tag = &record[..inner];
+            let rec = &record[inner..body_end];
+            let element = |name: &str| -> Option<&[u8]> {
+                let (_, s) = open_tag(rec, name)?;
+                let e = s + find(&rec[s..], format!("</{name}>").as_bytes())?;
                 Some(&rec[s..e])
             };
-            let title = tag("contenttitle").unwrap_or_default();
-            let content = tag("content").unwrap_or_default();
+            let text = |b: Option<&[u8]>| b.and_then(|b| std::str::from_utf8(b).ok()).map(|s| s.trim().to_string());
+            let (title, content) = match element("content") {
+                Some(content) => (element("contenttitle").unwrap_or_default(), content),
+                None => (attribute(doc_tag, "title").unwrap_or_default(), rec),
+            };
+            if title.iter().chain(content).all(u8::is_ascii_whitespace) {
+                let msg = format!("record {k} holds no text: no title, and no <content> or text inside <doc>");
+                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
+                    return false;
+                }
+                continue;
+            }
             let mut bytes = title.to_vec();
             bytes.push(b'\n');
             bytes.extend_from_slice(content);
-            let ascii = |b: Option<&[u8]>| b.and_then(|b| std::str::from_utf8(b).ok()).map(|s| s.trim().to_string());
-            let fields = Fields { url: ascii(tag("url")), id: ascii(tag("docno")), ..Fields::default() };
-            let doc = RawDoc {
-                source_path: format!("{display}#{k}"),
-                bytes,
-                format: InputFormat::XmlRecord,
-                fields: Some(Box::new(fields)),
+            let fields = Fields {
+                url: text(element("url")).or_else(|| text(attribute(doc_tag, "url"))),
+                id: text(element("docno")).or_else(|| text(attribute(doc_tag, "id"))),
+                ..Fields::default()
             };
+            let doc =
+                RawDoc { source_path: shown, bytes, format: InputFormat::XmlRecord, fields: Some(Box::new(fields)) };
             if !self.send(Ok(doc)) {
                 return false;
             }
@@ -395,11 +425,50 @@ impl Expander {
     }
 }
 
+/// The first `<name>` or `<name attributes…>` tag in `hay`: where it starts and where its
+/// content starts (after its `>`).
+fn open_tag(hay: &[u8], name: &str) -> Option<(usize, usize)> {
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(i) = find(&hay[from..], open.as_bytes()).map(|i| from + i) {
+        let after = i + open.len();
+        match hay.get(after) {
+            Some(b'>') => return Some((i, after + 1)),
+            Some(c) if c.is_ascii_whitespace() => {
+                let close = after + find(&hay[after..], b">")?;
+                return Some((i, close + 1));
+            }
+            _ => from = after,
+        }
+    }
+    None
+}
+
+/// The value of attribute `name` in an open tag (`id="1"` or `id='1'`).
+fn attribute<'a>(tag: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    let mut from = 0;
+    let key = format!("{name}=");
+    while let Some(i) = find(&tag[from..], key.as_bytes()).map(|i| from + i) {
+        from = i + key.len();
+        // The name must stand alone (not `docid=` for `id=`).
+        if i > 0 && !tag[i - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let quote = *tag.get(from)?;
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let end = from + 1 + tag[from + 1..].iter().position(|&c| c == quote)?;
+        return Some(&tag[from + 1..end]);
+    }
+    None
+}
+
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 #[cfg(test)]
@@ -413,6 +482,10 @@ mod tests {
 
     #[test]
     fn json_lines_with_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bom.jsonl");
+        std::fs::write(&p, "\u{feff}{\"text\": \"第一条。\"}\n").unwrap();
+        assert!(collect(&p)[0].is_ok(), "a byte-order mark before the first record");
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
         std::fs::write(
@@ -474,6 +547,31 @@ mod tests {
         let got = collect(&bad);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].as_ref().unwrap_err().kind, "corrupt");
+    }
+
+    #[test]
+    fn records_with_attributes_and_wikiextractor_dumps() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("wiki.xml");
+        std::fs::write(
+            &p,
+            "<doc id=\"12\" url=\"https://zh.wikipedia.org/wiki?curid=12\" title=\"数学\">\n数学\n数学是研究数量的学科。\n</doc>\n\
+             <doc docid='x' id='13'><content>正文。</content></doc>\n<doc >\n</doc>\n</doc>\n<doc </doc>",
+        )
+        .unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 5, "{got:?}");
+        let d = got[0].as_ref().unwrap();
+        assert_eq!(String::from_utf8_lossy(&d.bytes), "数学\n\n数学\n数学是研究数量的学科。\n");
+        let f = d.fields.as_ref().unwrap();
+        assert_eq!((f.id.as_deref(), f.url.as_deref()), (Some("12"), Some("https://zh.wikipedia.org/wiki?curid=12")));
+        let d = got[1].as_ref().unwrap();
+        assert_eq!(String::from_utf8_lossy(&d.bytes), "\n正文。");
+        assert_eq!(d.fields.as_ref().unwrap().id.as_deref(), Some("13"), "docid= is another attribute");
+        // An empty record, a stray </doc>, a tag cut off: rows in `errors`, not lost.
+        for e in &got[2..] {
+            assert_eq!(e.as_ref().unwrap_err().kind, "bad_record");
+        }
     }
 
     #[test]
