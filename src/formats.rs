@@ -72,6 +72,32 @@ type Item = Result<RawDoc, DocError>;
 
 /// Expands a container file on a thread; the receiver yields its documents in order.
 pub(crate) fn spawn(path: PathBuf, max_bytes: u64, cfg: InputConfig) -> Receiver<Item> {
+    spawn_as(path, max_bytes, cfg, false)
+}
+
+/// Whether `head`, a file's first bytes, opens a dump of `<doc>` records (after a byte-order
+/// mark, white space and an XML declaration): SogouCS ships its news as
+/// `news_tensite_xml.dat`, and copies of it go round as `.txt`.
+pub(crate) fn opens_records(head: &[u8]) -> bool {
+    let mut h = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    h = &h[h.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
+    if h.starts_with(b"<?xml") {
+        let Some(end) = find(h, b"?>") else { return false };
+        h = &h[end + 2..];
+        h = &h[h.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
+    }
+    h.starts_with(b"<doc>") || h.starts_with(b"<doc") && h.get(4).is_some_and(u8::is_ascii_whitespace)
+}
+
+/// Bytes read to decide what a file holds.
+pub(crate) const SNIFF_BYTES: u64 = 512;
+
+/// [`spawn`] for a file whose name says text but whose first bytes open `<doc>` records.
+pub(crate) fn spawn_records(path: PathBuf, max_bytes: u64, cfg: InputConfig) -> Receiver<Item> {
+    spawn_as(path, max_bytes, cfg, true)
+}
+
+fn spawn_as(path: PathBuf, max_bytes: u64, cfg: InputConfig, records: bool) -> Receiver<Item> {
     let (tx, rx) = sync_channel(2);
     let display = path.display().to_string();
     let spawned = std::thread::Builder::new().name("zhetl-reader".into()).spawn({
@@ -80,6 +106,9 @@ pub(crate) fn spawn(path: PathBuf, max_bytes: u64, cfg: InputConfig) -> Receiver
         move || {
             let x = Expander { max_bytes, cfg, tx };
             match File::open(&path) {
+                Ok(mut f) if records => {
+                    x.xml_records(&mut f, &display);
+                }
                 Ok(mut f) => {
                     let name = display.clone();
                     x.expand(&mut f, &name, &display, Some(&path));
@@ -153,8 +182,17 @@ impl Expander {
         if lower.ends_with(".xml") {
             return self.xml_records(r, display);
         }
-        // One document.
-        match self.read_bounded(r) {
+        // One document, unless a text member opens `<doc>` records (the SogouCS archive
+        // holds news_tensite_xml.dat).
+        let mut head = Vec::new();
+        if let Err(e) = r.take(SNIFF_BYTES).read_to_end(&mut head) {
+            return corrupt(e);
+        }
+        let mut r = Cursor::new(head).chain(r);
+        if format_of(&lower) == InputFormat::Text && opens_records(r.get_ref().0.get_ref()) {
+            return self.xml_records(&mut r, display);
+        }
+        match self.read_bounded(&mut r) {
             Ok(Ok(bytes)) => self.send(Ok(RawDoc {
                 source_path: display.to_string(),
                 bytes,
@@ -572,6 +610,28 @@ mod tests {
         for e in &got[2..] {
             assert_eq!(e.as_ref().unwrap_err().kind, "bad_record");
         }
+    }
+
+    #[test]
+    fn record_dumps_are_known_by_their_first_bytes() {
+        assert!(opens_records(b"\xEF\xBB\xBF\n<doc>\n<url>"));
+        assert!(opens_records(b"<?xml version=\"1.0\" encoding=\"gbk\"?>\n<doc id=\"1\">"));
+        assert!(!opens_records(b"<document>"));
+        assert!(!opens_records(b"\xE6\x96\xB0\xE5\x8D\x8E <doc>"));
+        // SogouCS's archive holds news_tensite_xml.dat: a member named as data, read as records.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("news_tensite_xml.full.tar.gz");
+        let (gbk, _, _) = encoding_rs::GBK.encode("<doc>\n<url>http://a.cn/1</url>\n<contenttitle>标题</contenttitle>\n<content>正文。</content>\n</doc>\n<doc>\n<content>又一条。</content>\n</doc>\n");
+        let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(File::create(&p).unwrap(), Default::default()));
+        let mut header = tar::Header::new_gnu();
+        header.set_size(gbk.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, "news_tensite_xml.dat", &gbk[..]).unwrap();
+        tar.into_inner().unwrap().finish().unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[1].as_ref().unwrap().source_path.ends_with("news_tensite_xml.dat#2"));
     }
 
     #[test]

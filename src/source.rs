@@ -135,29 +135,54 @@ impl Iterator for Source {
                 Kind::Container => {
                     self.open = Some(crate::formats::spawn(path, self.max_bytes, self.input.clone()));
                 }
-                Kind::Single(format) => return Some(self.read_one(path, format)),
+                Kind::Single(format) => match self.read_one(path, format) {
+                    One::Doc(d) => return Some(d),
+                    One::Records(path) => {
+                        self.open = Some(crate::formats::spawn_records(path, self.max_bytes, self.input.clone()));
+                    }
+                },
             }
         }
     }
 }
 
+/// What reading one file gave: its document (or error), or word that it holds records.
+enum One {
+    Doc(Result<RawDoc, DocError>),
+    Records(PathBuf),
+}
+
 impl Source {
-    fn read_one(&self, path: PathBuf, format: crate::document::InputFormat) -> Result<RawDoc, DocError> {
-        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    /// Reads one file whole, up to `max_bytes`. A text file whose first bytes open `<doc>`
+    /// records (see `formats::opens_records`) is not read here but handed back, to be
+    /// expanded record by record whatever its size.
+    fn read_one(&self, path: PathBuf, format: crate::document::InputFormat) -> One {
+        let io = |e: std::io::Error, size: u64| One::Doc(Err(read_error(&path, "io", e.to_string(), size)));
+        let mut f = match fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) => return io(e, 0),
+        };
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(size.min(self.max_bytes + 1) as usize);
+        if let Err(e) = (&mut f).take(crate::formats::SNIFF_BYTES).read_to_end(&mut bytes) {
+            return io(e, size);
+        }
+        if format == crate::document::InputFormat::Text && crate::formats::opens_records(&bytes) {
+            return One::Records(path);
+        }
         if size > self.max_bytes {
             let msg = format!("file is {size} bytes, over run.max_file_bytes = {}", self.max_bytes);
-            return Err(read_error(&path, "too_large", msg, size));
+            return One::Doc(Err(read_error(&path, "too_large", msg, size)));
         }
         // Read to the limit, not to the size listed: a file may grow while it is read.
-        let mut bytes = Vec::with_capacity(size as usize);
-        let read = fs::File::open(&path).and_then(|f| f.take(self.max_bytes + 1).read_to_end(&mut bytes));
-        match read {
-            Ok(n) if n as u64 > self.max_bytes => {
+        let room = (self.max_bytes + 1).saturating_sub(bytes.len() as u64);
+        match f.take(room).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > self.max_bytes => {
                 let msg = format!("file grew past run.max_file_bytes = {} while read", self.max_bytes);
-                Err(read_error(&path, "too_large", msg, n as u64))
+                One::Doc(Err(read_error(&path, "too_large", msg, bytes.len() as u64)))
             }
-            Ok(_) => Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) }),
-            Err(e) => Err(read_error(&path, "io", e.to_string(), size)),
+            Ok(_) => One::Doc(Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) })),
+            Err(e) => io(e, size),
         }
     }
 }
@@ -193,6 +218,17 @@ mod tests {
         let got: Vec<_> = Source::new(&[dir.path().to_path_buf()], 1 << 20).collect();
         let kinds: Vec<&str> = got.iter().map(|r| r.as_ref().map_or_else(|e| e.kind, |_| "doc")).collect();
         assert_eq!(kinds, ["not_a_file", "doc", "loop", "not_a_file"], "{got:?}");
+    }
+
+    #[test]
+    fn a_text_file_of_doc_records_is_read_record_by_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = "<doc>\n<content>第一条。</content>\n</doc>\n<doc>\n<content>第二条。</content>\n</doc>\n";
+        fs::write(dir.path().join("news.txt"), records).unwrap();
+        // Larger than a single document may be: records are taken one at a time.
+        let got: Vec<_> = Source::new(&[dir.path().to_path_buf()], 60).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[1].as_ref().unwrap().source_path.ends_with("news.txt#2"));
     }
 
     #[test]
