@@ -261,6 +261,10 @@ impl Expander {
             Ok(a) => a,
             Err(e) => return bad(e.to_string()),
         };
+        // The zip reader keeps one member of each name: the others cannot be read, so say so.
+        if archive.has_duplicate_names() && !bad("members share a name: one member of each name is read".into()) {
+            return false;
+        }
         for i in 0..archive.len() {
             let mut f = match archive.by_index(i) {
                 Ok(f) => f,
@@ -632,6 +636,33 @@ mod tests {
         let got = collect(&p);
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[1].as_ref().unwrap().source_path.ends_with("news_tensite_xml.dat#2"));
+    }
+
+    #[test]
+    fn zip_members_under_one_name_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let z = dir.path().join("a.zip");
+        let mut bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
+            for (name, text) in [("a.txt", "第一篇。"), ("b.txt", "第二篇。")] {
+                w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(text.as_bytes()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        // The writer refuses a name twice; rename the second member in place (the name is in
+        // its local header and in the central directory, and no checksum covers it).
+        let mut at = 0;
+        while let Some(i) = memchr::memmem::find(&bytes[at..], b"b.txt") {
+            bytes[at + i] = b'a';
+            at += i + 1;
+        }
+        std::fs::write(&z, &bytes).unwrap();
+        let got = collect(&z);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].as_ref().is_err_and(|e| e.kind == "corrupt" && e.message.contains("share a name")));
+        assert!(got[1].is_ok());
     }
 
     #[test]
