@@ -15,11 +15,10 @@
 //! (og:title, article:published_time, author, source), `<time>`, `<h1>` and `<title>`.
 
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use ego_tree::NodeId;
+use rustc_hash::FxHashMap;
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// Parses a selector written in this file.
@@ -228,13 +227,14 @@ pub(crate) fn nesting_depth(markup: &str, limit: usize) -> usize {
         if name_len == 0 || !b[name_at].is_ascii_alphabetic() {
             continue;
         }
-        let name = markup[name_at..name_at + name_len].to_ascii_lowercase();
-        if IMPLIED_END_TAGS.contains(&name.as_str()) {
+        let name = &b[name_at..name_at + name_len];
+        let one_of = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
+        if one_of(IMPLIED_END_TAGS) {
             continue;
         }
         if close {
             depth = depth.saturating_sub(1);
-        } else if !VOID_TAGS.contains(&name.as_str()) && b[end - 1] != b'/' {
+        } else if !one_of(VOID_TAGS) && b[end - 1] != b'/' {
             depth += 1;
             deepest = deepest.max(depth);
             if deepest > limit {
