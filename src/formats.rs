@@ -184,27 +184,38 @@ impl Expander {
         }
         // One document, unless a text member opens `<doc>` records (the SogouCS archive
         // holds news_tensite_xml.dat).
+        let doc = |bytes| RawDoc { source_path: display.to_string(), bytes, format: format_of(&lower), fields: None };
+        // A stream damaged after some text (a gzip file padded with zeros or cut short): the
+        // text read is the document, the damage an errors row, so neither is lost.
+        let damaged = |bytes: Vec<u8>, e: std::io::Error| {
+            if bytes.is_empty() || bytes.len() as u64 > self.max_bytes {
+                return corrupt(e);
+            }
+            let msg = format!("after {} bytes of text: {e}", bytes.len());
+            self.send(Ok(doc(bytes))) && self.send(Err(read_error(display, "corrupt", msg, 0)))
+        };
         let mut head = Vec::new();
         if let Err(e) = r.take(SNIFF_BYTES).read_to_end(&mut head) {
-            return corrupt(e);
+            return damaged(head, e);
         }
         let mut r = Cursor::new(head).chain(r);
         if format_of(&lower) == InputFormat::Text && opens_records(r.get_ref().0.get_ref()) {
             return self.xml_records(&mut r, display);
         }
-        match self.read_bounded(&mut r) {
-            Ok(Ok(bytes)) => self.send(Ok(RawDoc {
-                source_path: display.to_string(),
-                bytes,
-                format: format_of(&lower),
-                fields: None,
-            })),
-            Ok(Err(size)) => self.send(Err(read_error(
-                display,
-                "too_large",
-                format!("{size} bytes, over run.max_file_bytes = {}", self.max_bytes),
-                size,
-            ))),
+        let mut bytes = Vec::new();
+        if let Err(e) = (&mut r).take(self.max_bytes + 1).read_to_end(&mut bytes) {
+            return damaged(bytes, e);
+        }
+        if bytes.len() as u64 <= self.max_bytes {
+            return self.send(Ok(doc(bytes)));
+        }
+        // Drain the rest so that a stream stays aligned on the next member.
+        match std::io::copy(&mut r, &mut std::io::sink()) {
+            Ok(rest) => {
+                let size = bytes.len() as u64 + rest;
+                let msg = format!("{size} bytes, over run.max_file_bytes = {}", self.max_bytes);
+                self.send(Err(read_error(display, "too_large", msg, size)))
+            }
             Err(e) => corrupt(e),
         }
     }
@@ -663,6 +674,21 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[0].as_ref().is_err_and(|e| e.kind == "corrupt" && e.message.contains("share a name")));
         assert!(got[1].is_ok());
+    }
+
+    #[test]
+    fn a_damaged_stream_keeps_the_text_before_the_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+        gz.write_all("新华社北京电。".as_bytes()).unwrap();
+        let mut bytes = gz.finish().unwrap();
+        bytes.extend([0u8; 512]);
+        std::fs::write(&p, &bytes).unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].as_ref().unwrap().bytes, "新华社北京电。".as_bytes());
+        assert_eq!(got[1].as_ref().unwrap_err().kind, "corrupt");
     }
 
     #[test]
