@@ -141,18 +141,6 @@ impl Expander {
         self.tx.send(item).is_ok()
     }
 
-    /// Reads at most `max_bytes`; `Err` with the size seen when over.
-    fn read_bounded(&self, r: &mut dyn Read) -> std::io::Result<Result<Vec<u8>, u64>> {
-        let mut buf = Vec::new();
-        r.take(self.max_bytes + 1).read_to_end(&mut buf)?;
-        if buf.len() as u64 > self.max_bytes {
-            // Drain the rest so that a stream stays aligned on the next member.
-            let rest = std::io::copy(r, &mut std::io::sink())?;
-            return Ok(Err(buf.len() as u64 + rest));
-        }
-        Ok(Ok(buf))
-    }
-
     /// Expands `r`, named `name` (what decides how to read it) and shown as `display`.
     /// `path` is the file on disk when `r` is that file (zip can then seek). Returns false
     /// when the run stopped.
@@ -194,29 +182,20 @@ impl Expander {
             let msg = format!("after {} bytes of text: {e}", bytes.len());
             self.send(Ok(doc(bytes))) && self.send(Err(read_error(display, "corrupt", msg, 0)))
         };
-        let mut head = Vec::new();
-        if let Err(e) = r.take(SNIFF_BYTES).read_to_end(&mut head) {
-            return damaged(head, e);
-        }
-        let mut r = Cursor::new(head).chain(r);
-        if format_of(&lower) == InputFormat::Text && opens_records(r.get_ref().0.get_ref()) {
-            return self.xml_records(&mut r, display);
-        }
         let mut bytes = Vec::new();
-        if let Err(e) = (&mut r).take(self.max_bytes + 1).read_to_end(&mut bytes) {
+        if let Err(e) = (&mut *r).take(SNIFF_BYTES).read_to_end(&mut bytes) {
             return damaged(bytes, e);
         }
-        if bytes.len() as u64 <= self.max_bytes {
-            return self.send(Ok(doc(bytes)));
+        if format_of(&lower) == InputFormat::Text && opens_records(&bytes) {
+            return self.xml_records(&mut Cursor::new(bytes).chain(r), display);
         }
-        // Drain the rest so that a stream stays aligned on the next member.
-        match std::io::copy(&mut r, &mut std::io::sink()) {
-            Ok(rest) => {
-                let size = bytes.len() as u64 + rest;
+        match read_bounded(r, &mut bytes, self.max_bytes) {
+            Ok(None) => self.send(Ok(doc(bytes))),
+            Ok(Some(size)) => {
                 let msg = format!("{size} bytes, over run.max_file_bytes = {}", self.max_bytes);
                 self.send(Err(read_error(display, "too_large", msg, size)))
             }
-            Err(e) => corrupt(e),
+            Err(e) => damaged(bytes, e),
         }
     }
 
@@ -255,18 +234,17 @@ impl Expander {
         let reader: Box<dyn ReadSeek> = match path.map(File::open) {
             Some(Ok(f)) => Box::new(f),
             Some(Err(e)) => return bad(e.to_string()),
-            None => match self.read_bounded(r) {
-                Ok(Ok(bytes)) => Box::new(Cursor::new(bytes)),
-                Ok(Err(size)) => {
-                    return self.send(Err(read_error(
-                        display,
-                        "too_large",
-                        format!("zip member of {size} bytes"),
-                        size,
-                    )))
+            None => {
+                let mut bytes = Vec::new();
+                match read_bounded(r, &mut bytes, self.max_bytes) {
+                    Ok(None) => Box::new(Cursor::new(bytes)),
+                    Ok(Some(size)) => {
+                        let msg = format!("zip member of {size} bytes");
+                        return self.send(Err(read_error(display, "too_large", msg, size)));
+                    }
+                    Err(e) => return bad(e.to_string()),
                 }
-                Err(e) => return bad(e.to_string()),
-            },
+            }
         };
         let mut archive = match zip::ZipArchive::new(reader) {
             Ok(a) => a,
@@ -515,6 +493,19 @@ fn attribute<'a>(tag: &'a [u8], name: &str) -> Option<&'a [u8]> {
         return Some(&tag[from + 1..end]);
     }
     None
+}
+
+/// Reads the rest of `r` on to `buf`, up to `max_bytes` in all: `Some(size)` when the
+/// input is larger, after reading it to its end (a stream then stays aligned on its next
+/// member, and the size is the whole). On an error `buf` keeps what was read before it.
+pub(crate) fn read_bounded(r: &mut dyn Read, buf: &mut Vec<u8>, max_bytes: u64) -> std::io::Result<Option<u64>> {
+    let room = (max_bytes + 1).saturating_sub(buf.len() as u64);
+    r.take(room).read_to_end(buf)?;
+    if buf.len() as u64 <= max_bytes {
+        return Ok(None);
+    }
+    let rest = std::io::copy(r, &mut std::io::sink())?;
+    Ok(Some(buf.len() as u64 + rest))
 }
 
 trait ReadSeek: Read + std::io::Seek {}

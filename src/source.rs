@@ -175,13 +175,12 @@ impl Source {
             return One::Doc(Err(read_error(&path, "too_large", msg, size)));
         }
         // Read to the limit, not to the size listed: a file may grow while it is read.
-        let room = (self.max_bytes + 1).saturating_sub(bytes.len() as u64);
-        match f.take(room).read_to_end(&mut bytes) {
-            Ok(_) if bytes.len() as u64 > self.max_bytes => {
+        match crate::formats::read_bounded(&mut f, &mut bytes, self.max_bytes) {
+            Ok(Some(grown)) => {
                 let msg = format!("file grew past run.max_file_bytes = {} while read", self.max_bytes);
-                One::Doc(Err(read_error(&path, "too_large", msg, bytes.len() as u64)))
+                One::Doc(Err(read_error(&path, "too_large", msg, grown)))
             }
-            Ok(_) => One::Doc(Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) })),
+            Ok(None) => One::Doc(Ok(RawDoc { format, ..RawDoc::new(path.display().to_string(), bytes) })),
             Err(e) => io(e, size),
         }
     }
