@@ -210,6 +210,34 @@ const IMPLIED_END_TAGS: &[&str] = &[
     "rp",
 ];
 
+/// A tag read without a parser, for [`nesting_depth`] and [`flat_text`].
+struct Tag<'a> {
+    /// `</name>`.
+    closing: bool,
+    /// `<name/>`.
+    self_closing: bool,
+    /// The name's bytes, as written; empty for comments, declarations and `< 2`.
+    name: &'a [u8],
+    /// The byte after its `>`.
+    end: usize,
+}
+
+impl Tag<'_> {
+    fn is_one_of(&self, names: &[&str]) -> bool {
+        names.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(self.name))
+    }
+}
+
+/// The tag whose `<` is byte `at` of `b`; None when no `>` follows.
+fn tag_at(b: &[u8], at: usize) -> Option<Tag<'_>> {
+    let closing = b.get(at + 1) == Some(&b'/');
+    let name_at = (at + 1 + usize::from(closing)).min(b.len());
+    let len = b[name_at..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let gt = at + memchr::memchr(b'>', &b[at..])?;
+    let name = if len > 0 && b[name_at].is_ascii_alphabetic() { &b[name_at..name_at + len] } else { &[] };
+    Some(Tag { closing, self_closing: b[gt - 1] == b'/', name, end: gt + 1 })
+}
+
 /// How deep the elements of `markup` nest, by its tags alone (void and self-closing tags
 /// open nothing, nor do [`IMPLIED_END_TAGS`]; a closing tag closes one), counted up to
 /// `limit`.
@@ -218,23 +246,14 @@ pub(crate) fn nesting_depth(markup: &str, limit: usize) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut i = 0;
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
-        let at = i + k;
-        let close = b.get(at + 1) == Some(&b'/');
-        let name_at = at + 1 + usize::from(close);
-        let name_len = b[name_at.min(b.len())..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-        let Some(end) = memchr::memchr(b'>', &b[at..]).map(|e| at + e) else { break };
-        i = end + 1;
-        if name_len == 0 || !b[name_at].is_ascii_alphabetic() {
+        let Some(tag) = tag_at(b, i + k) else { break };
+        i = tag.end;
+        if tag.name.is_empty() || tag.is_one_of(IMPLIED_END_TAGS) {
             continue;
         }
-        let name = &b[name_at..name_at + name_len];
-        let one_of = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
-        if one_of(IMPLIED_END_TAGS) {
-            continue;
-        }
-        if close {
+        if tag.closing {
             depth = depth.saturating_sub(1);
-        } else if !one_of(VOID_TAGS) && b[end - 1] != b'/' {
+        } else if !tag.is_one_of(VOID_TAGS) && !tag.self_closing {
             depth += 1;
             deepest = deepest.max(depth);
             if deepest > limit {
@@ -248,36 +267,34 @@ pub(crate) fn nesting_depth(markup: &str, limit: usize) -> usize {
 /// The text of markup nested past [`MAX_DEPTH`], without a tree: tags removed (a block
 /// tag breaks the line), `script` and `style` content dropped. One pass.
 pub(crate) fn flat_text(markup: &str) -> String {
+    let b = markup.as_bytes();
     let mut out = String::with_capacity(markup.len() / 2);
-    let mut rest = markup;
-    while let Some(k) = rest.find('<') {
-        out.push_str(&rest[..k]);
-        let tag = &rest[k + 1..];
-        let Some(end) = tag.find('>') else {
-            rest = "";
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        out.push_str(&markup[i..i + k]);
+        let Some(tag) = tag_at(b, i + k) else {
+            i = b.len();
             break;
         };
-        let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
-        let name = name.to_ascii_lowercase();
-        rest = &tag[end + 1..];
-        if BLOCK_TAGS.contains(&name.as_str()) {
+        i = tag.end;
+        if tag.is_one_of(BLOCK_TAGS) {
             out.push('\n');
         }
-        if !tag.starts_with('/') && (name == "script" || name == "style") {
-            rest = closing_tag(rest, &name).map_or("", |c| &rest[c..]);
+        if !tag.closing && tag.is_one_of(&["script", "style"]) {
+            i = closing_tag(&markup[i..], tag.name).map_or(b.len(), |c| i + c);
         }
     }
-    out.push_str(rest);
+    out.push_str(&markup[i..]);
     tidy_lines(&out)
 }
 
 /// Where `</name` starts in `hay`, in any letter case.
-fn closing_tag(hay: &str, name: &str) -> Option<usize> {
+fn closing_tag(hay: &str, name: &[u8]) -> Option<usize> {
     let b = hay.as_bytes();
     let mut i = 0;
     while let Some(k) = memchr::memmem::find(&b[i..], b"</") {
         let at = i + k;
-        if b.get(at + 2..at + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+        if b.get(at + 2..at + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
             return Some(at);
         }
         i = at + 2;
