@@ -265,9 +265,7 @@ impl PlaceMatcher {
             if chars.get(e) == Some(&'、') {
                 let a = e + 1;
                 let b = (a..chars.len().min(a + 5)).find(|&k| !is_han(chars[k]) || LIST_ENDS.contains(chars[k]));
-                items.extend(
-                    b.filter(|&b| chars.get(b).is_some_and(|c| !is_han(*c) || LIST_ENDS.contains(*c))).map(|b| (a, b)),
-                );
+                items.extend(b.map(|b| (a, b)));
             }
             if s > 0 && chars[s - 1] == '、' {
                 let b = s - 1;
