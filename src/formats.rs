@@ -525,11 +525,15 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_with_a_bad_line() {
+    fn json_lines_may_open_with_a_byte_order_mark() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("bom.jsonl");
         std::fs::write(&p, "\u{feff}{\"text\": \"第一条。\"}\n").unwrap();
         assert!(collect(&p)[0].is_ok(), "a byte-order mark before the first record");
+    }
+
+    #[test]
+    fn json_lines_with_a_bad_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
         std::fs::write(

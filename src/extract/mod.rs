@@ -647,11 +647,38 @@ mod tests {
     }
 
     fn run(text: &str) -> Document {
-        let mut doc = Document { raw_text: text.to_string(), ..Document::default() };
-        STAGES.cleaner.clean(&mut doc);
-        STAGES.segmenter.segment(&mut doc);
+        let mut doc = segmented(text.to_string());
         STAGES.extractor.extract(&mut doc).unwrap();
         doc
+    }
+
+    /// `text` cleaned and segmented, ready for the extract stage.
+    fn segmented(text: String) -> Document {
+        let mut doc = Document { raw_text: text, ..Document::default() };
+        STAGES.cleaner.clean(&mut doc);
+        STAGES.segmenter.segment(&mut doc);
+        doc
+    }
+
+    /// How many times as long extraction takes on `large` (4 times `small`'s text) as on
+    /// `small`: the best of `rounds` runs each, the two in turn, so that other tests running
+    /// beside (cargo runs them in parallel) slow both alike. `check` sees every extracted
+    /// document with its size: 1 for `small`, 4 for `large`.
+    fn extract_time_ratio(small: &Document, large: &Document, rounds: usize, check: impl Fn(&Document, usize)) -> f64 {
+        let seconds = |doc: &Document, size: usize| {
+            let mut d = doc.clone();
+            let t = std::time::Instant::now();
+            STAGES.extractor.extract(&mut d).unwrap();
+            let took = t.elapsed().as_secs_f64();
+            check(&d, size);
+            took
+        };
+        let (mut best_small, mut best_large) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..rounds {
+            best_small = best_small.min(seconds(small, 1));
+            best_large = best_large.min(seconds(large, 4));
+        }
+        best_large / best_small
     }
 
     /// Extraction time grows with a document's length, not with its square: every test of
@@ -665,30 +692,9 @@ mod tests {
         let article = "新华社北京1月5日电（记者王晓明、李建国）国务院副总理张立昌、司马义·艾买提今天在人民大会堂\
             会见了美国总统克林顿。北京市委组织部部长刘淇说：“我们要把工作做好。”中国队和八一队参加了比赛，\
             浙江省杭州市西湖区和河南省卢氏县的群众参加了活动，县政府办公室主任赵春晓主持。\n";
-        let segmented = |times: usize| {
-            let mut doc = Document { raw_text: article.repeat(times), ..Document::default() };
-            STAGES.cleaner.clean(&mut doc);
-            STAGES.segmenter.segment(&mut doc);
-            doc
-        };
-        let seconds = |doc: &Document, times: usize| {
-            let mut d = doc.clone();
-            let t = std::time::Instant::now();
-            STAGES.extractor.extract(&mut d).unwrap();
-            let took = t.elapsed().as_secs_f64();
-            // Every copy's people, places and bodies are found: 21 of them.
-            assert_eq!(d.entities.len(), 21 * times);
-            took
-        };
-        // The best of five runs each, the two sizes in turn, so that other tests running
-        // beside this one (cargo runs them in parallel) slow both alike.
-        let (small, large) = (segmented(1000), segmented(4000));
-        let (mut best_small, mut best_large) = (f64::INFINITY, f64::INFINITY);
-        for _ in 0..5 {
-            best_small = best_small.min(seconds(&small, 1000));
-            best_large = best_large.min(seconds(&large, 4000));
-        }
-        let ratio = best_large / best_small;
+        let (small, large) = (segmented(article.repeat(1000)), segmented(article.repeat(4000)));
+        // Every copy's people, places and bodies are found: 21 of them.
+        let ratio = extract_time_ratio(&small, &large, 5, |d, size| assert_eq!(d.entities.len(), 21 * 1000 * size));
         assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
     }
 
@@ -697,26 +703,9 @@ mod tests {
     /// 200,000 unclosed “ took 50 s).
     #[test]
     fn unclosed_quotation_marks_cost_linear_time() {
-        let segmented = |times: usize| {
-            let text = format!("{}他说：“我们要把工作做好。”\n", "群众说“好「".repeat(times));
-            let mut doc = Document { raw_text: text, ..Document::default() };
-            STAGES.cleaner.clean(&mut doc);
-            STAGES.segmenter.segment(&mut doc);
-            doc
-        };
-        let seconds = |doc: &Document| {
-            let mut d = doc.clone();
-            let t = std::time::Instant::now();
-            STAGES.extractor.extract(&mut d).unwrap();
-            t.elapsed().as_secs_f64()
-        };
-        let (small, large) = (segmented(5_000), segmented(20_000));
-        let (mut best_small, mut best_large) = (f64::INFINITY, f64::INFINITY);
-        for _ in 0..3 {
-            best_small = best_small.min(seconds(&small));
-            best_large = best_large.min(seconds(&large));
-        }
-        let ratio = best_large / best_small;
+        let text = |times: usize| format!("{}他说：“我们要把工作做好。”\n", "群众说“好「".repeat(times));
+        let (small, large) = (segmented(text(5_000)), segmented(text(20_000)));
+        let ratio = extract_time_ratio(&small, &large, 3, |_, _| {});
         assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
     }
 
