@@ -19,11 +19,10 @@ use crate::formats::{kind_of, Kind};
 pub struct Source {
     /// Roots not yet visited, in reverse order (popped from the end).
     roots: Vec<PathBuf>,
-    /// Open folders: each one's remaining sorted entries, reversed.
-    stack: Vec<Vec<PathBuf>>,
-    /// The open folders' canonical paths, outermost first: a folder reached again through
-    /// a link inside it would be walked without end.
-    open_dirs: Vec<PathBuf>,
+    /// Open folders, outermost first: each one's canonical path (a folder reached again
+    /// through a link inside it would be walked without end) and its remaining sorted
+    /// entries, reversed.
+    stack: Vec<(PathBuf, Vec<PathBuf>)>,
     max_bytes: u64,
     input: InputConfig,
     /// The container being expanded, if any.
@@ -40,7 +39,7 @@ impl Source {
         roots.sort();
         roots.dedup();
         roots.reverse();
-        Source { roots, stack: Vec::new(), open_dirs: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
+        Source { roots, stack: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
     }
 
     /// Like [`Source::new`], with the `[input]` settings for records.
@@ -51,11 +50,10 @@ impl Source {
     fn next_path(&mut self) -> Option<Result<PathBuf, DocError>> {
         loop {
             let path = match self.stack.last_mut() {
-                Some(level) => match level.pop() {
+                Some((_, level)) => match level.pop() {
                     Some(p) => p,
                     None => {
                         self.stack.pop();
-                        self.open_dirs.pop();
                         continue;
                     }
                 },
@@ -68,14 +66,13 @@ impl Source {
             if meta.is_dir() {
                 let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                 // The folder holds one being read (a link to an ancestor, or to the root).
-                if self.open_dirs.iter().any(|d| d.starts_with(&real)) {
+                if self.stack.iter().any(|(d, _)| d.starts_with(&real)) {
                     let msg = format!("a link back to {}, which holds a folder being read: not read", real.display());
                     return Some(Err(read_error(&path, "loop", msg, 0)));
                 }
                 match list_dir(&path) {
                     Ok(entries) => {
-                        self.stack.push(entries);
-                        self.open_dirs.push(real);
+                        self.stack.push((real, entries));
                     }
                     Err(e) => return Some(Err(read_error(&path, "io", e.to_string(), 0))),
                 }
