@@ -170,7 +170,10 @@ impl Decoder {
             return (UTF_8, 1.0, bytes, text);
         }
         if let Some(enc) = utf16 {
-            let (text, bad) = enc.decode_without_bom_handling(bytes);
+            // A file cut one byte short of a whole code unit is still UTF-16: the stray last
+            // byte becomes a U+FFFD (and a `malformed_bytes` repair) in the decode that
+            // follows, where refusing the file would lose all of it as "binary".
+            let (text, bad) = enc.decode_without_bom_handling(&bytes[..bytes.len() & !1]);
             if !bad && plausible_share(&text) >= 0.9 {
                 return (enc, 0.9, bytes, None);
             }
@@ -643,8 +646,14 @@ mod tests {
         for u in ascii_heavy.encode_utf16() {
             be.extend_from_slice(&u.to_be_bytes());
         }
-        let doc = decoder().decode(raw(be)).unwrap();
+        let doc = decoder().decode(raw(be.clone())).unwrap();
         assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-16BE", ascii_heavy.as_str()));
+        // Cut one byte short: still UTF-16, the stray byte named as a repair.
+        be.pop();
+        let doc = decoder().decode(raw(be)).unwrap();
+        assert_eq!(doc.encoding, "UTF-16BE");
+        assert_eq!(doc.raw_text, format!("{}\u{FFFD}", &ascii_heavy[..ascii_heavy.len() - 1]));
+        assert!(doc.repairs.contains(&"malformed_bytes:1".to_string()), "{:?}", doc.repairs);
     }
 
     #[test]
