@@ -85,6 +85,14 @@ impl Decoder {
         } else {
             confidence
         };
+        // A record decoded before parsing (JSON Lines in GBK or UTF-16) arrives as UTF-8: its
+        // encoding, and any bytes that did not decode (now U+FFFD), are the file's.
+        let upstream = raw.fields.as_ref().and_then(|f| f.encoding);
+        let had_errors = had_errors || upstream.is_some() && text.contains('\u{FFFD}');
+        let (encoding_name, confidence) = match upstream {
+            Some(e) => (e.name(), judged_confidence(&text, had_errors)),
+            None => (display_name(encoding, body), confidence),
+        };
         if had_errors {
             let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
             repairs.push(format!("malformed_bytes:{n}"));
@@ -124,7 +132,7 @@ impl Decoder {
             doc_id,
             source_bytes: raw.bytes.len() as u64,
             source_path: raw.source_path,
-            encoding: display_name(encoding, body),
+            encoding: encoding_name,
             encoding_confidence: confidence,
             repairs,
             raw_text: text,
@@ -193,6 +201,11 @@ fn guess_legacy(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
         return BIG5;
     }
     chardetng_guess(bytes, utf8)
+}
+
+/// The legacy encoding (GBK, Big5 …) of `bytes` that are not UTF-8.
+pub(crate) fn guess_legacy_encoding(bytes: &[u8]) -> &'static Encoding {
+    guess_legacy(bytes, Utf8Detection::Deny)
 }
 
 /// chardetng's guess for the whole of `bytes`, ISO-2022-JP left out of its candidates.
@@ -401,7 +414,7 @@ fn is_utf16(e: &'static Encoding) -> bool {
 
 /// UTF-16 without a BOM shows as NUL bytes on one parity only (the high byte of ASCII
 /// characters such as newlines and digits). The caller confirms by decoding.
-fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(crate) fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(8192)];
     let (mut even, mut odd) = (0usize, 0usize);
     for (i, &b) in sample.iter().enumerate() {

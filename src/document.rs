@@ -57,6 +57,10 @@ pub struct Fields {
     pub date: Option<String>,
     /// The record's own identifier (`documents.record_id`).
     pub id: Option<String>,
+    /// The encoding the record was decoded from before it was parsed, when not UTF-8 (a
+    /// JSON Lines file in GBK or UTF-16): `documents.encoding` names it, not the UTF-8 the
+    /// record's text arrives in.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl RawDoc {

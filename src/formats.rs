@@ -15,6 +15,8 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
+use encoding_rs::Encoding;
+
 use crate::config::InputConfig;
 use crate::document::{doc_id_of, Fields, InputFormat, RawDoc};
 use crate::error::{DocError, Stage};
@@ -279,10 +281,36 @@ impl Expander {
         true
     }
 
+    /// JSON Lines in UTF-8, in UTF-16 (by byte-order mark, or by the NUL bytes of its ASCII
+    /// punctuation) or in a legacy encoding (GBK, Big5: a file saved by a Windows tool). A
+    /// legacy trail byte may be a backslash, which would break the JSON, so a line that is not
+    /// UTF-8 is decoded before it is parsed, in the encoding its first such line shows;
+    /// UTF-16 is decoded as it is read, since its newlines are two bytes.
     fn json_lines(&self, r: &mut dyn Read, display: &str) -> bool {
+        let mut head = Vec::new();
+        if let Err(e) = (&mut *r).take(SNIFF_BYTES).read_to_end(&mut head) {
+            return self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
+        }
+        let utf16 = match encoding_rs::Encoding::for_bom(&head) {
+            Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
+            Some(_) => None,
+            None => crate::decode::utf16_by_nuls(&head),
+        };
+        let rest = Cursor::new(head).chain(r);
+        match utf16 {
+            Some(enc) => self.json_lines_of(&mut Transcoded::new(rest, enc), display, Some(enc)),
+            None => self.json_lines_of(&mut { rest }, display, None),
+        }
+    }
+
+    /// [`Self::json_lines`] over UTF-8 lines, or lines in a legacy encoding; `decoded` names
+    /// the encoding `r` was decoded from.
+    fn json_lines_of(&self, r: &mut dyn Read, display: &str, decoded: Option<&'static Encoding>) -> bool {
         let mut reader = BufReader::with_capacity(1 << 16, r);
         let mut line = Vec::new();
         let mut n = 0u64;
+        // The encoding of the lines that are not UTF-8, judged from the first of them.
+        let mut legacy: Option<&'static Encoding> = None;
         loop {
             line.clear();
             n += 1;
@@ -303,21 +331,24 @@ impl Expander {
                 }
                 continue;
             }
+            let (text, encoding) = match std::str::from_utf8(&line) {
+                Ok(t) => (std::borrow::Cow::Borrowed(t), decoded),
+                Err(_) => {
+                    let enc = *legacy.get_or_insert_with(|| crate::decode::guess_legacy_encoding(&line));
+                    (enc.decode_without_bom_handling(&line).0, Some(enc))
+                }
+            };
             // A byte-order mark opens the file (or a file joined on to the end of another).
-            let text = std::str::from_utf8(&line).map(|t| t.trim_start_matches('\u{feff}').trim());
-            if text.as_ref().is_ok_and(|t| t.is_empty()) {
+            let text = text.trim_start_matches('\u{feff}').trim();
+            if text.is_empty() {
                 continue;
             }
-            let item = match text {
-                Err(e) => Err(format!("line {n} is not UTF-8: {e}")),
-                Ok(t) => self.record(t, n),
-            };
-            let ok = match item {
+            let ok = match self.record(text, n) {
                 Ok((text, fields)) => self.send(Ok(RawDoc {
                     source_path: shown,
                     bytes: text.into_bytes(),
                     format: InputFormat::JsonLines,
-                    fields: Some(Box::new(fields)),
+                    fields: Some(Box::new(Fields { encoding, ..fields })),
                 })),
                 Err(message) => self.send(Err(DocError {
                     doc_id: Some(doc_id_of(&line)),
@@ -348,6 +379,7 @@ impl Expander {
             url: field(&self.cfg.url_field),
             date: field(&self.cfg.date_field),
             id: field(&self.cfg.id_field),
+            encoding: None,
         };
         Ok((text, fields))
     }
@@ -515,6 +547,66 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
 }
 
+/// The UTF-8 of a stream in another encoding, decoded as it is read (malformed sequences
+/// become U+FFFD), with any byte-order mark removed.
+struct Transcoded<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// Unread input: `input[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    output: Vec<u8>,
+    /// Decoded bytes not yet handed out: `output[given..ready]`.
+    given: usize,
+    ready: usize,
+    done: bool,
+}
+
+impl<R: Read> Transcoded<R> {
+    fn new(inner: R, enc: &'static Encoding) -> Transcoded<R> {
+        Transcoded {
+            inner,
+            decoder: enc.new_decoder_with_bom_removal(),
+            input: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            eof: false,
+            output: vec![0; 3 << 16],
+            given: 0,
+            ready: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Transcoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.given < self.ready {
+                let n = buf.len().min(self.ready - self.given);
+                buf[..n].copy_from_slice(&self.output[self.given..self.given + n]);
+                self.given += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = self.inner.read(&mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (result, read, written, _) =
+                self.decoder.decode_to_utf8(&self.input[self.start..self.end], &mut self.output, self.eof);
+            self.start += read;
+            (self.given, self.ready) = (0, written);
+            self.done = self.eof && result == encoding_rs::CoderResult::InputEmpty;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -530,6 +622,42 @@ mod tests {
         let p = dir.path().join("bom.jsonl");
         std::fs::write(&p, "\u{feff}{\"text\": \"第一条。\"}\n").unwrap();
         assert!(collect(&p)[0].is_ok(), "a byte-order mark before the first record");
+    }
+
+    /// JSON Lines saved in GBK (塡 and 乗, whose second bytes are backslashes) or in UTF-16,
+    /// with and without a byte-order mark: every record is read, named with the file's
+    /// encoding.
+    #[test]
+    fn json_lines_in_gbk_and_utf16() {
+        let lines = "{\"text\": \"塡表乗车，第一条。\", \"title\": \"甲\"}\n{\"text\": \"第二条。\"}\n";
+        let mut utf16le = vec![0xff, 0xfe];
+        let mut utf16be_without_bom = Vec::new();
+        for u in lines.encode_utf16() {
+            utf16le.extend_from_slice(&u.to_le_bytes());
+            utf16be_without_bom.extend_from_slice(&u.to_be_bytes());
+        }
+        let (gbk, _, _) = encoding_rs::GBK.encode(lines);
+        assert!(gbk.windows(2).any(|w| w[1] == b'\\'), "the test needs a trail byte that is a backslash");
+        let decoder = crate::decode::Decoder::new(
+            &crate::config::DecodeConfig::default(),
+            std::sync::Arc::new(crate::lexicon::Lexicon::new(&None, &None).unwrap()),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes, encoding) in [
+            ("gbk.jsonl", gbk.into_owned(), "GBK"),
+            ("le.jsonl", utf16le, "UTF-16LE"),
+            ("be.jsonl", utf16be_without_bom, "UTF-16BE"),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let got: Vec<RawDoc> = collect(&p).into_iter().map(|r| r.expect(name)).collect();
+            assert_eq!(got.len(), 2, "{name}");
+            assert_eq!(got[0].bytes, "塡表乗车，第一条。".as_bytes(), "{name}");
+            assert_eq!(got[0].fields.as_ref().unwrap().title.as_deref(), Some("甲"), "{name}");
+            let doc = decoder.decode(got[1].clone()).unwrap();
+            assert_eq!((doc.encoding, doc.raw_text.as_str()), (encoding, "第二条。"), "{name}");
+            assert!(doc.repairs.is_empty(), "{name}: {:?}", doc.repairs);
+        }
     }
 
     #[test]
