@@ -334,6 +334,12 @@ enum Utf8<'a> {
     Not,
 }
 
+/// Whether `bytes` are UTF-8 apart from rare damage (see [`Utf8::Mostly`]), not text in
+/// another encoding.
+pub(crate) fn mostly_utf8(bytes: &[u8]) -> bool {
+    !matches!(utf8_state(bytes), Utf8::Not)
+}
+
 fn utf8_state(bytes: &[u8]) -> Utf8<'_> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Utf8::Valid(text);

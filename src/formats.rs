@@ -284,7 +284,8 @@ impl Expander {
     /// JSON Lines in UTF-8, in UTF-16 (by byte-order mark, or by the NUL bytes of its ASCII
     /// punctuation) or in a legacy encoding (GBK, Big5: a file saved by a Windows tool). A
     /// legacy trail byte may be a backslash, which would break the JSON, so a line that is not
-    /// UTF-8 is decoded before it is parsed, in the encoding its first such line shows;
+    /// UTF-8 is decoded before it is parsed, in the encoding its first such line shows (a
+    /// line of UTF-8 with a few bad bytes stays UTF-8);
     /// UTF-16 is decoded as it is read, since its newlines are two bytes.
     fn json_lines(&self, r: &mut dyn Read, display: &str) -> bool {
         let mut head = Vec::new();
@@ -333,6 +334,11 @@ impl Expander {
             }
             let (text, encoding) = match std::str::from_utf8(&line) {
                 Ok(t) => (std::borrow::Cow::Borrowed(t), decoded),
+                // Damaged UTF-8 (a character cut in two): the bad bytes become U+FFFD and a
+                // `malformed_bytes` repair, and the rest of the line stays as it was.
+                Err(_) if crate::decode::mostly_utf8(&line) => {
+                    (String::from_utf8_lossy(&line), Some(decoded.unwrap_or(encoding_rs::UTF_8)))
+                }
                 Err(_) => {
                     let enc = *legacy.get_or_insert_with(|| crate::decode::guess_legacy_encoding(&line));
                     (enc.decode_without_bom_handling(&line).0, Some(enc))
@@ -658,6 +664,15 @@ mod tests {
             assert_eq!((doc.encoding, doc.raw_text.as_str()), (encoding, "第二条。"), "{name}");
             assert!(doc.repairs.is_empty(), "{name}: {:?}", doc.repairs);
         }
+        // A UTF-8 line with one character cut in two stays UTF-8, the cut a repair.
+        let mut damaged = "{\"text\": \"第三条新闻，".as_bytes().to_vec();
+        damaged.extend_from_slice(&"续".as_bytes()[..2]);
+        damaged.extend_from_slice("记者报道。\"}\n".as_bytes());
+        let p = dir.path().join("damaged.jsonl");
+        std::fs::write(&p, damaged).unwrap();
+        let doc = decoder.decode(collect(&p).remove(0).unwrap()).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-8", "第三条新闻，\u{FFFD}记者报道。"));
+        assert_eq!(doc.repairs, ["malformed_bytes:1"]);
     }
 
     #[test]
