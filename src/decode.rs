@@ -14,7 +14,7 @@ use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
 
 use crate::config::DecodeConfig;
-use crate::document::{Document, RawDoc};
+use crate::document::{Document, InputFormat, RawDoc};
 use crate::error::{DocError, Stage};
 use crate::lexicon::Lexicon;
 
@@ -57,7 +57,11 @@ impl Decoder {
             return Err(fail("empty", "file is empty".into()));
         }
         let mut repairs = Vec::new();
-        let (mut encoding, confidence, body, valid_utf8) = self.detect(&raw.bytes, &mut repairs);
+        // A JSON Lines record arrives as UTF-8 whatever its file's encoding (the reader
+        // decoded the line to parse it), so `decode.force_encoding`, which names a file's
+        // encoding, does not apply to it.
+        let force = if raw.format == InputFormat::JsonLines { None } else { self.force };
+        let (mut encoding, confidence, body, valid_utf8) = self.detect(&raw.bytes, force, &mut repairs);
         if !is_utf16(encoding) {
             let ratio = control_ratio(body);
             if ratio > self.max_binary_ratio {
@@ -147,7 +151,7 @@ impl Decoder {
     /// were found to be valid UTF-8, the same bytes as text (so that they are not validated
     /// again). UTF-8 here may still hold some malformed or legacy-encoded stretches: the
     /// caller decodes those piecewise (see [`decode_utf8_or_mixed`]).
-    fn detect<'a>(&self, bytes: &'a [u8], repairs: &mut Vec<String>) -> Detected<'a> {
+    fn detect<'a>(&self, bytes: &'a [u8], force: Option<&'static Encoding>, repairs: &mut Vec<String>) -> Detected<'a> {
         let mut bytes = bytes;
         if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
             let body = &bytes[bom_len..];
@@ -164,7 +168,7 @@ impl Decoder {
             repairs.push("bom_mismatch".into());
             bytes = body;
         }
-        if let Some(enc) = self.force {
+        if let Some(enc) = force {
             return (enc, 1.0, bytes, None);
         }
         let utf16 = utf16_by_nuls(bytes);

@@ -281,37 +281,43 @@ impl Expander {
         true
     }
 
-    /// JSON Lines in UTF-8, in UTF-16 (by byte-order mark, or by the NUL bytes of its ASCII
-    /// punctuation) or in a legacy encoding (GBK, Big5: a file saved by a Windows tool). A
-    /// legacy trail byte may be a backslash, which would break the JSON, so a line that is not
-    /// UTF-8 is decoded before it is parsed, in the encoding its first such line shows (a
-    /// line of UTF-8 with a few bad bytes stays UTF-8);
-    /// UTF-16 is decoded as it is read, since its newlines are two bytes.
+    /// JSON Lines in UTF-8, in UTF-16 (by byte-order mark, or by a first `{` written in two
+    /// bytes) or in a legacy encoding (GBK, Big5: a file saved by a Windows tool). UTF-16 is
+    /// decoded as it is read, since its newline is two bytes. A legacy trail byte may be a
+    /// backslash, which would break the JSON, so a legacy line is decoded before it is
+    /// parsed: the file's first 64 KiB are read ahead to judge, from all their lines, which
+    /// encoding the file is in (see [`LineDecoder`]).
     fn json_lines(&self, r: &mut dyn Read, display: &str) -> bool {
         let mut head = Vec::new();
-        if let Err(e) = (&mut *r).take(SNIFF_BYTES).read_to_end(&mut head) {
+        if let Err(e) = (&mut *r).take(JSONL_SNIFF_BYTES).read_to_end(&mut head) {
             return self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
         }
-        let utf16 = match encoding_rs::Encoding::for_bom(&head) {
+        let utf16 = match Encoding::for_bom(&head) {
             Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
             Some(_) => None,
-            None => crate::decode::utf16_by_nuls(&head),
+            None => utf16_by_first_brace(&head),
         };
-        let rest = Cursor::new(head).chain(r);
-        match utf16 {
-            Some(enc) => self.json_lines_of(&mut Transcoded::new(rest, enc), display, Some(enc)),
-            None => self.json_lines_of(&mut { rest }, display, None),
+        if let Some(enc) = utf16 {
+            let mut t = Transcoded::new(Cursor::new(head).chain(r), enc);
+            let lines = LineDecoder { decoded: Some(enc), legacy: None, mostly_legacy: false };
+            if !self.json_lines_of(&mut t, display, lines) {
+                return false;
+            }
+            if t.cut_short {
+                let msg = "the file ends one byte short of a UTF-16 code unit: that byte is dropped".to_string();
+                return self.send(Err(read_error(display, "corrupt", msg, 0)));
+            }
+            return true;
         }
+        let lines = LineDecoder::judge(&head, (head.len() as u64) < JSONL_SNIFF_BYTES);
+        self.json_lines_of(&mut Cursor::new(head).chain(r), display, lines)
     }
 
-    /// [`Self::json_lines`] over UTF-8 lines, or lines in a legacy encoding; `decoded` names
-    /// the encoding `r` was decoded from.
-    fn json_lines_of(&self, r: &mut dyn Read, display: &str, decoded: Option<&'static Encoding>) -> bool {
+    /// [`Self::json_lines`] over lines that `lines` turns into text.
+    fn json_lines_of(&self, r: &mut dyn Read, display: &str, mut lines: LineDecoder) -> bool {
         let mut reader = BufReader::with_capacity(1 << 16, r);
         let mut line = Vec::new();
         let mut n = 0u64;
-        // The encoding of the lines that are not UTF-8, judged from the first of them.
-        let mut legacy: Option<&'static Encoding> = None;
         loop {
             line.clear();
             n += 1;
@@ -332,18 +338,7 @@ impl Expander {
                 }
                 continue;
             }
-            let (text, encoding) = match std::str::from_utf8(&line) {
-                Ok(t) => (std::borrow::Cow::Borrowed(t), decoded),
-                // Damaged UTF-8 (a character cut in two): the bad bytes become U+FFFD and a
-                // `malformed_bytes` repair, and the rest of the line stays as it was.
-                Err(_) if crate::decode::mostly_utf8(&line) => {
-                    (String::from_utf8_lossy(&line), Some(decoded.unwrap_or(encoding_rs::UTF_8)))
-                }
-                Err(_) => {
-                    let enc = *legacy.get_or_insert_with(|| crate::decode::guess_legacy_encoding(&line));
-                    (enc.decode_without_bom_handling(&line).0, Some(enc))
-                }
-            };
+            let (text, encoding) = lines.text(&line);
             // A byte-order mark opens the file (or a file joined on to the end of another).
             let text = text.trim_start_matches('\u{feff}').trim();
             if text.is_empty() {
@@ -553,8 +548,102 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
 }
 
-/// The UTF-8 of a stream in another encoding, decoded as it is read (malformed sequences
-/// become U+FFFD), with any byte-order mark removed.
+/// Bytes of a JSON Lines file read ahead to judge its encoding.
+const JSONL_SNIFF_BYTES: u64 = 1 << 16;
+
+/// UTF-16 without a byte-order mark, from the first character that is not white space: a
+/// JSON object opens with `{`, which UTF-16 writes as `{` and a NUL, in the order of its
+/// byte order. (The NUL count the decoder uses misjudges JSON Lines: a long record of
+/// ideographs such as 一 (U+4E00) puts NULs on both parities.)
+fn utf16_by_first_brace(head: &[u8]) -> Option<&'static Encoding> {
+    let units = head
+        .chunks_exact(2)
+        .find(|u| !matches!(u, [b' ' | b'\t' | b'\r' | b'\n', 0] | [0, b' ' | b'\t' | b'\r' | b'\n']))?;
+    match units {
+        [b'{', 0] => Some(encoding_rs::UTF_16LE),
+        [0, b'{'] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// Turns the lines of a JSON Lines file into text, deciding for each line whether it is
+/// UTF-8 or in the file's legacy encoding.
+struct LineDecoder {
+    /// The encoding the whole stream was decoded from (UTF-16): every line is its UTF-8.
+    decoded: Option<&'static Encoding>,
+    /// The legacy encoding of the lines that are not UTF-8, once judged.
+    legacy: Option<&'static Encoding>,
+    /// Whether most lines of the file's head that hold more than ASCII are legacy: then a
+    /// short line that happens to be valid UTF-8 (GBK's 一同 is) is read as legacy too, as
+    /// the decoder reads such stretches inside a legacy file.
+    mostly_legacy: bool,
+}
+
+/// Non-ASCII characters a line of valid UTF-8 needs to count as UTF-8 in a file that is
+/// mostly legacy (the decoder's rule for stretches of a mixed file).
+const UTF8_LINE_CHARS: usize = 8;
+
+impl LineDecoder {
+    /// The decoder for a file whose first bytes are `head` (all of the file when `whole`):
+    /// the legacy encoding is guessed from all the head's lines that are not UTF-8 together,
+    /// since one short line can fool a guess.
+    fn judge(head: &[u8], whole: bool) -> LineDecoder {
+        let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+        if !whole {
+            lines.pop(); // cut off by the read-ahead
+        }
+        let (mut utf8, mut legacy) = (0usize, Vec::new());
+        for line in lines.into_iter().map(strip_utf8_bom).filter(|l| !l.is_ascii()) {
+            match std::str::from_utf8(line) {
+                Ok(t) if t.chars().filter(|c| !c.is_ascii()).count() >= UTF8_LINE_CHARS => utf8 += 1,
+                Ok(_) => {}
+                Err(_) if crate::decode::mostly_utf8(line) => utf8 += 1,
+                Err(_) => legacy.push(line),
+            }
+        }
+        LineDecoder {
+            decoded: None,
+            legacy: (!legacy.is_empty()).then(|| crate::decode::guess_legacy_encoding(&legacy.concat())),
+            mostly_legacy: legacy.len() > utf8,
+        }
+    }
+
+    /// One line's text, and the encoding it was read in when not UTF-8 as it stands. Bytes
+    /// that do not decode become U+FFFD, which the decode stage counts as a repair.
+    fn text<'a>(&mut self, line: &'a [u8]) -> (std::borrow::Cow<'a, str>, Option<&'static Encoding>) {
+        let line = strip_utf8_bom(line);
+        let utf8 = std::str::from_utf8(line);
+        if let Ok(t) = utf8 {
+            let legacy_file = self.mostly_legacy && self.legacy.is_some();
+            if self.decoded.is_some() || !legacy_file || t.chars().filter(|c| !c.is_ascii()).count() >= UTF8_LINE_CHARS
+            {
+                return (t.into(), self.decoded);
+            }
+        }
+        if let Some(enc) = self.legacy {
+            let (t, bad) = enc.decode_without_bom_handling(line);
+            if !bad {
+                return (t, Some(enc));
+            }
+            if let Ok(t) = utf8 {
+                return (t.into(), None);
+            }
+        }
+        // Damaged UTF-8 (a character cut in two) stays UTF-8: the bad bytes become U+FFFD.
+        if crate::decode::mostly_utf8(line) {
+            return (String::from_utf8_lossy(line), Some(encoding_rs::UTF_8));
+        }
+        let enc = *self.legacy.get_or_insert_with(|| crate::decode::guess_legacy_encoding(line));
+        (enc.decode_without_bom_handling(line).0, Some(enc))
+    }
+}
+
+fn strip_utf8_bom(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+}
+
+/// The UTF-8 of a UTF-16 stream, decoded as it is read (malformed sequences become
+/// U+FFFD), with any byte-order mark removed.
 struct Transcoded<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
@@ -568,6 +657,11 @@ struct Transcoded<R> {
     given: usize,
     ready: usize,
     done: bool,
+    /// Input bytes read, to tell a stream cut inside a code unit.
+    read: u64,
+    /// UTF-16 only: the stream ended one byte into a code unit. That byte is dropped, not
+    /// decoded to a U+FFFD that would stand after the last record's closing brace.
+    cut_short: bool,
 }
 
 impl<R: Read> Transcoded<R> {
@@ -583,6 +677,8 @@ impl<R: Read> Transcoded<R> {
             given: 0,
             ready: 0,
             done: false,
+            read: 0,
+            cut_short: false,
         }
     }
 }
@@ -600,9 +696,15 @@ impl<R: Read> Read for Transcoded<R> {
                 return Ok(0);
             }
             if self.start == self.end && !self.eof {
-                self.start = 0;
-                self.end = self.inner.read(&mut self.input)?;
-                self.eof = self.end == 0;
+                let n = self.inner.read(&mut self.input)?;
+                (self.start, self.end, self.eof) = (0, n, n == 0);
+                self.read += n as u64;
+                if self.eof && self.read % 2 == 1 {
+                    // The decoder holds the odd byte; asked without `last`, it keeps it.
+                    self.cut_short = true;
+                    self.done = true;
+                    continue;
+                }
             }
             let (result, read, written, _) =
                 self.decoder.decode_to_utf8(&self.input[self.start..self.end], &mut self.output, self.eof);
@@ -673,6 +775,54 @@ mod tests {
         let doc = decoder.decode(collect(&p).remove(0).unwrap()).unwrap();
         assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-8", "第三条新闻，\u{FFFD}记者报道。"));
         assert_eq!(doc.repairs, ["malformed_bytes:1"]);
+    }
+
+    /// What one short line, or the first 512 bytes, would misjudge: the encoding of a JSON
+    /// Lines file is judged from its first 64 KiB.
+    #[test]
+    fn json_lines_encoding_is_judged_from_the_whole_head() {
+        let jsonl = |texts: &[String]| -> String { texts.iter().map(|t| format!("{{\"text\": \"{t}\"}}\n")).collect() };
+        let decoder = crate::decode::Decoder::new(
+            &crate::config::DecodeConfig { force_encoding: "gbk".into(), ..Default::default() },
+            std::sync::Arc::new(crate::lexicon::Lexicon::new(&None, &None).unwrap()),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str, bytes: &[u8], texts: &[String], encoding: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let got = collect(&p);
+            assert_eq!(got.len(), texts.len(), "{name}: {got:?}");
+            for (item, want) in got.into_iter().zip(texts) {
+                // decode.force_encoding = "gbk" does not apply to a record's UTF-8 text.
+                let doc = decoder.decode(item.expect(name)).unwrap();
+                assert_eq!((doc.raw_text.as_str(), doc.encoding), (want.as_str(), encoding), "{name}");
+            }
+        };
+        // UTF-16 without a BOM whose first 512 bytes hold NULs on both parities (一 is 4E00).
+        let long: Vec<String> =
+            (0..5).map(|i| format!("第{i}篇：{}", "一年一度的全国两会今天开幕。".repeat(12))).collect();
+        let utf16: Vec<u8> = jsonl(&long).encode_utf16().flat_map(u16::to_le_bytes).collect();
+        read("utf16.jsonl", &utf16, &long, "UTF-16LE");
+        // Big5, its first line too short to tell Big5 from EUC-KR alone.
+        let mut big5: Vec<String> = vec!["Taipei report: 報導 in the news today.".into()];
+        big5.extend((0..5).map(|i| format!("第{i}則：臺灣新聞報導，許功蓋經濟發展與市場動態，記者現場報導。")));
+        let bytes = encoding_rs::BIG5.encode(&jsonl(&big5)).0.into_owned();
+        read("big5.jsonl", &bytes, &big5, "Big5");
+        // GBK with a UTF-8 byte-order mark, and a short line whose GBK bytes are valid UTF-8.
+        let mut gbk: Vec<String> =
+            (0..3).map(|i| format!("第{i}条：国务院新闻办公室今天举行发布会，介绍经济运行情况。")).collect();
+        gbk.push("Shanghai daily report: 一同 attended the meeting.".into());
+        assert!(std::str::from_utf8(&encoding_rs::GBK.encode("一同").0).is_ok());
+        let bytes = encoding_rs::GBK.encode(&jsonl(&gbk)).0.into_owned();
+        read("gbk.jsonl", &[b"\xEF\xBB\xBF".as_slice(), &bytes].concat(), &gbk, "GBK");
+        // UTF-16 one byte short: every record kept, the dropped byte a `corrupt` row.
+        let mut cut = [[0xff, 0xfe].as_slice(), &utf16].concat();
+        cut.pop();
+        let p = dir.path().join("cut.jsonl");
+        std::fs::write(&p, cut).unwrap();
+        let got = collect(&p);
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), long.len(), "{got:?}");
+        assert_eq!(got.last().unwrap().as_ref().unwrap_err().kind, "corrupt");
     }
 
     #[test]
