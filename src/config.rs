@@ -38,7 +38,7 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct InputConfig {
-    /// JSON Lines field holding the article text. Default "text".
+    /// JSON Lines field, or CSV/TSV column, holding the article text. Default "text".
     pub text_field: String,
     /// Field whose value overrides the extracted title. Default "title".
     pub title_field: String,

@@ -57,10 +57,10 @@ impl Decoder {
             return Err(fail("empty", "file is empty".into()));
         }
         let mut repairs = Vec::new();
-        // A JSON Lines record arrives as UTF-8 whatever its file's encoding (the reader
-        // decoded the line to parse it), so `decode.force_encoding`, which names a file's
+        // A JSON Lines record or a CSV row arrives as UTF-8 whatever its file's encoding (the
+        // reader decoded it to parse it), so `decode.force_encoding`, which names a file's
         // encoding, does not apply to it.
-        let force = if raw.format == InputFormat::JsonLines { None } else { self.force };
+        let force = if matches!(raw.format, InputFormat::JsonLines | InputFormat::Table) { None } else { self.force };
         let (mut encoding, confidence, body, valid_utf8) = self.detect(&raw.bytes, force, &mut repairs);
         if !is_utf16(encoding) {
             let ratio = control_ratio(body);

@@ -32,6 +32,8 @@ pub enum InputFormat {
     JsonLines,
     /// One record of a record-per-document XML dump (Sogou news format).
     XmlRecord,
+    /// One row of a CSV or TSV dump.
+    Table,
 }
 
 impl InputFormat {
@@ -42,6 +44,7 @@ impl InputFormat {
             InputFormat::Html => "html",
             InputFormat::JsonLines => "jsonl",
             InputFormat::XmlRecord => "xml",
+            InputFormat::Table => "csv",
         }
     }
 }

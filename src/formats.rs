@@ -1,6 +1,6 @@
 //! Inputs that hold more than one document, or hold it compressed: gzip, zstd and bzip2
-//! files; tar (plain or compressed) and zip archives; JSON Lines; record-per-document XML
-//! dumps (the Sogou news format). Each is read as a stream, member by member and record by
+//! files; tar (plain or compressed) and zip archives; JSON Lines; CSV and TSV;
+//! record-per-document XML dumps (the Sogou news format). Each is read as a stream, member by member and record by
 //! record, never unpacked to disk nor held whole in memory (a zip member inside another
 //! archive is the one exception: zip needs to seek, so such a member is read into memory up
 //! to `run.max_file_bytes`).
@@ -55,7 +55,7 @@ const COMPRESSED: &[(&str, &str, Codec)] = &[
 pub(crate) fn kind_of(name: &str) -> Kind {
     let n = name.to_ascii_lowercase();
     if COMPRESSED.iter().any(|(s, _, _)| n.ends_with(s))
-        || [".tar", ".zip", ".jsonl", ".ndjson", ".xml"].iter().any(|s| n.ends_with(s))
+        || [".tar", ".zip", ".jsonl", ".ndjson", ".xml", ".csv", ".tsv"].iter().any(|s| n.ends_with(s))
     {
         return Kind::Container;
     }
@@ -171,6 +171,9 @@ impl Expander {
         }
         if lower.ends_with(".xml") {
             return self.xml_records(r, display);
+        }
+        if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+            return self.table_rows(r, display, if lower.ends_with(".tsv") { b'\t' } else { b',' });
         }
         // One document, unless a text member opens `<doc>` records (the SogouCS archive
         // holds news_tensite_xml.dat).
@@ -288,14 +291,10 @@ impl Expander {
     /// parsed: the file's first 64 KiB are read ahead to judge, from all their lines, which
     /// encoding the file is in (see [`LineDecoder`]).
     fn json_lines(&self, r: &mut dyn Read, display: &str) -> bool {
-        let mut head = Vec::new();
-        if let Err(e) = (&mut *r).take(JSONL_SNIFF_BYTES).read_to_end(&mut head) {
-            return self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
-        }
-        let utf16 = match Encoding::for_bom(&head) {
-            Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
-            Some(_) => None,
-            None => utf16_by_first_brace(&head),
+        // A JSON object opens with `{`.
+        let (head, utf16) = match sniff_head(r, |b| b == b'{') {
+            Ok(h) => h,
+            Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
         };
         if let Some(enc) = utf16 {
             let mut t = Transcoded::new(Cursor::new(head).chain(r), enc);
@@ -309,7 +308,7 @@ impl Expander {
             }
             return true;
         }
-        let lines = LineDecoder::judge(&head, (head.len() as u64) < JSONL_SNIFF_BYTES);
+        let lines = LineDecoder::judge(&head, (head.len() as u64) < HEAD_BYTES);
         self.json_lines_of(&mut Cursor::new(head).chain(r), display, lines)
     }
 
@@ -357,6 +356,113 @@ impl Expander {
                 })),
             };
             if !ok {
+                return false;
+            }
+        }
+    }
+
+    /// A CSV or TSV dump: a header row naming the columns, then one article per row. The
+    /// text is the column `input.text_field` (or, when there is none, one named content,
+    /// body, 正文 or 内容); title, url, date and id as for JSON Lines. Cells are read as bytes
+    /// and decoded in the file's encoding, judged from its first 64 KiB: UTF-8, UTF-16 (a
+    /// spreadsheet's "Unicode text" export) or a legacy one such as GBK, whose bytes never
+    /// look like a comma, a tab, a quotation mark or a newline.
+    fn table_rows(&self, r: &mut dyn Read, display: &str, delimiter: u8) -> bool {
+        // A header opens with a column's name or a quotation mark.
+        let (head, utf16) = match sniff_head(r, |b| b.is_ascii_graphic()) {
+            Ok(h) => h,
+            Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
+        };
+        let legacy = match (utf16, std::str::from_utf8(strip_utf8_bom(&head))) {
+            (Some(_), _) | (None, Ok(_)) => None,
+            // A character cut by the read-ahead is no evidence.
+            (None, Err(e)) if e.error_len().is_none() => None,
+            (None, Err(_)) if crate::decode::mostly_utf8(&head) => None,
+            (None, Err(_)) => Some(crate::decode::guess_legacy_encoding(&head)),
+        };
+        let mark = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        let rest = Cursor::new(head).chain(r);
+        let stream: Box<dyn Read + '_> = match utf16 {
+            Some(enc) => Box::new(Transcoded::new(rest, enc)),
+            None => Box::new(rest),
+        };
+        let bounded = Bounded { inner: stream, read: 0, mark: mark.clone(), limit: self.max_bytes + (1 << 16) };
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
+        let encoding = utf16.or(legacy);
+        let cell = |b: &[u8]| -> String {
+            let b = strip_utf8_bom(b);
+            match legacy {
+                Some(enc) => enc.decode_without_bom_handling(b).0.trim().to_string(),
+                None => String::from_utf8_lossy(b).trim().to_string(),
+            }
+        };
+        let mut row = csv::ByteRecord::new();
+        let mut columns: Option<Columns> = None;
+        // Data rows read so far, the header not counted.
+        let mut k = 0u64;
+        loop {
+            match reader.read_byte_record(&mut row) {
+                Ok(false) => return true,
+                Ok(true) => {}
+                Err(e) => {
+                    let (kind, msg) = match e.kind() {
+                        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
+                            ("too_large", format!("a row over run.max_file_bytes = {}", self.max_bytes))
+                        }
+                        _ => ("corrupt", e.to_string()),
+                    };
+                    return self.send(Err(read_error(display, kind, msg, 0)));
+                }
+            }
+            mark.set(reader.position().byte());
+            // Rows are numbered as records are (`news.xml#3`): a cell may hold newlines, and
+            // the parser's line count skips blank lines.
+            let Some(cols) = &columns else {
+                let names: Vec<String> = row.iter().map(|b| cell(b).to_lowercase()).collect();
+                match Columns::find(&names, &self.cfg) {
+                    Some(c) => columns = Some(c),
+                    None => {
+                        let msg = format!(
+                            "the header names no text column {:?} (input.text_field), nor content, body, 正文 or 内容: {names:?}",
+                            self.cfg.text_field
+                        );
+                        return self.send(Err(read_error(display, "bad_record", msg, 0)));
+                    }
+                }
+                continue;
+            };
+            k += 1;
+            let shown = format!("{display}#{k}");
+            let get = |c: Option<usize>| c.and_then(|c| row.get(c)).map(cell).filter(|s| !s.is_empty());
+            let Some(text) = get(Some(cols.text)) else {
+                if row.iter().all(|b| b.iter().all(u8::is_ascii_whitespace)) {
+                    continue; // a blank line
+                }
+                let msg = format!("row {k} has no text in column {}", cols.text + 1);
+                let size = row.as_slice().len() as u64;
+                if !self.send(Err(read_error(&shown, "bad_record", msg, size))) {
+                    return false;
+                }
+                continue;
+            };
+            // A UTF-8 cell with bytes that are not UTF-8 (now U+FFFD) names UTF-8, so that the
+            // decode stage counts them as a repair.
+            let damaged = encoding.is_none() && row.get(cols.text).is_some_and(|b| std::str::from_utf8(b).is_err());
+            let fields = Fields {
+                title: get(cols.title),
+                url: get(cols.url),
+                date: get(cols.date),
+                id: get(cols.id),
+                encoding: if damaged { Some(encoding_rs::UTF_8) } else { encoding },
+            };
+            let doc = RawDoc {
+                source_path: shown,
+                bytes: text.into_bytes(),
+                format: InputFormat::Table,
+                fields: Some(Box::new(fields)),
+            };
+            if !self.send(Ok(doc)) {
                 return false;
             }
         }
@@ -548,21 +654,83 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
 }
 
-/// Bytes of a JSON Lines file read ahead to judge its encoding.
-const JSONL_SNIFF_BYTES: u64 = 1 << 16;
+/// Bytes of a JSON Lines or CSV file read ahead to judge its encoding.
+const HEAD_BYTES: u64 = 1 << 16;
 
-/// UTF-16 without a byte-order mark, from the first character that is not white space: a
-/// JSON object opens with `{`, which UTF-16 writes as `{` and a NUL, in the order of its
-/// byte order. (The NUL count the decoder uses misjudges JSON Lines: a long record of
-/// ideographs such as 一 (U+4E00) puts NULs on both parities.)
-fn utf16_by_first_brace(head: &[u8]) -> Option<&'static Encoding> {
-    let units = head
-        .chunks_exact(2)
-        .find(|u| !matches!(u, [b' ' | b'\t' | b'\r' | b'\n', 0] | [0, b' ' | b'\t' | b'\r' | b'\n']))?;
-    match units {
-        [b'{', 0] => Some(encoding_rs::UTF_16LE),
-        [0, b'{'] => Some(encoding_rs::UTF_16BE),
+/// The first 64 KiB of a JSON Lines or CSV file, read ahead to judge its encoding, and the
+/// encoding when it is UTF-16: by byte-order mark, or by a first character (past white
+/// space) that `first` accepts, written in two bytes with a NUL. (The NUL count the decoder
+/// uses misjudges such files: a long record of ideographs such as 一 (U+4E00) puts NULs on
+/// both parities.)
+fn sniff_head(r: &mut dyn Read, first: impl Fn(u8) -> bool) -> std::io::Result<(Vec<u8>, Option<&'static Encoding>)> {
+    let mut head = Vec::new();
+    r.take(HEAD_BYTES).read_to_end(&mut head)?;
+    let utf16 = match Encoding::for_bom(&head) {
+        Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
+        Some(_) => None,
+        None => utf16_by_first_unit(&head, first),
+    };
+    Ok((head, utf16))
+}
+
+/// UTF-16 without a byte-order mark, when the first character that is not white space is an
+/// ASCII byte that `first` accepts, written in two bytes with a NUL.
+fn utf16_by_first_unit(head: &[u8], first: impl Fn(u8) -> bool) -> Option<&'static Encoding> {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    match head.chunks_exact(2).find(|u| !matches!(u, [b, 0] | [0, b] if space(*b)))? {
+        [b, 0] if first(*b) => Some(encoding_rs::UTF_16LE),
+        [0, b] if first(*b) => Some(encoding_rs::UTF_16BE),
         _ => None,
+    }
+}
+
+/// Where the columns of a CSV or TSV dump are, from its header (names lowercased).
+struct Columns {
+    text: usize,
+    title: Option<usize>,
+    url: Option<usize>,
+    date: Option<usize>,
+    id: Option<usize>,
+}
+
+impl Columns {
+    /// The configured name first, then the names such dumps commonly use.
+    fn find(names: &[String], cfg: &InputConfig) -> Option<Columns> {
+        let at = |configured: &str, common: &[&str]| {
+            let configured = configured.to_lowercase();
+            names
+                .iter()
+                .position(|n| *n == configured)
+                .or_else(|| common.iter().find_map(|c| names.iter().position(|n| n == c)))
+        };
+        Some(Columns {
+            text: at(&cfg.text_field, &["content", "body", "正文", "内容"])?,
+            title: at(&cfg.title_field, &["标题"]),
+            url: at(&cfg.url_field, &["link", "链接", "网址"]),
+            date: at(&cfg.date_field, &["time", "pubdate", "publish_time", "日期", "时间", "发布时间"]),
+            id: at(&cfg.id_field, &["编号"]),
+        })
+    }
+}
+
+/// A reader that fails once it has read `limit` bytes past `mark`, which the CSV loop moves
+/// to the end of each row: an unclosed quotation mark would otherwise make the rest of the
+/// file one row held in memory.
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    mark: std::rc::Rc<std::cell::Cell<u64>>,
+    limit: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read > self.mark.get() + self.limit {
+            return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "a row over run.max_file_bytes"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
     }
 }
 
@@ -823,6 +991,53 @@ mod tests {
         let got = collect(&p);
         assert_eq!(got.iter().filter(|r| r.is_ok()).count(), long.len(), "{got:?}");
         assert_eq!(got.last().unwrap().as_ref().unwrap_err().kind, "corrupt");
+    }
+
+    /// CSV and TSV dumps: quoted cells holding commas, quotation marks and newlines; GBK
+    /// cells; a spreadsheet's UTF-16 TSV export; a header without a text column.
+    #[test]
+    fn csv_and_tsv_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let decoder = crate::decode::Decoder::new(
+            &crate::config::DecodeConfig::default(),
+            std::sync::Arc::new(crate::lexicon::Lexicon::new(&None, &None).unwrap()),
+        );
+        let csv = "ID,标题,Content,发布时间\n\
+                   7,甲,\"第一段，有逗号。\n第二段有\"\"引号\"\"。\",2024-09-28\n\
+                   \n\
+                   8,乙,,2024-09-29\n\
+                   9,丙,塡表乗车，第三条。,\n";
+        let want = ["第一段，有逗号。\n第二段有\"引号\"。", "塡表乗车，第三条。"];
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(csv.replace(',', "\t").encode_utf16().flat_map(u16::to_le_bytes));
+        for (name, bytes, encoding) in [
+            ("a.csv", csv.as_bytes().to_vec(), "UTF-8"),
+            ("b.csv", encoding_rs::GBK.encode(csv).0.into_owned(), "GBK"),
+            ("c.tsv", utf16, "UTF-16LE"),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let got = collect(&p);
+            assert_eq!(got.len(), 3, "{name}: {got:?}");
+            let first = got[0].as_ref().unwrap();
+            assert!(first.source_path.ends_with(&format!("{name}#1")), "{}", first.source_path);
+            let f = first.fields.as_ref().unwrap();
+            assert_eq!(
+                (f.id.as_deref(), f.title.as_deref(), f.date.as_deref()),
+                (Some("7"), Some("甲"), Some("2024-09-28"))
+            );
+            let empty = got[1].as_ref().unwrap_err();
+            assert_eq!((empty.kind, empty.source_path.ends_with("#2")), ("bad_record", true), "{empty:?}");
+            for (item, text) in [&got[0], &got[2]].into_iter().zip(want) {
+                let doc = decoder.decode(item.clone().unwrap()).unwrap();
+                assert_eq!((doc.encoding, doc.raw_text.as_str(), doc.format), (encoding, text, "csv"), "{name}");
+            }
+        }
+        let p = dir.path().join("no_text.csv");
+        std::fs::write(&p, "id,title\n1,甲\n").unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].as_ref().unwrap_err().message.contains("text column"), "{got:?}");
     }
 
     #[test]
