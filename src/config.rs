@@ -137,7 +137,8 @@ impl Default for RunConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct DecodeConfig {
     /// WHATWG label that skips detection for every input file (e.g. "gbk"); empty detects.
-    /// Not for JSON Lines records, whose text the reader decodes to parse it. Default "".
+    /// Not for JSON Lines records or CSV rows, whose text the reader decodes to parse it.
+    /// Default "".
     pub force_encoding: String,
     /// Repair GBK byte-shift damage (a lost byte that misaligns the rest). Default true.
     pub repair_byte_shift: bool,

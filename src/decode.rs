@@ -424,7 +424,7 @@ fn is_utf16(e: &'static Encoding) -> bool {
 
 /// UTF-16 without a BOM shows as NUL bytes on one parity only (the high byte of ASCII
 /// characters such as newlines and digits). The caller confirms by decoding.
-pub(crate) fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
+fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(8192)];
     let (mut even, mut odd) = (0usize, 0usize);
     for (i, &b) in sample.iter().enumerate() {

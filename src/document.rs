@@ -61,8 +61,8 @@ pub struct Fields {
     /// The record's own identifier (`documents.record_id`).
     pub id: Option<String>,
     /// The encoding the record was decoded from before it was parsed, when not UTF-8 (a
-    /// JSON Lines file in GBK or UTF-16): `documents.encoding` names it, not the UTF-8 the
-    /// record's text arrives in.
+    /// JSON Lines or CSV file in GBK or UTF-16, or UTF-8 with bad bytes): `documents.encoding`
+    /// names it, not the UTF-8 the record's text arrives in.
     pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 

@@ -298,8 +298,7 @@ impl Expander {
         };
         if let Some(enc) = utf16 {
             let mut t = Transcoded::new(Cursor::new(head).chain(r), enc);
-            let lines = LineDecoder { decoded: Some(enc), legacy: None, mostly_legacy: false };
-            if !self.json_lines_of(&mut t, display, lines) {
+            if !self.json_lines_of(&mut t, display, LineDecoder::decoded(enc)) {
                 return false;
             }
             if t.cut_short {
@@ -308,7 +307,7 @@ impl Expander {
             }
             return true;
         }
-        let lines = LineDecoder::judge(&head, (head.len() as u64) < HEAD_BYTES);
+        let lines = LineDecoder::judge(&head);
         self.json_lines_of(&mut Cursor::new(head).chain(r), display, lines)
     }
 
@@ -364,21 +363,18 @@ impl Expander {
     /// A CSV or TSV dump: a header row naming the columns, then one article per row. The
     /// text is the column `input.text_field` (or, when there is none, one named content,
     /// body, 正文 or 内容); title, url, date and id as for JSON Lines. Cells are read as bytes
-    /// and decoded in the file's encoding, judged from its first 64 KiB: UTF-8, UTF-16 (a
-    /// spreadsheet's "Unicode text" export) or a legacy one such as GBK, whose bytes never
-    /// look like a comma, a tab, a quotation mark or a newline.
+    /// and decoded as JSON Lines are, by a [`LineDecoder`] judged from the first 64 KiB:
+    /// UTF-8, UTF-16 (a spreadsheet's "Unicode text" export) or a legacy encoding such as
+    /// GBK, whose bytes never look like a comma, a tab, a quotation mark or a newline.
     fn table_rows(&self, r: &mut dyn Read, display: &str, delimiter: u8) -> bool {
         // A header opens with a column's name or a quotation mark.
         let (head, utf16) = match sniff_head(r, |b| b.is_ascii_graphic()) {
             Ok(h) => h,
             Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
         };
-        let legacy = match (utf16, std::str::from_utf8(strip_utf8_bom(&head))) {
-            (Some(_), _) | (None, Ok(_)) => None,
-            // A character cut by the read-ahead is no evidence.
-            (None, Err(e)) if e.error_len().is_none() => None,
-            (None, Err(_)) if crate::decode::mostly_utf8(&head) => None,
-            (None, Err(_)) => Some(crate::decode::guess_legacy_encoding(&head)),
+        let mut cells = match utf16 {
+            Some(enc) => LineDecoder::decoded(enc),
+            None => LineDecoder::judge(&head),
         };
         let mark = std::rc::Rc::new(std::cell::Cell::new(0u64));
         let rest = Cursor::new(head).chain(r);
@@ -389,14 +385,6 @@ impl Expander {
         let bounded = Bounded { inner: stream, read: 0, mark: mark.clone(), limit: self.max_bytes + (1 << 16) };
         let mut reader =
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
-        let encoding = utf16.or(legacy);
-        let cell = |b: &[u8]| -> String {
-            let b = strip_utf8_bom(b);
-            match legacy {
-                Some(enc) => enc.decode_without_bom_handling(b).0.trim().to_string(),
-                None => String::from_utf8_lossy(b).trim().to_string(),
-            }
-        };
         let mut row = csv::ByteRecord::new();
         let mut columns: Option<Columns> = None;
         // Data rows read so far, the header not counted.
@@ -416,8 +404,7 @@ impl Expander {
                 }
             }
             mark.set(reader.position().byte());
-            // Rows are numbered as records are (`news.xml#3`): a cell may hold newlines, and
-            // the parser's line count skips blank lines.
+            let mut cell = |b: &[u8]| cells.text(b).0.trim().to_string();
             let Some(cols) = &columns else {
                 let names: Vec<String> = row.iter().map(|b| cell(b).to_lowercase()).collect();
                 match Columns::find(&names, &self.cfg) {
@@ -432,10 +419,17 @@ impl Expander {
                 }
                 continue;
             };
+            // Rows are numbered as records are (`news.xml#3`): a cell may hold newlines, and
+            // the parser's line count skips blank lines.
             k += 1;
             let shown = format!("{display}#{k}");
-            let get = |c: Option<usize>| c.and_then(|c| row.get(c)).map(cell).filter(|s| !s.is_empty());
-            let Some(text) = get(Some(cols.text)) else {
+            let mut get = |c: Option<usize>| c.and_then(|c| row.get(c)).map(&mut cell).filter(|s| !s.is_empty());
+            let title = get(cols.title);
+            let url = get(cols.url);
+            let date = get(cols.date);
+            let id = get(cols.id);
+            let text = row.get(cols.text).map(|b| cells.text(b)).filter(|(t, _)| !t.trim().is_empty());
+            let Some((text, encoding)) = text else {
                 if row.iter().all(|b| b.iter().all(u8::is_ascii_whitespace)) {
                     continue; // a blank line
                 }
@@ -446,19 +440,10 @@ impl Expander {
                 }
                 continue;
             };
-            // A UTF-8 cell with bytes that are not UTF-8 (now U+FFFD) names UTF-8, so that the
-            // decode stage counts them as a repair.
-            let damaged = encoding.is_none() && row.get(cols.text).is_some_and(|b| std::str::from_utf8(b).is_err());
-            let fields = Fields {
-                title: get(cols.title),
-                url: get(cols.url),
-                date: get(cols.date),
-                id: get(cols.id),
-                encoding: if damaged { Some(encoding_rs::UTF_8) } else { encoding },
-            };
+            let fields = Fields { title, url, date, id, encoding };
             let doc = RawDoc {
                 source_path: shown,
-                bytes: text.into_bytes(),
+                bytes: text.trim().as_bytes().to_vec(),
                 format: InputFormat::Table,
                 fields: Some(Box::new(fields)),
             };
@@ -734,16 +719,16 @@ impl<R: Read> Read for Bounded<R> {
     }
 }
 
-/// Turns the lines of a JSON Lines file into text, deciding for each line whether it is
-/// UTF-8 or in the file's legacy encoding.
+/// Turns the lines of a JSON Lines file, or the cells of a CSV file, into text, deciding for
+/// each whether it is UTF-8 or in the file's legacy encoding.
 struct LineDecoder {
     /// The encoding the whole stream was decoded from (UTF-16): every line is its UTF-8.
     decoded: Option<&'static Encoding>,
     /// The legacy encoding of the lines that are not UTF-8, once judged.
     legacy: Option<&'static Encoding>,
-    /// Whether most lines of the file's head that hold more than ASCII are legacy: then a
-    /// short line that happens to be valid UTF-8 (GBK's 一同 is) is read as legacy too, as
-    /// the decoder reads such stretches inside a legacy file.
+    /// Whether most lines of the file's head that hold more than ASCII are legacy (then
+    /// `legacy` is known): a short line that happens to be valid UTF-8 (GBK's 一同 is) is
+    /// read as legacy too, as the decoder reads such stretches inside a legacy file.
     mostly_legacy: bool,
 }
 
@@ -752,12 +737,17 @@ struct LineDecoder {
 const UTF8_LINE_CHARS: usize = 8;
 
 impl LineDecoder {
-    /// The decoder for a file whose first bytes are `head` (all of the file when `whole`):
-    /// the legacy encoding is guessed from all the head's lines that are not UTF-8 together,
-    /// since one short line can fool a guess.
-    fn judge(head: &[u8], whole: bool) -> LineDecoder {
+    /// The decoder for a stream decoded from `enc` (UTF-16): its lines are UTF-8.
+    fn decoded(enc: &'static Encoding) -> LineDecoder {
+        LineDecoder { decoded: Some(enc), legacy: None, mostly_legacy: false }
+    }
+
+    /// The decoder for a file whose first bytes are `head` ([`sniff_head`]): the legacy
+    /// encoding is guessed from all the head's lines that are not UTF-8 together, since one
+    /// short line can fool a guess.
+    fn judge(head: &[u8]) -> LineDecoder {
         let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
-        if !whole {
+        if head.len() as u64 == HEAD_BYTES {
             lines.pop(); // cut off by the read-ahead
         }
         let (mut utf8, mut legacy) = (0usize, Vec::new());
@@ -782,8 +772,9 @@ impl LineDecoder {
         let line = strip_utf8_bom(line);
         let utf8 = std::str::from_utf8(line);
         if let Ok(t) = utf8 {
-            let legacy_file = self.mostly_legacy && self.legacy.is_some();
-            if self.decoded.is_some() || !legacy_file || t.chars().filter(|c| !c.is_ascii()).count() >= UTF8_LINE_CHARS
+            if self.decoded.is_some()
+                || !self.mostly_legacy
+                || t.chars().filter(|c| !c.is_ascii()).count() >= UTF8_LINE_CHARS
             {
                 return (t.into(), self.decoded);
             }
