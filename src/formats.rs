@@ -292,23 +292,38 @@ impl Expander {
     /// encoding the file is in (see [`LineDecoder`]).
     fn json_lines(&self, r: &mut dyn Read, display: &str) -> bool {
         // A JSON object opens with `{`.
-        let (head, utf16) = match sniff_head(r, |b| b == b'{') {
+        self.decoded_records(r, display, |b| b == b'{', |s, lines| self.json_lines_of(s, display, lines))
+    }
+
+    /// Reads a JSON Lines or CSV file with `records`, which gets the stream and the
+    /// [`LineDecoder`] for its lines or cells: a UTF-16 file (by BOM, or by a first character
+    /// that `first` accepts, written in two bytes) decoded as it is read, and reported after
+    /// its records when it ends one byte short; any other file as it is, the decoder judged
+    /// from its first 64 KiB.
+    fn decoded_records(
+        &self,
+        r: &mut dyn Read,
+        display: &str,
+        first: impl Fn(u8) -> bool,
+        records: impl FnOnce(&mut dyn Read, LineDecoder) -> bool,
+    ) -> bool {
+        let (head, utf16) = match sniff_head(r, first) {
             Ok(h) => h,
             Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
         };
-        if let Some(enc) = utf16 {
-            let mut t = Transcoded::new(Cursor::new(head).chain(r), enc);
-            if !self.json_lines_of(&mut t, display, LineDecoder::decoded(enc)) {
-                return false;
-            }
-            if t.cut_short {
-                let msg = "the file ends one byte short of a UTF-16 code unit: that byte is dropped".to_string();
-                return self.send(Err(read_error(display, "corrupt", msg, 0)));
-            }
-            return true;
+        let Some(enc) = utf16 else {
+            let lines = LineDecoder::judge(&head);
+            return records(&mut Cursor::new(head).chain(r), lines);
+        };
+        let mut t = Transcoded::new(Cursor::new(head).chain(r), enc);
+        if !records(&mut t, LineDecoder::decoded(enc)) {
+            return false;
         }
-        let lines = LineDecoder::judge(&head);
-        self.json_lines_of(&mut Cursor::new(head).chain(r), display, lines)
+        if t.cut_short {
+            let msg = "the file ends one byte short of a UTF-16 code unit: that byte is dropped".to_string();
+            return self.send(Err(read_error(display, "corrupt", msg, 0)));
+        }
+        true
     }
 
     /// [`Self::json_lines`] over lines that `lines` turns into text.
@@ -368,20 +383,13 @@ impl Expander {
     /// GBK, whose bytes never look like a comma, a tab, a quotation mark or a newline.
     fn table_rows(&self, r: &mut dyn Read, display: &str, delimiter: u8) -> bool {
         // A header opens with a column's name or a quotation mark.
-        let (head, utf16) = match sniff_head(r, |b| b.is_ascii_graphic()) {
-            Ok(h) => h,
-            Err(e) => return self.send(Err(read_error(display, "corrupt", e.to_string(), 0))),
-        };
-        let mut cells = match utf16 {
-            Some(enc) => LineDecoder::decoded(enc),
-            None => LineDecoder::judge(&head),
-        };
+        let first = |b: u8| b.is_ascii_graphic();
+        self.decoded_records(r, display, first, |s, cells| self.table_rows_of(s, display, delimiter, cells))
+    }
+
+    /// [`Self::table_rows`] over a stream whose cells `cells` turns into text.
+    fn table_rows_of(&self, stream: &mut dyn Read, display: &str, delimiter: u8, mut cells: LineDecoder) -> bool {
         let mark = std::rc::Rc::new(std::cell::Cell::new(0u64));
-        let rest = Cursor::new(head).chain(r);
-        let stream: Box<dyn Read + '_> = match utf16 {
-            Some(enc) => Box::new(Transcoded::new(rest, enc)),
-            None => Box::new(rest),
-        };
         let bounded = Bounded { inner: stream, read: 0, mark: mark.clone(), limit: self.max_bytes + (1 << 16) };
         let mut reader =
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
@@ -1024,6 +1032,18 @@ mod tests {
                 assert_eq!((doc.encoding, doc.raw_text.as_str(), doc.format), (encoding, text, "csv"), "{name}");
             }
         }
+        // A UTF-16 export one byte short keeps its rows; the dropped byte is a `corrupt` row.
+        let mut cut = [
+            [0xff, 0xfe].as_slice(),
+            &csv.replace(',', "\t").encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(),
+        ]
+        .concat();
+        cut.pop();
+        let p = dir.path().join("cut.tsv");
+        std::fs::write(&p, cut).unwrap();
+        let got = collect(&p);
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 2, "{got:?}");
+        assert_eq!(got.last().unwrap().as_ref().unwrap_err().kind, "corrupt");
         let p = dir.path().join("no_text.csv");
         std::fs::write(&p, "id,title\n1,甲\n").unwrap();
         let got = collect(&p);
