@@ -213,7 +213,8 @@ impl Cleaner {
                 .map(|l| Paragraph { role: Role::Body, text: l.to_string(), start: Some(0) })
                 .collect()
         } else {
-            self.roles(&text)
+            let stated = doc.fields.as_ref().and_then(|f| f.title.as_deref()).map(|t| normalize(t.trim()));
+            self.roles(&text, doc.fields.is_some(), stated.as_deref().filter(|t| !t.is_empty()))
         };
         let mut body = String::with_capacity(text.len());
         let mut chars = 0u32;
@@ -269,7 +270,12 @@ impl Cleaner {
     }
 
     /// Gives each non-empty line a role; kept lines get `start = Some(_)` (offset set later).
-    fn roles(&self, text: &str) -> Vec<Paragraph> {
+    ///
+    /// A record of a dump (JSON Lines, CSV, `<doc>`) is text the dump's own fields frame:
+    /// where it states its title, the text is read as body from its first line (a line that
+    /// repeats the title is the title); where the text is one headline-like line and no
+    /// more, that line is the body, not a title over an empty `documents.text`.
+    fn roles(&self, text: &str, record: bool, stated_title: Option<&str>) -> Vec<Paragraph> {
         let p = &self.patterns;
         let mut out: Vec<Paragraph> = Vec::new();
         let mut in_tail = false;
@@ -313,13 +319,17 @@ impl Cleaner {
             lines.push((line.to_string(), role));
         }
         // Second pass: header, then body.
-        let mut in_body = false;
+        let mut in_body = stated_title.is_some();
         let mut title: Option<String> = None;
         let mut has_subtitle = false;
         for i in 0..lines.len() {
             let (line, role) = &lines[i];
             let n = line.chars().count();
             let role = match role {
+                None if title.is_none() && stated_title == Some(line.as_str()) => {
+                    title = Some(line.clone());
+                    Role::Title
+                }
                 Some(Role::Heading) if !in_body => Role::Meta,
                 Some(r) => *r,
                 None if !in_body && !is_body_like(line, n) => {
@@ -377,6 +387,12 @@ impl Cleaner {
             }
             let kept = role == Role::Body || (role == Role::Heading && in_body);
             out.push(Paragraph { role, text: line.clone(), start: kept.then_some(0) });
+        }
+        if record && !out.iter().any(|q| q.start.is_some()) {
+            for q in out.iter_mut().filter(|q| matches!(q.role, Role::Title | Role::Subtitle)) {
+                q.role = Role::Body;
+                q.start = Some(0);
+            }
         }
         // Headings after the last body line (tail furniture without a marker) are not kept.
         if let Some(last_body) = out.iter().rposition(|q| q.role == Role::Body) {
@@ -655,6 +671,35 @@ mod tests {
         let mut doc = Document { raw_text: raw.to_string(), ..Document::default() };
         CLEANER.clean(&mut doc);
         doc
+    }
+
+    #[test]
+    fn a_record_is_framed_by_its_fields() {
+        use crate::document::Fields;
+        let record = |text: &str, title: Option<&str>| {
+            let fields = Fields { title: title.map(String::from), ..Fields::default() };
+            let mut doc =
+                Document { raw_text: text.to_string(), fields: Some(Box::new(fields)), ..Document::default() };
+            CLEANER.clean(&mut doc);
+            doc
+        };
+        let roles = |d: &Document| d.paragraphs.iter().map(|p| (p.role, p.text.clone())).collect::<Vec<_>>();
+        // The title stated by the record: the text's first short line is body, not a title.
+        let d = record("一、总体要求\n各地要抓好落实,确保取得实效,群众满意。", Some("关于做好工作的通知"));
+        assert_eq!(d.text, "一、总体要求\n各地要抓好落实,确保取得实效,群众满意。");
+        assert!(d.paragraphs.iter().all(|p| p.role != Role::Title), "{:?}", roles(&d));
+        // A line that repeats the stated title is the title.
+        let d = record("关于做好工作的通知\n各地要抓好落实,确保取得实效,群众满意。", Some(" 关于做好工作的通知 "));
+        assert_eq!(d.paragraphs[0].role, Role::Title);
+        assert_eq!(d.text, "各地要抓好落实,确保取得实效,群众满意。");
+        // One headline-like line and nothing else: the body, not an empty text.
+        let d = record("村里新修了一条路", None);
+        assert_eq!(d.text, "村里新修了一条路");
+        // Without a stated title the header is searched as in a page.
+        let d = record("村里新修了一条路\n各地要抓好落实,确保取得实效,群众满意。", None);
+        assert_eq!(d.paragraphs[0].role, Role::Title);
+        // A loose text file of one line keeps the old reading.
+        assert_eq!(clean("村里新修了一条路").paragraphs[0].role, Role::Title);
     }
 
     #[test]
