@@ -803,6 +803,24 @@ mod tests {
     }
 
     #[test]
+    fn names_jieba_tags_beside_a_role() {
+        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        // No surname and no transliteration of every character: jieba's name tag and the
+        // role before it make the person.
+        assert_eq!(names("反对党领导人卡翁达被软禁在家中。\n"), ["卡翁达"]);
+        assert_eq!(names("自治区党委副书记丹增今天指出，物资已经送到。\n"), ["丹增"]);
+        assert_eq!(names("民政部部长多吉才让代表领导小组作了工作报告。\n"), ["多吉才让"]);
+        assert_eq!(names("与此同时，国务卿奥尔布赖特在华盛顿发表讲话。\n"), ["奥尔布赖特"]);
+        // A rarer surname.
+        assert_eq!(names("水利部部长钮茂生说，水利建设取得重大进展。\n"), ["钮茂生"]);
+        // A function word jieba cut off ends the name; a role inside a longer word
+        // (教练席) anchors nothing; common words jieba's dictionary tags as names stay out.
+        assert_eq!(names("而主教练叶鹏却认为队员在下半时打得有些松懈。\n"), ["叶鹏"]);
+        assert!(names("比赛从球场上转到了这个赛季的教练席上。\n").is_empty());
+        assert!(names("各地代表多渠道筹集资金，村民献爱心。\n").is_empty());
+    }
+
+    #[test]
     fn well_known_people_by_name_alone() {
         let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // jieba tags 周恩来 t and 冰心 n, and 鲁迅 and 列宁 are dictionary words of two

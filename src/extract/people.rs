@@ -39,6 +39,12 @@ const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室
 /// 李家沟, 胡萝卜 aside, 常青树, 羊绒衫): rare at the end of a given name.
 const THING_SUFFIXES: &str = "湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族";
 
+/// Function characters jieba's HMM joins to the end of a name it builds (叶鹏却, 纳诺及).
+const SWALLOWED_AFTER: &str = "却有及和与也都就又在是了的即亦上下";
+
+/// Prepositions jieba's HMM joins to the start of a name it builds (对桑特).
+const SWALLOWED_BEFORE: &str = "对向把被将从与和在";
+
 /// Titles written after a bare surname (江主席, 周总理): the surname is the person.
 const SURNAME_TITLES: &[&str] = &[
     "主席",
@@ -298,6 +304,7 @@ impl Finder<'_, '_> {
                 // A speech or credit verb ends a name rather than closing one (秘书长安南说:
                 // 安南 is a dictionary word, so the two-character reading failed above).
                 && !(len == sl + 2 && "说称报摄".contains(ix.chars[p + len - 1]))
+                && !(len == sl + 2 && self.cut_off_after(p + len))
             {
                 return Some(len);
             }
@@ -309,6 +316,7 @@ impl Finder<'_, '_> {
             let q = p + len;
             if q < ix.chars.len()
                 && ix.is_token_end(q)
+                && !self.cut_off_after(q)
                 && ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos))
                 && ix.token(p).is_none_or(|t| t.start as usize + t.len as usize <= q)
                 && self.reads_as_name(p, q)
@@ -337,6 +345,15 @@ impl Finder<'_, '_> {
         }
         let len = jieba_name?.len as usize;
         (((2..=sl + 2).contains(&len) || len == 4 && double_surname) && self.valid_as(p, p + len, true)).then_some(len)
+    }
+
+    /// Whether the character before `q` is a function word jieba cut off as a word of its
+    /// own (主教练叶鹏/却/认为): it ends no name. 有 closes given names too (王德有).
+    fn cut_off_after(&self, q: usize) -> bool {
+        let c = self.ix.chars[q - 1];
+        c != '有'
+            && SWALLOWED_AFTER.contains(c)
+            && self.ix.token(q - 1).is_some_and(|t| t.start as usize == q - 1 && t.len == 1)
     }
 
     /// Length of the name between a reporter's role at `[s, e)` and a credit verb (报道, 摄)
@@ -373,6 +390,37 @@ impl Finder<'_, '_> {
             k += t.len as usize;
         }
         (k - p >= 2 && !self.touches_place(p, k) && self.valid_loose(p, k, true)).then_some(k - p)
+    }
+
+    /// Length of the word at `p` that jieba tags as a name (nr, nrfg, nrt) and that no
+    /// other reading took: a role before it is the second signal that makes it a person
+    /// where neither a surname nor transliteration characters alone do (领导人卡翁达,
+    /// 副书记丹增, 部长多吉才让).
+    ///
+    /// jieba's dictionary tags many common words as names too (扬言/nr, 养老金/nr,
+    /// 多渠道/nr), so a listed word must be rare when it has two characters, and a longer
+    /// one must hold no frequent word inside it (渠道, 养老) but a foreign name's part
+    /// (亚当/nrt of 亚当斯). A word jieba's HMM built must not end or start with a function
+    /// character it swallowed (叶鹏却, 对桑特).
+    fn tagged_name_at(&self, p: usize) -> Option<usize> {
+        let t = self.ix.token(p).filter(|t| t.start as usize == p && is_nr(t.pos))?;
+        let (e, n) = (p + t.len as usize, t.len as usize);
+        let chars = &self.ix.chars[p..e];
+        if n < 2 || THING_SUFFIXES.contains(chars[n - 1]) || !self.valid_loose(p, e, true) {
+            return None;
+        }
+        let frequent = |a: usize, b: usize| {
+            self.lexicon.word_info(self.ix.slice(p + a, p + b)).is_some_and(|(tag, freq)| freq >= 100 && tag != "nrt")
+        };
+        let listed = self.lexicon.jieba.has_word(self.ix.doc.token_text(t));
+        let plain = if !listed {
+            !SWALLOWED_AFTER.contains(chars[n - 1]) && !SWALLOWED_BEFORE.contains(chars[0])
+        } else if n == 2 {
+            self.lexicon.word_info(self.ix.doc.token_text(t)).is_some_and(|(_, freq)| freq < RARE_WORD_FREQ)
+        } else {
+            !(0..n).any(|a| (a + 2..=n).any(|b| b - a < n && frequent(a, b)))
+        };
+        (plain && !self.touches_place(p, e)).then_some(n)
     }
 
     /// Whether the word is a Japanese name: a Japanese family name alone (桥本) or with a
@@ -612,7 +660,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // Role before the name: for each end position, the longest role not inside a place.
     let mut role_at_end: HashMap<usize, usize> = HashMap::default();
     for (s, e) in lists.roles.find_all(ix) {
-        if f.touches_place(s, e) {
+        if f.touches_place(s, e) || !ix.is_token_end(e) {
             continue;
         }
         let slot = role_at_end.entry(e).or_insert(s);
@@ -626,8 +674,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         // A transliterated name longer than any Chinese one wins over a Chinese reading of
         // its start (总统康斯坦丁内斯库, not 康斯坦).
         let foreign = f.foreign_at(e);
-        if let Some(len) =
-            foreign.filter(|&len| len >= 4).or_else(|| f.name_at(e)).or(foreign).or_else(|| f.japanese_at(e))
+        if let Some(len) = foreign
+            .filter(|&len| len >= 4)
+            .or_else(|| f.name_at(e))
+            .or(foreign)
+            .or_else(|| f.japanese_at(e))
+            .or_else(|| f.tagged_name_at(e))
         {
             mentions.insert((e, e + len), Some(role()));
             continue;
