@@ -821,6 +821,25 @@ mod tests {
     }
 
     #[test]
+    fn names_in_lists_and_before_titles() {
+        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        // Items of a list beside found names, though the item's head is a function word
+        // (于是) or jieba files the item as a noun (程志/n).
+        let p = names("出席的有张庚、吴雪、胡可、李默然、于是之、徐晓钟等著名艺术家。\n");
+        assert!(p.contains(&"于是之".to_string()), "{p:?}");
+        assert_eq!(names("青年歌唱家郑咏、程志等演唱了多首著名歌曲。\n"), ["郑咏", "程志"]);
+        // 和 joins two names as 、 does.
+        let p = names("郑弘、曹大元、吴肇毅和俞斌４位九段则分别被淘汰。\n");
+        assert!(p.contains(&"俞斌".to_string()), "{p:?}");
+        // A frequent word in the list stays a word.
+        assert_eq!(names("部长王刚、和平和发展都很重要。\n"), ["王刚"]);
+        // A title after the name ends it (王克 上将, not 王克上 将).
+        assert_eq!(names("总后勤部部长王克上将今天在这里会见了代表团。\n"), ["王克"]);
+        // jieba's dictionary holds names of its source corpus under other tags (夏珺/v).
+        assert_eq!(names("据报道，记者夏珺、彭俊报道了菜篮子工程取得的成效。\n"), ["夏珺", "彭俊"]);
+    }
+
+    #[test]
     fn well_known_people_by_name_alone() {
         let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // jieba tags 周恩来 t and 冰心 n, and 鲁迅 and 列宁 are dictionary words of two

@@ -39,8 +39,15 @@ const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室
 /// 李家沟, 胡萝卜 aside, 常青树, 羊绒衫): rare at the end of a given name.
 const THING_SUFFIXES: &str = "湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族";
 
+/// Characters that close or open an item of a list of names (、于是之、, 程志等, 俞斌和).
+const ITEM_EDGES: &str = "、等和及与";
+
+/// From this jieba frequency a dictionary word standing as a list item is that word, not a
+/// name (和平, 高度); below it, names the dictionary files as nouns (程志/n 261) may pass.
+const ITEM_WORD_FREQ: usize = 500;
+
 /// Function characters jieba's HMM joins to the end of a name it builds (叶鹏却, 纳诺及).
-const SWALLOWED_AFTER: &str = "却有及和与也都就又在是了的即亦上下";
+const SWALLOWED_AFTER: &str = "却有及和与也都就又在是了的即亦上下能";
 
 /// Prepositions jieba's HMM joins to the start of a name it builds (对桑特).
 const SWALLOWED_BEFORE: &str = "对向把被将从与和在";
@@ -132,8 +139,13 @@ const CREDIT_TAILS: &[&str] = &["摄影", "摄", "供稿", "报道", "/文", "�
 /// A dictionary entry that may be a name mis-filed by jieba: a noun-like tag and a low
 /// frequency (common nouns that begin with a surname character, 高度 or 方案, are frequent).
 fn rare_name_like(tag: &str, freq: usize) -> bool {
-    matches!(tag, "n" | "ns" | "nz" | "t" | "j") && freq < RARE_WORD_FREQ
+    matches!(tag, "n" | "ns" | "nz" | "t" | "j") && freq < RARE_WORD_FREQ || freq < RAREST_WORD_FREQ
 }
+
+/// Below this jieba frequency a word of any tag beside a role may be a name: jieba's
+/// dictionary holds names of its source corpus under verb or idiom tags (夏珺/v 5,
+/// 舒圣佑/v 5, 王言彬/i 6).
+const RAREST_WORD_FREQ: usize = 10;
 
 /// Below this jieba frequency a noun-tagged word beside a role may be a name.
 const RARE_WORD_FREQ: usize = 200;
@@ -277,6 +289,8 @@ impl Finder<'_, '_> {
                 || !is_han(ix.chars[q])
                 || AFTER_NAME.iter().any(|w| rest.starts_with(w))
                 || self.place[q] && !self.place[q - 1]
+                // A title after the name (部长王克上将: not 王克上 + 将).
+                || ix.is_token_start(q) && self.lists.roles_after.at(ix, q).is_some()
         };
         // The name jieba sees starting here, if any.
         let jieba_name = ix.token(p).filter(|t| t.start as usize == p && is_nr(t.pos));
@@ -598,12 +612,51 @@ impl Finder<'_, '_> {
     /// starting a token, two or three characters back.
     fn list_item_before(&self, q: usize) -> Option<usize> {
         let ix = self.ix;
-        [3, 2, 4].into_iter().find(|&len| {
-            q >= len
-                && ix.is_token_start(q - len)
-                && self.starts_surname(q - len).is_some_and(|sl| len > sl && len <= sl + 2)
-                && self.valid_as(q - len, q, true)
+        [3, 2, 4]
+            .into_iter()
+            .find(|&len| {
+                q >= len
+                    && ix.is_token_start(q - len)
+                    && self.starts_surname(q - len).is_some_and(|sl| len > sl && len <= sl + 2)
+                    && self.valid_as(q - len, q, true)
+            })
+            .or_else(|| {
+                [2, 3, 4].into_iter().find(|&len| {
+                    q >= len && (q == len || ITEM_EDGES.contains(ix.chars[q - len - 1])) && self.valid_item(q - len, q)
+                })
+            })
+    }
+
+    /// Length of the item of a list of names starting at `p` (a 、 before it) and standing
+    /// whole up to the next separator (、于是之、, 、程志等), when [`Finder::valid_item`].
+    fn list_item_at(&self, p: usize) -> Option<usize> {
+        let ix = self.ix;
+        [2, 3, 4].into_iter().find(|&len| {
+            let q = p + len;
+            q <= ix.chars.len()
+                && (q == ix.chars.len() || !is_han(ix.chars[q]) || ITEM_EDGES.contains(ix.chars[q]))
+                && self.valid_item(p, q)
         })
+    }
+
+    /// Whether `s..e`, an item standing whole in a list beside a name, reads as a name:
+    /// a surname and one or two characters, no place, no role. The list is the anchor, so
+    /// a head that is a function word (于是之) and a rare dictionary word (程志/n) do not
+    /// count against it; only a frequent word (和平, 高度) does.
+    fn valid_item(&self, s: usize, e: usize) -> bool {
+        let ix = self.ix;
+        let n = e - s;
+        if !self.starts_surname(s).is_some_and(|sl| n > sl && n <= sl + 2)
+            || self.touches_place(s, e)
+            || !ix.chars[s..e].iter().all(|&c| is_han(c))
+        {
+            return false;
+        }
+        let name = ix.slice(s, e);
+        !self.lists.not_names.contains(name)
+            && !(s..e).any(|k| self.lists.role_words.contains(ix.slice(k, e)))
+            && !self.reads_as_other_words(s, e)
+            && self.lexicon.word_info(name).is_none_or(|(tag, freq)| is_nr(tag) || freq < ITEM_WORD_FREQ)
     }
 
     /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
@@ -908,8 +961,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let mut found = Vec::new();
         // An annotation may follow an item: 张贵亭(回族)、 or 司徒桂美(女)、.
         let e = annotation_after(ix, e).unwrap_or(e);
-        if ix.chars.get(e) == Some(&'、') {
-            if let Some(len) = f.name_at(e + 1) {
+        if ix.chars.get(e).is_some_and(|c| "、和与及".contains(*c)) {
+            if let Some(len) = f.name_at(e + 1).or_else(|| f.list_item_at(e + 1)) {
                 found.push((e + 1, e + 1 + len));
             }
         }
