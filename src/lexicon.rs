@@ -216,7 +216,12 @@ impl PlaceTable {
                 let short = if p.name.contains("自治") {
                     p.name.chars().take(2).collect::<String>()
                 } else {
-                    ["县", "市", "区", "旗"].iter().find_map(|s| p.name.strip_suffix(s)).unwrap_or(&p.name).to_string()
+                    // 新区 and 林区 whole (浦东 of 浦东新区, 神农架 of 神农架林区).
+                    ["新区", "林区", "县", "市", "区", "旗"]
+                        .iter()
+                        .find_map(|s| p.name.strip_suffix(s))
+                        .unwrap_or(&p.name)
+                        .to_string()
                 };
                 if short.chars().count() >= 2 && short != p.name {
                     t.by_name.entry(short).or_default().push(i);

@@ -954,6 +954,22 @@ mod tests {
         let d = run("北京市东城、朝阳、海淀等区的老人参加了活动。\n");
         let chaoyang = d.entities.iter().find(|e| e.text == "朝阳").expect("朝阳 in the list");
         assert_eq!(chaoyang.adcode.as_deref(), Some("110105000000"));
+        // A county's short form, which alone needs its province named in the document, is a
+        // place between cities; between regions it is none.
+        let places = |text: &str| {
+            run(text)
+                .entities
+                .into_iter()
+                .filter(|e| e.kind == EntityKind::Place)
+                .map(|e| (e.text, e.normalized))
+                .collect::<Vec<_>>()
+        };
+        let p = places("开通至哈尔滨、延吉、沈阳三条集装箱班列。\n");
+        assert!(p.contains(&("延吉".into(), "延吉市".into())), "{p:?}");
+        assert!(!places("保证西南、华东、中原、华北等地区的通道畅通。\n").iter().any(|(t, _)| t == "中原"));
+        // 新区 goes whole from a district's short form (浦东, not 浦东新).
+        let p = places("上海市的浦东版图面积扩大了。\n");
+        assert!(p.contains(&("浦东".into(), "浦东新区".into())), "{p:?}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! the people finder, words jieba's dictionary tags `ns` that are shaped like a geographic
 //! name (尼罗河, 陕北) fill in what neither list holds.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{covered, is_han, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
@@ -183,13 +183,30 @@ impl PlaceMatcher {
             all.sort_by_key(|h| h.0);
             all
         };
+        // A county's short form that stands as a whole item of a list beside a division
+        // that needs no support (哈尔滨、延吉、沈阳) is a place of that list; beside regions
+        // (华东、中原、华北) it is not (中原 there is no district of Zhengzhou).
+        let strong_ends: HashSet<usize> = hits
+            .iter()
+            .filter(|h| !h.3 && !weak(h.0, h.1, h.2) && !table.places[best(h.2)].adcode.is_empty())
+            .flat_map(|h| [h.0, h.1])
+            .collect();
+        let listed_beside_strong = |s: usize, e: usize| {
+            let chars = &ix.chars;
+            let left_edge = s == 0 || !is_han(chars[s - 1]) || "、和与及".contains(chars[s - 1]);
+            let right_edge = e == chars.len() || !is_han(chars[e]) || "、等和与及".contains(chars[e]);
+            let left = s >= 2 && chars[s - 1] == '、' && strong_ends.contains(&(s - 1));
+            let right = chars.get(e) == Some(&'、') && strong_ends.contains(&(e + 1));
+            left_edge && right_edge && (left || right)
+        };
         for (s, e, ids, in_list) in hits {
             let id = best(ids);
             let p = &table.places[id];
             // A county's short form stands as a whole word (not 城关 of 城关镇) in a document
-            // that names its province elsewhere.
+            // that names its province elsewhere, or in a list beside other places.
             if !in_list
                 && weak(s, e, ids)
+                && !listed_beside_strong(s, e)
                 && (p.adcode.len() < 4
                     || !support.contains_key(&p.adcode[..2])
                     || !ix.is_token_end(e)
