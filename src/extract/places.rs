@@ -186,11 +186,16 @@ impl PlaceMatcher {
         // A county's short form that stands as a whole item of a list beside a division
         // that needs no support (哈尔滨、延吉、沈阳) is a place of that list; beside regions
         // (华东、中原、华北) it is not (中原 there is no district of Zhengzhou).
-        let strong_ends: HashSet<usize> = hits
-            .iter()
-            .filter(|h| !h.3 && !weak(h.0, h.1, h.2) && !table.places[best(h.2)].adcode.is_empty())
-            .flat_map(|h| [h.0, h.1])
-            .collect();
+        // Built only for a document with such a short form, so that other documents do not
+        // choose each hit's place twice.
+        let strong_ends: HashSet<usize> = if hits.iter().any(|h| !h.3 && weak(h.0, h.1, h.2)) {
+            hits.iter()
+                .filter(|h| !h.3 && !weak(h.0, h.1, h.2) && !table.places[best(h.2)].adcode.is_empty())
+                .flat_map(|h| [h.0, h.1])
+                .collect()
+        } else {
+            HashSet::default()
+        };
         let listed_beside_strong = |s: usize, e: usize| {
             let chars = &ix.chars;
             let left_edge = s == 0 || !is_han(chars[s - 1]) || "、和与及".contains(chars[s - 1]);
