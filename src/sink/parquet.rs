@@ -270,10 +270,15 @@ impl Sink for ParquetSink {
     }
 }
 
-/// The last complete checkpoint of a pending folder; a torn last line is ignored.
+/// The last complete checkpoint of a pending folder; a torn last line is ignored, and so is
+/// a checkpoint whose parts are not all there (a run killed while it removed its pending
+/// folder after the commit): the run then starts afresh rather than fail on a missing part.
 fn last_checkpoint(pending: &Path) -> Option<Checkpoint> {
     let f = File::open(pending.join(LOG)).ok()?;
-    BufReader::new(f).lines().map_while(|l| l.ok()).filter_map(|l| serde_json::from_str(&l).ok()).last()
+    let c: Checkpoint =
+        BufReader::new(f).lines().map_while(|l| l.ok()).filter_map(|l| serde_json::from_str(&l).ok()).last()?;
+    let whole = c.parts.iter().all(|(table, names)| names.iter().all(|n| pending.join(table).join(n).is_file()));
+    whole.then_some(c)
 }
 
 /// Part numbers a run starts from so that its names do not collide with parts it keeps.
@@ -415,6 +420,9 @@ pub(crate) fn run_to(
     let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
     sink.finish(&manifest)?;
     store.commit(&sink.own_parts(), &keep, manifest)?;
+    // The checkpoint log first: a run killed while the folder goes finds no checkpoint
+    // rather than one whose parts are half deleted.
+    let _ = fs::remove_file(pending.join(LOG));
     let _ = fs::remove_dir_all(&pending);
     Ok(report)
 }

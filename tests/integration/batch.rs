@@ -172,6 +172,59 @@ fn killed_runs_leave_the_committed_state_and_a_rerun_completes_it() {
     assert!(interrupted >= trials / 4, "too few kills landed mid-run: {interrupted}");
 }
 
+/// A run killed while it removes its pending folder after the commit can leave a checkpoint
+/// log whose parts are gone. The rerun must start afresh, not fail reading a missing part:
+/// shown by killing a run after its first checkpoint and deleting a part the log lists.
+#[test]
+fn a_checkpoint_whose_parts_are_gone_is_not_resumed() {
+    let w = Workdir::new();
+    let input = corpus(&w, 24);
+    let cfg = config(&w);
+    let reference = w.join("reference");
+    let (input_s, cfg_s, ref_s) = (input.to_str().unwrap(), cfg.to_str().unwrap(), reference.to_str().unwrap());
+    run(&w, &["run", input_s, "-c", cfg_s, "-o", ref_s, "--no-progress"]);
+    let want = tables(&reference);
+    let out = w.join("out");
+    let out_s = out.to_str().unwrap();
+    // Kill the run once a checkpoint is logged.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhetl"))
+        .args(["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"])
+        .current_dir(repo())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = || -> Option<PathBuf> {
+        let pending = std::fs::read_dir(out.join(".zhetl/pending")).ok()?.flatten().next()?.path();
+        let log = pending.join("checkpoints.log");
+        std::fs::read_to_string(&log).ok().filter(|t| t.contains("documents")).map(|_| pending)
+    };
+    let clock = Instant::now();
+    let pending = loop {
+        if let Some(p) = log() {
+            break Some(p);
+        }
+        if child.try_wait().unwrap().is_some() || clock.elapsed() > Duration::from_secs(60) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let Some(pending) = pending else {
+        eprintln!("the run ended before a checkpoint could be caught; nothing to show");
+        return;
+    };
+    // Delete one part the log lists.
+    let text = std::fs::read_to_string(pending.join("checkpoints.log")).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().next_back().unwrap()).unwrap();
+    let listed = last["parts"]["documents"][0].as_str().expect("a documents part in the checkpoint");
+    std::fs::remove_file(pending.join("documents").join(listed)).unwrap();
+    let m = run(&w, &["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"]);
+    assert_eq!(m["resumed_inputs"].as_u64(), Some(0), "a broken checkpoint is not resumed");
+    assert_eq!(tables(&out), want, "tables differ from an uninterrupted run");
+}
+
 #[test]
 fn incremental_runs_add_only_what_is_new() {
     let w = Workdir::new();
