@@ -274,7 +274,8 @@ impl Cleaner {
     /// A record of a dump (JSON Lines, CSV, `<doc>`) is text the dump's own fields frame:
     /// where it states its title, the text is read as body from its first line (a line that
     /// repeats the title is the title); where the text is one headline-like line and no
-    /// more, that line is the body, not a title over an empty `documents.text`.
+    /// more (no byline, no metadata), that line is the body, not a title over an empty
+    /// `documents.text`.
     fn roles(&self, text: &str, record: bool, stated_title: Option<&str>) -> Vec<Paragraph> {
         let p = &self.patterns;
         let mut out: Vec<Paragraph> = Vec::new();
@@ -388,7 +389,7 @@ impl Cleaner {
             let kept = role == Role::Body || (role == Role::Heading && in_body);
             out.push(Paragraph { role, text: line.clone(), start: kept.then_some(0) });
         }
-        if record && !out.iter().any(|q| q.start.is_some()) {
+        if record && out.iter().all(|q| matches!(q.role, Role::Title | Role::Subtitle)) {
             for q in out.iter_mut().filter(|q| matches!(q.role, Role::Title | Role::Subtitle)) {
                 q.role = Role::Body;
                 q.start = Some(0);
@@ -695,6 +696,9 @@ mod tests {
         // One headline-like line and nothing else: the body, not an empty text.
         let d = record("村里新修了一条路", None);
         assert_eq!(d.text, "村里新修了一条路");
+        // With a byline beside it, the line is still the title.
+        let d = record("村里新修了一条路\n记者王刚报道", None);
+        assert_eq!(d.paragraphs[0].role, Role::Title);
         // Without a stated title the header is searched as in a page.
         let d = record("村里新修了一条路\n各地要抓好落实,确保取得实效,群众满意。", None);
         assert_eq!(d.paragraphs[0].role, Role::Title);
