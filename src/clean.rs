@@ -390,7 +390,7 @@ impl Cleaner {
             out.push(Paragraph { role, text: line.clone(), start: kept.then_some(0) });
         }
         if record && out.iter().all(|q| matches!(q.role, Role::Title | Role::Subtitle)) {
-            for q in out.iter_mut().filter(|q| matches!(q.role, Role::Title | Role::Subtitle)) {
+            for q in &mut out {
                 q.role = Role::Body;
                 q.start = Some(0);
             }

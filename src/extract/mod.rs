@@ -753,6 +753,11 @@ mod tests {
         assert_eq!(WordList::new(&names).find_earliest(&ix), want);
     }
 
+    /// The names of the people found in `text`, in order.
+    fn names(text: &str) -> Vec<String> {
+        people(&run(text)).into_iter().map(|(n, _)| n).collect()
+    }
+
     fn people(doc: &Document) -> Vec<(String, Option<String>)> {
         let mut v: Vec<_> = doc
             .entities
@@ -804,7 +809,6 @@ mod tests {
 
     #[test]
     fn names_jieba_tags_beside_a_role() {
-        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // No surname and no transliteration of every character: jieba's name tag and the
         // role before it make the person.
         assert_eq!(names("反对党领导人卡翁达被软禁在家中。\n"), ["卡翁达"]);
@@ -822,7 +826,6 @@ mod tests {
 
     #[test]
     fn names_in_lists_and_before_titles() {
-        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // Items of a list beside found names, though the item's head is a function word
         // (于是) or jieba files the item as a noun (程志/n).
         let p = names("出席的有张庚、吴雪、胡可、李默然、于是之、徐晓钟等著名艺术家。\n");
@@ -841,7 +844,6 @@ mod tests {
 
     #[test]
     fn well_known_people_by_name_alone() {
-        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // jieba tags 周恩来 t and 冰心 n, and 鲁迅 and 列宁 are dictionary words of two
         // characters: none is a name without the lexicon's list.
         assert_eq!(names("周恩来和鲁迅都读过列宁的书。\n"), ["周恩来", "鲁迅", "列宁"]);
@@ -854,7 +856,6 @@ mod tests {
 
     #[test]
     fn names_jieba_cuts_in_two_or_runs_into_the_next_word() {
-        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // Married double surnames, cut by jieba or whole.
         assert_eq!(names("政务司司长陈方安生出任主席。\n"), ["陈方安生"]);
         assert_eq!(names("立法会主席范徐丽泰出席了会议。\n"), ["范徐丽泰"]);
@@ -871,7 +872,6 @@ mod tests {
 
     #[test]
     fn people_in_wire_copy() {
-        let names = |text: &str| people(&run(text)).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         // A transliterated name after a role, whole rather than its Chinese-looking start.
         let p = people(&run("罗马尼亚总统康斯坦丁内斯库３日晚在总统府发表声明强调。\n"));
         assert_eq!(p, [("康斯坦丁内斯库".to_string(), Some("总统".to_string()))]);

@@ -198,16 +198,10 @@ impl Finder<'_, '_> {
     /// stands beside the span: then a rare dictionary word may still be a name, since jieba's dictionary files many names
     /// under noun or place tags (朱梦魁/n, 刘澜涛/n, 罗干/ns).
     fn valid_as(&self, s: usize, e: usize, anchored: bool) -> bool {
-        if e > self.ix.chars.len() || e - s < 2 || e - s > 4 {
-            return false;
-        }
-        if self.touches_place(s, e) || !self.ix.chars[s..e].iter().all(|&c| is_han(c)) {
+        if e > self.ix.chars.len() || e - s < 2 || e - s > 4 || !self.name_shaped(s, e) {
             return false;
         }
         let name = self.ix.slice(s, e);
-        if self.lists.not_names.contains(name) || (s..e).any(|k| self.lists.role_words.contains(self.ix.slice(k, e))) {
-            return false;
-        }
         // Names do not begin with a function word (和村, 由企业, 关于党); a rare entry does not
         // count (唐天/t of 唐天标).
         let head: String = self.ix.chars[s..s + 2].iter().collect();
@@ -230,6 +224,16 @@ impl Finder<'_, '_> {
             .lexicon
             .word_info(name)
             .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
+    }
+
+    /// What every reading of `s..e` as a name asks first: Han only, no place, not a listed
+    /// non-name, no role word at its end.
+    fn name_shaped(&self, s: usize, e: usize) -> bool {
+        let ix = self.ix;
+        !self.touches_place(s, e)
+            && ix.chars[s..e].iter().all(|&c| is_han(c))
+            && !self.lists.not_names.contains(ix.slice(s, e))
+            && !(s..e).any(|k| self.lists.role_words.contains(ix.slice(k, e)))
     }
 
     /// Whether the span is words that only look like a surname and a given name: a common
@@ -426,13 +430,10 @@ impl Finder<'_, '_> {
         let frequent = |a: usize, b: usize| {
             self.lexicon.word_info(self.ix.slice(p + a, p + b)).is_some_and(|(tag, freq)| freq >= 100 && tag != "nrt")
         };
-        let listed = self.lexicon.jieba.has_word(self.ix.doc.token_text(t));
-        let plain = if !listed {
-            !SWALLOWED_AFTER.contains(chars[n - 1]) && !SWALLOWED_BEFORE.contains(chars[0])
-        } else if n == 2 {
-            self.lexicon.word_info(self.ix.doc.token_text(t)).is_some_and(|(_, freq)| freq < RARE_WORD_FREQ)
-        } else {
-            !(0..n).any(|a| (a + 2..=n).any(|b| b - a < n && frequent(a, b)))
+        let plain = match self.lexicon.word_info(self.ix.doc.token_text(t)) {
+            None => !SWALLOWED_AFTER.contains(chars[n - 1]) && !SWALLOWED_BEFORE.contains(chars[0]),
+            Some((_, freq)) if n == 2 => freq < RARE_WORD_FREQ,
+            Some(_) => !(0..n).any(|a| (a + 2..=n).any(|b| b - a < n && frequent(a, b))),
         };
         (plain && !self.touches_place(p, e)).then_some(n)
     }
@@ -644,19 +645,11 @@ impl Finder<'_, '_> {
     /// a head that is a function word (于是之) and a rare dictionary word (程志/n) do not
     /// count against it; only a frequent word (和平, 高度) does.
     fn valid_item(&self, s: usize, e: usize) -> bool {
-        let ix = self.ix;
         let n = e - s;
-        if !self.starts_surname(s).is_some_and(|sl| n > sl && n <= sl + 2)
-            || self.touches_place(s, e)
-            || !ix.chars[s..e].iter().all(|&c| is_han(c))
-        {
-            return false;
-        }
-        let name = ix.slice(s, e);
-        !self.lists.not_names.contains(name)
-            && !(s..e).any(|k| self.lists.role_words.contains(ix.slice(k, e)))
+        self.starts_surname(s).is_some_and(|sl| n > sl && n <= sl + 2)
+            && self.name_shaped(s, e)
             && !self.reads_as_other_words(s, e)
-            && self.lexicon.word_info(name).is_none_or(|(tag, freq)| is_nr(tag) || freq < ITEM_WORD_FREQ)
+            && self.lexicon.word_info(self.ix.slice(s, e)).is_none_or(|(tag, freq)| is_nr(tag) || freq < ITEM_WORD_FREQ)
     }
 
     /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.

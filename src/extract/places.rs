@@ -188,20 +188,22 @@ impl PlaceMatcher {
         // (华东、中原、华北) it is not (中原 there is no district of Zhengzhou).
         // Built only for a document with such a short form, so that other documents do not
         // choose each hit's place twice.
-        let strong_ends: HashSet<usize> = if hits.iter().any(|h| !h.3 && weak(h.0, h.1, h.2)) {
-            hits.iter()
-                .filter(|h| !h.3 && !weak(h.0, h.1, h.2) && !table.places[best(h.2)].adcode.is_empty())
-                .flat_map(|h| [h.0, h.1])
-                .collect()
-        } else {
-            HashSet::default()
-        };
+        // Where such divisions start and where they end.
+        let (strong_starts, strong_ends): (HashSet<usize>, HashSet<usize>) =
+            if hits.iter().any(|h| !h.3 && weak(h.0, h.1, h.2)) {
+                hits.iter()
+                    .filter(|h| !h.3 && !weak(h.0, h.1, h.2) && !table.places[best(h.2)].adcode.is_empty())
+                    .map(|h| (h.0, h.1))
+                    .unzip()
+            } else {
+                Default::default()
+            };
         let listed_beside_strong = |s: usize, e: usize| {
             let chars = &ix.chars;
             let left_edge = s == 0 || !is_han(chars[s - 1]) || "、和与及".contains(chars[s - 1]);
             let right_edge = e == chars.len() || !is_han(chars[e]) || "、等和与及".contains(chars[e]);
             let left = s >= 2 && chars[s - 1] == '、' && strong_ends.contains(&(s - 1));
-            let right = chars.get(e) == Some(&'、') && strong_ends.contains(&(e + 1));
+            let right = chars.get(e) == Some(&'、') && strong_starts.contains(&(e + 1));
             left_edge && right_edge && (left || right)
         };
         for (s, e, ids, in_list) in hits {

@@ -92,6 +92,17 @@ fn run(w: &Workdir, args: &[&str]) -> serde_json::Value {
     manifest(Path::new(args[args.iter().position(|a| *a == "-o").unwrap() + 1]))
 }
 
+/// Starts `zhetl` with `args` in the background, output discarded: a run to be killed.
+fn spawn_run(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_zhetl"))
+        .args(args)
+        .current_dir(repo())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap()
 }
@@ -135,13 +146,7 @@ fn killed_runs_leave_the_committed_state_and_a_rerun_completes_it() {
         seed ^= seed << 17;
         let at = Duration::from_millis(seed % (full.as_millis() as u64).max(1));
         let before = out.join("_manifest.json").exists().then(|| tables(&out));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhetl"))
-            .args(["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"])
-            .current_dir(repo())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_run(&["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"]);
         std::thread::sleep(at);
         let finished = child.try_wait().unwrap().is_some();
         let _ = child.kill();
@@ -187,13 +192,7 @@ fn a_checkpoint_whose_parts_are_gone_is_not_resumed() {
     let out = w.join("out");
     let out_s = out.to_str().unwrap();
     // Kill the run once a checkpoint is logged.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhetl"))
-        .args(["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"])
-        .current_dir(repo())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_run(&["run", input_s, "-c", cfg_s, "-o", out_s, "--no-progress"]);
     let log = || -> Option<PathBuf> {
         let pending = std::fs::read_dir(out.join(".zhetl/pending")).ok()?.flatten().next()?.path();
         let log = pending.join("checkpoints.log");
