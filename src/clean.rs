@@ -294,6 +294,13 @@ impl Cleaner {
             let role = if c.has(META) && !prose() {
                 Some(Role::Meta)
             } else if c.has(BYLINE) && line.chars().count() <= 60 {
+                // A credit that runs on into the story (记者王刚报道:各地要抓好落实。): the
+                // credit is the byline, what follows its colon is body, not lost with it.
+                if let Some(k) = lead_credit_end(line) {
+                    lines.push((line[..k].trim_end().to_string(), Some(Role::Byline)));
+                    lines.push((line[k..].trim_start().to_string(), Some(Role::Body)));
+                    continue;
+                }
                 Some(Role::Byline)
             } else if in_tail || c.has(TAIL) {
                 in_tail = true;
@@ -332,6 +339,10 @@ impl Cleaner {
                     Role::Title
                 }
                 Some(Role::Heading) if !in_body => Role::Meta,
+                Some(Role::Body) => {
+                    in_body = true;
+                    Role::Body
+                }
                 Some(r) => *r,
                 None if !in_body && !is_body_like(line, n) => {
                     if title.is_none() && p.lines.classes(line).has(SITE) {
@@ -416,6 +427,15 @@ fn is_han(c: char) -> bool {
 fn has_terminal_punct(line: &str) -> bool {
     let t = line.trim_end_matches(['”', '’', '」', '』', ')', '"', '\'']);
     t.ends_with(['。', '!', '?', '…', ';', '.'])
+}
+
+/// Where the story starts in a byline line that goes on past its credit: just after the
+/// first colon within the credit's length, when what follows is a finished sentence of its
+/// own. A credit alone (记者:王刚, 文/图:李明) has no sentence after its colon.
+fn lead_credit_end(line: &str) -> Option<usize> {
+    let (i, c) = line.char_indices().take(40).find(|&(_, c)| matches!(c, ':' | '：'))?;
+    let rest = line[i + c.len_utf8()..].trim();
+    (rest.chars().count() >= 4 && count_sentence_ends(rest) >= 1).then_some(i + c.len_utf8())
 }
 
 fn count_sentence_ends(line: &str) -> usize {
@@ -829,6 +849,16 @@ mod tests {
         assert!(roles.contains(&("subtitle", "平凉市崆峒区基层党建工作综述")), "{roles:?}");
         assert!(roles.contains(&("byline", "梁璐")), "{roles:?}");
         assert!(doc.text.starts_with("基层治理"));
+    }
+
+    #[test]
+    fn a_credit_that_runs_into_the_story_keeps_the_story() {
+        let doc = clean("我市召开乡村振兴工作会议\n记者王刚报道:各地要抓好落实。\n会议指出,要坚持农业农村优先发展,加快建设农业强市。\n记者:李明\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert!(roles.contains(&("byline", "记者王刚报道:")), "{roles:?}");
+        assert!(doc.text.starts_with("各地要抓好落实。\n会议指出"), "{}", doc.text);
+        // A credit alone is still a byline, whole.
+        assert!(roles.contains(&("byline", "记者:李明")), "{roles:?}");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! `2024-09-28大河网-河南日报`, `《 人民日报 》( 2020年12月14日 10 版)`, `来源:【新甘肃】`,
 //! `(中共三原县委组织部供稿)`, `责任编辑:林晓兵`, `原文链接:http://…/20220901/…`,
 //! `(新甘肃·甘肃日报记者 谢晓玲)`, `□本报记者王小萍王雪红本报通讯员刘飞白世锋`, and a name
-//! alone on a header line.
+//! alone on a header line; in the story's first paragraph, a lead credit (`本报讯(记者 王刚
+//! 通讯员 李明)`, `新华社贵阳12月31日电(记者刘子富)`, `本报讯 记者王刚报道:`), which stays
+//! part of the text.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use regex::Regex;
@@ -22,6 +24,7 @@ pub(crate) struct MetaRules {
     url: Regex,
     url_date: Regex,
     credit: Regex,
+    lead: Regex,
 }
 
 fn re(p: &str) -> Result<Regex> {
@@ -42,6 +45,12 @@ impl MetaRules {
             url: re(r"https?://[\x21-\x7e]+")?,
             url_date: re(r"/(20\d{2}|19\d{2})-?(\d{2})-?(\d{2})/|[/_]t?(20\d{2})(\d{2})(\d{2})_")?,
             credit: re(r"(?:(?:本报|特约)?(?:记者|通讯员|撰文|作者)\s*[:/]?|(?:文/图|文|图)\s*[:/])\s*")?,
+            // A dateline (本报北京1月5日讯, 新华社贵阳12月31日电) may open the credit; a credit
+            // in brackets after it needs no credit word (新华社北京1月1日电(江涛、曹斌)).
+            lead: re(concat!(
+                r"^(?:(?:本报|新华社)[^\s()。,:]{0,16}?(?:讯|电)\s*)?",
+                r"(?:[(]([^()]{2,40})[)]|((?:本报|特约|新华社)?(?:记者|通讯员)[^:,。!?()]{2,40}?)报道\s*:)"
+            ))?,
         })
     }
 
@@ -55,6 +64,17 @@ impl MetaRules {
                 Role::Meta => self.meta_line(&p.text, &mut m, &mut contributor, lists),
                 Role::Byline => self.byline(&p.text, &mut m, lists),
                 _ => {}
+            }
+        }
+        if let Some(first) = doc.paragraphs.iter().find(|p| p.role == Role::Body) {
+            if let Some(c) = self.lead.captures(&first.text) {
+                // Brackets alone (no dateline before them) are an aside, not a credit.
+                let dated = c.get(0).is_some_and(|w| !w.as_str().starts_with('('));
+                match (c.get(1), c.get(2)) {
+                    (Some(inner), _) if dated => self.byline(inner.as_str(), &mut m, lists),
+                    (_, Some(credit)) => self.byline(credit.as_str(), &mut m, lists),
+                    _ => {}
+                }
             }
         }
         if m.source.is_none() {
@@ -149,6 +169,9 @@ impl MetaRules {
 
     fn byline(&self, line: &str, m: &mut Meta, lists: &Lists) {
         let inner = line.trim_matches(|c| matches!(c, '(' | ')' | '□' | '■' | ' '));
+        // 记者王刚报道: — the credit's closing words are no name.
+        let inner = inner.trim_end_matches([':', ' ']);
+        let inner = inner.strip_suffix("报道").unwrap_or(inner);
         let credits: Vec<_> = self.credit.find_iter(inner).collect();
         if credits.is_empty() {
             m.authors.extend(split_names(inner, lists));

@@ -787,6 +787,18 @@ mod tests {
         assert_eq!(d.meta.source.as_deref(), Some("河南日报"));
         assert_eq!(d.meta.authors, ["王小萍", "王雪红", "刘飞", "白世锋"]);
 
+        // A lead credit in the story's first paragraph names its authors and stays text.
+        for (text, authors) in [
+            ("本报讯(记者 王刚 通讯员 李明)今年以来,我市坚持农业农村优先发展。\n", &["王刚", "李明"][..]),
+            ("本报北京1月5日讯 记者李中文报道:比赛开始了,场面很热烈。\n", &["李中文"]),
+            ("新华社北京1月1日电(江涛、曹斌)昨晚,首都各界举行联欢会。\n", &["江涛", "曹斌"]),
+            ("(图为村民在田间劳作)各地要抓好落实,这是一个很长的句子。\n", &[]),
+        ] {
+            let d = run(text);
+            assert_eq!(d.meta.authors, authors, "{text}");
+            assert_eq!(d.text, text.trim_end(), "{text}");
+        }
+
         let d = run("正文第一句话写在这里,内容足够长。\n(中共三原县委组织部供稿)\n原文链接:http://www.sx-dj.gov.cn/a/djzh/20220901/74039.shtml\n");
         assert_eq!(d.meta.source.as_deref(), Some("中共三原县委组织部"));
         assert_eq!(d.meta.published_date.map(|x| x.to_string()).as_deref(), Some("2022-09-01"));
