@@ -382,8 +382,12 @@ impl Cleaner {
                 }
                 None => {
                     in_body = true;
-                    let next_is_caption = lines.get(i + 1).is_some_and(|(_, r)| *r == Some(Role::Caption));
-                    if next_is_caption && n <= 40 && count_sentence_ends(line) <= 1 {
+                    // A short line above a photographer's credit is the photo's caption
+                    // (村民在晾晒香菇。 / (记者王刚摄)); above a caption that stands whole
+                    // (图为……。(记者王刚摄)) it is the story's.
+                    let credit_follows =
+                        lines.get(i + 1).is_some_and(|(next, r)| *r == Some(Role::Caption) && is_photo_credit(next));
+                    if credit_follows && n <= 40 && count_sentence_ends(line) <= 1 {
                         Role::Caption
                     } else if n <= self.max_heading_chars && !has_terminal_punct(line) {
                         Role::Heading
@@ -427,6 +431,14 @@ fn is_han(c: char) -> bool {
 fn has_terminal_punct(line: &str) -> bool {
     let t = line.trim_end_matches(['”', '’', '」', '』', ')', '"', '\'']);
     t.ends_with(['。', '!', '?', '…', ';', '.'])
+}
+
+/// A caption line that is a photographer's credit and no more: (本报记者王刚摄),
+/// 摄影:王刚, 王刚 摄.
+fn is_photo_credit(line: &str) -> bool {
+    let t = line.trim_end_matches([')', ')', ' ']);
+    let bare = !t.starts_with('图') && !t.contains(['。', '!', '?']) && t.chars().count() <= 25;
+    line.starts_with("摄影") || line.starts_with("摄:") || bare && t.ends_with('摄')
 }
 
 /// Where the story starts in a byline line that goes on past its credit: just after the
@@ -849,6 +861,16 @@ mod tests {
         assert!(roles.contains(&("subtitle", "平凉市崆峒区基层党建工作综述")), "{roles:?}");
         assert!(roles.contains(&("byline", "梁璐")), "{roles:?}");
         assert!(doc.text.starts_with("基层治理"));
+    }
+
+    #[test]
+    fn a_sentence_above_a_whole_caption_is_the_storys() {
+        let doc = clean("台中市推动长照服务\n市长卢秀燕说,要让长辈在地安老。\n社会局长吕建德表示,全市65岁以上人口约有45万人。\n图为市长卢秀燕出席记者会。(中央社记者陈志明摄)\n村民在晾晒香菇\n王刚 摄\n据点将再增设30处,预算已经编列完成。\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert!(doc.text.contains("吕建德表示"), "{roles:?}");
+        assert!(roles.contains(&("caption", "图为市长卢秀燕出席记者会。(中央社记者陈志明摄)")), "{roles:?}");
+        // Above a bare photographer's credit, a short line is the photo's caption.
+        assert!(roles.contains(&("caption", "村民在晾晒香菇")), "{roles:?}");
     }
 
     #[test]
