@@ -44,7 +44,31 @@ impl Ranker {
         }
         let mut tf: FxHashMap<&str, u32> =
             FxHashMap::with_capacity_and_hasher(doc.tokens.len() / 4, Default::default());
+        // A name the extractors found over several tokens is one term (冶力关镇, not 冶力
+        // and 关镇; 三抓三促, not 抓三促): leftmost-longest spans of the entities.
+        let mut names: Vec<(u32, u32, &str)> = doc.entities.iter().map(|e| (e.start, e.end, e.text.as_str())).collect();
+        names.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        let mut reach = 0;
+        names.retain(|&(s, e, _)| {
+            let keep = s >= reach;
+            if keep {
+                reach = e;
+            }
+            keep
+        });
+        let mut names = names.into_iter().peekable();
         for t in &doc.tokens {
+            let end = t.start + t.len;
+            while names.next_if(|&(_, e, _)| e <= t.start).is_some() {}
+            if let Some(&(s, e, name)) = names.peek().filter(|&&(s, _, _)| s < end) {
+                if e - s > t.len {
+                    // The first token of the name counts it; the others are part of it.
+                    if t.start <= s {
+                        *tf.entry(name).or_default() += 1;
+                    }
+                    continue;
+                }
+            }
             if t.len >= 2 && self.keyword_pos.iter().any(|&p| std::ptr::eq(p, t.pos)) {
                 *tf.entry(doc.token_text(t)).or_default() += 1;
             }

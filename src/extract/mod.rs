@@ -1224,5 +1224,12 @@ mod tests {
         assert!(!d.keywords.is_empty());
         assert!(d.keywords.windows(2).all(|w| w[0].weight >= w[1].weight));
         assert!(d.keywords.iter().any(|k| k.keyword == "产业链"), "{:?}", d.keywords);
+
+        // A name found over several tokens is one keyword, not its pieces.
+        let d = run("临潭县冶力关镇深入开展“三抓三促”行动。冶力关镇累计接待游客35.6万人次,冶力关镇旅游收入增长。\n");
+        let words: Vec<&str> = d.keywords.iter().map(|k| k.keyword.as_str()).collect();
+        assert_eq!(words.first(), Some(&"冶力关镇"), "{words:?}");
+        assert!(words.contains(&"三抓三促"), "{words:?}");
+        assert!(!words.iter().any(|w| ["冶力", "关镇", "抓三促"].contains(w)), "{words:?}");
     }
 }
