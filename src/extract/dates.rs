@@ -1,5 +1,5 @@
 //! Dates in the body, resolved against the publication date: 2021年下半年, 今年6月,
-//! 截至9月底, 去年10月份, 2024年9月28日. Each becomes a range (start and end date) with its
+//! 截至9月底, 去年10月份, 2024年9月28日, and days: 13日, 昨天. Each becomes a range (start and end date) with its
 //! granularity; `截至` (up to) leaves the start open. Relative expressions in a document
 //! without a publication date keep their text and have no dates.
 
@@ -56,11 +56,17 @@ impl DateRules {
     /// at most 7 after its last (月31日, 月份下旬), with at most 7 between two of them; so a
     /// stretch reaching [`REACH`] characters either side of each, stretches that overlap
     /// merged, holds every match whole, and no match crosses a stretch's edge.
-    fn starts(&self, ix: &TextIndex) -> Vec<usize> {
+    ///
+    /// The same pass collects where a day may be named ([`days`]): at each 日, and at each
+    /// 今, 昨, 前 or 明 (today, yesterday …); a pass of its own cost as much as this one.
+    fn starts(&self, ix: &TextIndex, day_marks: &mut Vec<usize>) -> Vec<usize> {
         let n = ix.chars.len();
         let mut stretches: Vec<(usize, usize)> = Vec::new();
         for (p, &c) in ix.chars.iter().enumerate() {
             if !matches!(c, '年' | '月' | '季') {
+                if matches!(c, '日' | '今' | '昨' | '前' | '明') {
+                    day_marks.push(p);
+                }
                 continue;
             }
             let (a, b) = (p.saturating_sub(REACH), (p + 1 + REACH).min(n));
@@ -79,9 +85,25 @@ impl DateRules {
     }
 
     pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
+        let mut day_marks = Vec::new();
+        let mut out = self.months_and_years(ix, published, &mut day_marks);
+        let days = days(ix, published, &day_marks);
+        if !days.is_empty() {
+            out.extend(days);
+            out.sort_by_key(|d| d.start);
+        }
+        out
+    }
+
+    fn months_and_years(
+        &self,
+        ix: &TextIndex,
+        published: Option<NaiveDate>,
+        day_marks: &mut Vec<usize>,
+    ) -> Vec<DateMention> {
         let text = &ix.doc.text;
         let mut out = Vec::new();
-        for start in self.starts(ix) {
+        for start in self.starts(ix, day_marks) {
             let Some(mut c) = self.re.captures_at(text, start) else { continue };
             // 初 after a year opens its first month only as a word of its own (今年/初), not
             // as the start of one (今年初步建成, 1998年初期): then the year alone.
@@ -149,6 +171,81 @@ impl DateRules {
         }
         out
     }
+}
+
+/// Words for a day relative to the publication date, with its offset in days.
+const RELATIVE_DAYS: [(&str, i64); 7] =
+    [("今天", 0), ("今日", 0), ("昨天", -1), ("昨日", -1), ("前天", -2), ("明天", 1), ("明日", 1)];
+
+/// Days without their month, as wire copy writes them (习近平13日在河内会见, 新华社河内12月13日
+/// 电 aside), and days named relative to publication (昨天, 今日), each a whole word. A day
+/// without its month is the nearest such date to the publication date: 13日 in a story of
+/// 13 December is 13 December, 30日 is 30 November, 25日 is 25 December. `7日内`, `3日游`,
+/// `5日元` and `第3日` count days or yen, not a date; nor are 今天的 and 明天的 (the present
+/// and the future: 今天的中国) or 直到今天.
+fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<DateMention> {
+    let chars = &ix.chars;
+    let mut out = Vec::new();
+    let mut push = |s: usize, e: usize, date: Option<NaiveDate>| {
+        out.push(DateMention {
+            sentence_idx: ix.sentence_of(s),
+            text: ix.slice(s, e).to_string(),
+            start_date: date,
+            end_date: date,
+            granularity: "day",
+            start: s as u32,
+            end: e as u32,
+        });
+    };
+    for &p in marks {
+        let c = chars[p];
+        if c == '日' {
+            let mut s = p;
+            while s > 0 && chars[s - 1].is_ascii_digit() && p - s < 3 {
+                s -= 1;
+            }
+            if s == p || p - s > 2 {
+                continue;
+            }
+            let before = if s > 0 { chars[s - 1] } else { ' ' };
+            let after = chars.get(p + 1).copied().unwrap_or(' ');
+            if before.is_ascii_digit()
+                || "月第近每个前后约.-/".contains(before)
+                || "内游元以之后来间起夜".contains(after)
+            {
+                continue;
+            }
+            let Ok(day) = ix.slice(s, p).parse::<u32>() else { continue };
+            if !(1..=31).contains(&day) {
+                continue;
+            }
+            push(s, p + 1, published.and_then(|d| nearest_day(d, day)));
+        } else if p + 1 >= chars.len() {
+            continue;
+        } else if let Some(&(word, offset)) =
+            RELATIVE_DAYS.iter().find(|(w, _)| w.starts_with(c) && ix.at(p, &w.chars().collect::<Vec<_>>()))
+        {
+            let e = p + word.chars().count();
+            // 今天的中国, 明天的观众: the present and the future, not a day.
+            let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
+            if ix.is_token_start(p) && ix.is_token_end(e) && !figurative {
+                push(p, e, published.map(|d| d + chrono::Duration::days(offset)));
+            }
+        }
+    }
+    out
+}
+
+/// The date with day-of-month `day` nearest to `published`, in its month or the one before
+/// or after (the earlier on a tie: news reports what has happened more than what will).
+fn nearest_day(published: NaiveDate, day: u32) -> Option<NaiveDate> {
+    let first = published.with_day(1)?;
+    let prev = first.pred_opt()?.with_day(1)?;
+    let next = last_day(published.year(), published.month())?.succ_opt()?;
+    [prev, first, next]
+        .into_iter()
+        .filter_map(|m| m.with_day(day))
+        .min_by_key(|d| ((*d - published).num_days().abs(), *d > published))
 }
 
 fn granularity_of(c: &regex::Captures) -> &'static str {
@@ -249,7 +346,7 @@ mod tests {
             let doc = Document { text: parts.concat(), ..Document::default() };
             let ix = TextIndex::new(&doc);
             let whole: Vec<usize> = rules.scan.find_iter(&doc.text).map(|m| m.start()).collect();
-            prop_assert_eq!(rules.starts(&ix), whole);
+            prop_assert_eq!(rules.starts(&ix, &mut Vec::new()), whole);
         }
     }
 
