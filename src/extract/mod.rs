@@ -837,6 +837,13 @@ mod tests {
     }
 
     #[test]
+    fn names_a_credit_sets_apart_with_spaces() {
+        let d = run("新华社河内12月13日电(记者 王丽丽 邓瑞)国家主席习近平13日在河内会见越南国家主席武文赏。\n");
+        let roles = people_roles(&d);
+        assert!(roles.contains(&("王丽丽", Some("记者"))) && roles.contains(&("邓瑞", Some("记者"))), "{roles:?}");
+    }
+
+    #[test]
     fn names_in_lists_and_before_titles() {
         // Items of a list beside found names, though the item's head is a function word
         // (于是) or jieba files the item as a noun (程志/n).

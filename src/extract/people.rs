@@ -717,6 +717,22 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     let role_starts: Vec<usize> = ends.iter().map(|&(s, _)| s).collect();
     for &(s, e) in &ends {
         let role = || ix.slice(f.role_start(s), e).to_string();
+        // A credit whose names stand apart, a space before each, as wire copy writes it
+        // ((记者 王丽丽 邓瑞)): each is a name the credit gives.
+        if ix.chars.get(e) == Some(&' ') && ["记者", "通讯员", "摄影"].iter().any(|w| ix.slice(s, e).ends_with(w))
+        {
+            let mut p = e;
+            let mut credited = false;
+            while ix.chars.get(p) == Some(&' ') {
+                let Some(len) = f.name_at(p + 1).or_else(|| f.tagged_name_at(p + 1)) else { break };
+                mentions.insert((p + 1, p + 1 + len), Some(role()));
+                credited = true;
+                p += 1 + len;
+            }
+            if credited {
+                continue;
+            }
+        }
         // A transliterated name longer than any Chinese one wins over a Chinese reading of
         // its start (总统康斯坦丁内斯库, not 康斯坦).
         let foreign = f.foreign_at(e);
