@@ -383,11 +383,18 @@ impl Cleaner {
                 None => {
                     in_body = true;
                     // A short line above a photographer's credit is the photo's caption
-                    // (村民在晾晒香菇。 / (记者王刚摄)); above a caption that stands whole
-                    // (图为……。(记者王刚摄)) it is the story's.
-                    let credit_follows =
-                        lines.get(i + 1).is_some_and(|(next, r)| *r == Some(Role::Caption) && is_photo_credit(next));
-                    if credit_follows && n <= 40 && count_sentence_ends(line) <= 1 {
+                    // (村民在晾晒香菇。 / 王刚 摄); above a caption that stands whole
+                    // (图为……。(记者王刚摄)) a sentence is the story's, and only a line
+                    // that is none (图片:, a photo's title) goes with the caption.
+                    let next_caption = lines.get(i + 1).filter(|(_, r)| *r == Some(Role::Caption));
+                    let caption_above = next_caption.is_some_and(|(next, _)| {
+                        if is_photo_credit(next) {
+                            count_sentence_ends(line) <= 1
+                        } else {
+                            !has_terminal_punct(line)
+                        }
+                    });
+                    if caption_above && n <= 40 {
                         Role::Caption
                     } else if n <= self.max_heading_chars && !has_terminal_punct(line) {
                         Role::Heading
