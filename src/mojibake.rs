@@ -154,7 +154,7 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
     // the bytes of its incomplete character.
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
-    let mut holes: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut holes: Vec<(usize, Vec<u8>, Vec<u8>, Option<u8>)> = Vec::new();
     let mut restored = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -169,12 +169,18 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
         }
         let run: String = chars[start..i].iter().collect();
         match realign_gbk_run(&run) {
-            Some((fixed, partial)) => {
-                restored += fixed.chars().count();
-                out.extend(fixed.chars());
-                if let Some(p) = partial {
-                    holes.push((out.len(), p));
-                    out.push('\u{FFFD}');
+            Some(pieces) => {
+                for piece in pieces {
+                    match piece {
+                        Piece::Text(fixed) => {
+                            restored += fixed.chars().count();
+                            out.extend(fixed.chars());
+                        }
+                        Piece::Hole(before, after, next) => {
+                            holes.push((out.len(), before, after, next));
+                            out.push('\u{FFFD}');
+                        }
+                    }
                 }
             }
             None => out.extend(run.chars()),
@@ -189,10 +195,11 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
     // Traditional or Simplified: candidates in the document's own script win ties (強/强).
     let han: Vec<char> = out.iter().copied().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).collect();
     let traditional = han.iter().filter(|&&c| lexicon.is_traditional(c)).count() * 20 > han.len();
-    for (at, partial) in holes {
+    for (at, before, after, next) in holes {
         let (left, right) = (han_context(&out[..at], true), han_context(&out[at + 1..], false));
         let reading = annotation(&out[at + 1..]);
-        match choose_last_byte(&partial, &left, &right, reading.as_deref(), traditional, lexicon) {
+        let lost = LostByte { before: &before, after: &after, next };
+        match choose_lost_byte(&lost, &left, &right, reading.as_deref(), traditional, lexicon) {
             Some(c) => {
                 out[at] = c;
                 restored += 1;
@@ -255,54 +262,113 @@ fn han_context(side: &[char], backwards: bool) -> String {
     picked.into_iter().collect()
 }
 
-/// One run back through GBK to UTF-8. A trailing U+FFFD is the lost last byte: the run's
-/// complete characters come back, with the bytes of the incomplete last one.
-fn realign_gbk_run(run: &str) -> Option<(String, Option<Vec<u8>>)> {
-    let (body, hole) = match run.strip_suffix('\u{FFFD}') {
-        Some(b) => (b, true),
-        None => (run, false),
-    };
-    if body.contains('\u{FFFD}') || body.is_empty() {
-        return None;
-    }
-    let (bytes, _, unmappable) = GBK.encode(body);
-    if unmappable {
-        return None;
-    }
-    if !hole {
-        // Any multi-byte character counts (á of a damaged pinyin annotation too): GBK text
-        // that was not mojibake almost never re-encodes to valid UTF-8.
-        let s = std::str::from_utf8(&bytes).ok()?;
-        return (!s.is_ascii()).then(|| (s.to_string(), None));
-    }
-    let valid = match std::str::from_utf8(&bytes) {
-        Ok(_) => return None,
-        Err(e) if e.error_len().is_none() => e.valid_up_to(),
-        Err(_) => return None,
-    };
-    let (head, partial) = bytes.split_at(valid);
-    if partial.len() >= 4 {
-        return None;
-    }
-    Some((std::str::from_utf8(head).ok()?.to_string(), Some(partial.to_vec())))
+/// A run back through GBK to UTF-8, as text and holes.
+enum Piece {
+    Text(String),
+    /// A lost byte: the bytes of its character before it and after it, and the byte that
+    /// followed it in the stream when known (the decoder could not pair the two).
+    Hole(Vec<u8>, Vec<u8>, Option<u8>),
 }
 
-/// The character whose UTF-8 form is `partial` plus one continuation byte, chosen among
-/// the 64 candidates by dictionary evidence with the text around it; None without a clear
+/// One run back through GBK to UTF-8. Each U+FFFD is one lost byte: at the run's end the
+/// GBK decoder met the ASCII character after a lead byte (a byte browsers drop); inside the
+/// run a byte it could not pair with the next (0x80, or a lead of GBK's user-defined area:
+/// 潭 is E6 BD AD, and Python's `gbk` codec gives 娼 for E6 BD, then U+FFFD for AD, which
+/// it cannot pair with E5). The complete characters come back; each hole keeps the bytes
+/// of its character on either side. None when the run is no mojibake.
+fn realign_gbk_run(run: &str) -> Option<Vec<Piece>> {
+    if !run.chars().any(|c| c != '\u{FFFD}') {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut restored_any = false;
+    // Bytes of an incomplete character at the end of the last piece, before a hole.
+    let mut pending: Option<Vec<u8>> = None;
+    for part in run.split('\u{FFFD}') {
+        let (bytes, _, unmappable) = GBK.encode(part);
+        if unmappable {
+            return None;
+        }
+        let mut bytes: &[u8] = &bytes;
+        if let Some(prefix) = pending.take() {
+            // The continuation bytes that open this part finish the hole's character.
+            let k = bytes.iter().take(3).take_while(|&&b| (0x80..=0xbf).contains(&b)).count();
+            let (suffix, rest) = bytes.split_at(k);
+            if prefix.len() + 1 + suffix.len() > 4 {
+                return None;
+            }
+            pieces.push(Piece::Hole(prefix, suffix.to_vec(), bytes.first().copied()));
+            bytes = rest;
+        }
+        let (valid, partial) = match std::str::from_utf8(bytes) {
+            Ok(_) => (bytes.len(), &[][..]),
+            Err(e) if e.error_len().is_none() => (e.valid_up_to(), &bytes[e.valid_up_to()..]),
+            Err(_) => return None,
+        };
+        let text = std::str::from_utf8(&bytes[..valid]).ok()?;
+        restored_any |= !text.is_ascii();
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text.to_string()));
+        }
+        pending = Some(partial.to_vec());
+    }
+    // The last part's incomplete character is complete text only if no hole follows it.
+    match pending {
+        Some(p) if !p.is_empty() => return None,
+        _ => {}
+    }
+    if !run.contains('\u{FFFD}') {
+        // Any multi-byte character counts (á of a damaged pinyin annotation too): GBK text
+        // that was not mojibake almost never re-encodes to valid UTF-8.
+        return restored_any.then_some(pieces);
+    }
+    // Text that decoded whole before a U+FFFD of its own is no mojibake; two lost bytes in
+    // a row leave their character a U+FFFD (no candidate completes it).
+    let bound = |p: &Piece| matches!(p, Piece::Hole(a, b, _) if !a.is_empty() || !b.is_empty());
+    // A run cut by holes into halves of characters may restore no whole one besides them
+    // (銆�銆�鎴�鑷� for two ideographic spaces and 截至): its bytes fitting UTF-8 around
+    // each hole is the evidence.
+    pieces.iter().any(bound).then_some(pieces)
+}
+
+/// A byte the GBK decoder lost, with the bytes of its character either side of it and the
+/// byte it could not pair with.
+struct LostByte<'a> {
+    before: &'a [u8],
+    after: &'a [u8],
+    next: Option<u8>,
+}
+
+/// Whether GBK decodes `lead` and `trail` as one character outside the user-defined area:
+/// a decoder that met them together would have given that character, so a byte it lost
+/// before `trail` was not `lead`. (Python's `gbk` codec rejects the user-defined area and
+/// 0x80, which WHATWG's GBK maps to U+E000… and €.)
+fn gbk_pair(lead: u8, trail: u8) -> bool {
+    let pair = [lead, trail];
+    let (s, bad) = GBK.decode_without_bom_handling(&pair);
+    let mut it = s.chars();
+    !bad && matches!((it.next(), it.next()), (Some(c), None) if !('\u{e000}'..='\u{f8ff}').contains(&c))
+}
+
+/// The character whose UTF-8 form is `before`, one lost byte, then `after`, chosen among
+/// the candidates by dictionary evidence with the text around it; None without a clear
 /// winner.
-fn choose_last_byte(
-    partial: &[u8],
+fn choose_lost_byte(
+    lost: &LostByte,
     left: &str,
     right: &str,
     reading: Option<&str>,
     traditional: bool,
     lexicon: &Lexicon,
 ) -> Option<char> {
-    let candidates: Vec<char> = (0x80u8..=0xbf)
-        .filter_map(|last| {
-            let mut b = partial.to_vec();
-            b.push(last);
-            std::str::from_utf8(&b).ok().and_then(|s| s.chars().next()).filter(|&c| is_cjk(c))
+    let candidates: Vec<char> = (0x80u8..=0xff)
+        .filter(|&b| lost.next.is_none_or(|n| !gbk_pair(b, n)))
+        .filter_map(|b| {
+            let b = [lost.before, &[b], lost.after].concat();
+            let s = std::str::from_utf8(&b).ok()?;
+            let mut it = s.chars();
+            let c = it.next()?;
+            it.next().is_none().then_some(c).filter(|&c| is_cjk(c))
         })
         .collect();
     // A pinyin annotation names the character: keep the candidates that read that way.
@@ -345,6 +411,7 @@ fn choose_last_byte(
 /// How often Chinese punctuation appears, as a prior for a lost byte in the punctuation
 /// blocks (U+3000, U+2000, U+FF00), where no dictionary word helps.
 const PUNCT_PRIOR: &[(char, f64)] = &[
+    ('\u{3000}', 2.9),
     ('。', 3.0),
     ('，', 3.0),
     ('、', 2.5),
@@ -402,6 +469,17 @@ mod tests {
         let (fixed, _, lost) = repair_gbk(&damaged, &LEX).unwrap();
         assert!(fixed.starts_with("強(qiáng)"), "{fixed}");
         assert_eq!(lost, 0, "{fixed}");
+    }
+
+    #[test]
+    fn bytes_lost_inside_a_run_come_back() {
+        // UTF-8 read with Python's `gbk` codec (errors="replace"), as scrapers built on
+        // `requests` do when a page is guessed GB2312: each U+FFFD is one byte (0x80, or a
+        // lead of GBK's user-defined area) lost inside a run, not only at its end.
+        let damaged = "銆\u{fffd}銆\u{fffd}鎴\u{fffd}鑷\u{fffd}9鏈堝簳锛屽叏闀囩疮璁℃帴寰呮父瀹\u{fffd}35.6涓囦汉娆°\u{fffd}傛嵁浜嗚В锛岃\u{fffd}ラ晣渚濇墭鐗硅壊浜т笟銆\u{fffd}\n";
+        let (fixed, _, lost) = repair_gbk(damaged, &LEX).unwrap();
+        assert_eq!(fixed, "\u{3000}\u{3000}截至9月底，全镇累计接待游客35.6万人次。据了解，该镇依托特色产业。\n");
+        assert_eq!(lost, 0);
     }
 
     #[test]
