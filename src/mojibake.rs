@@ -154,7 +154,8 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
     // the bytes of its incomplete character.
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
-    let mut holes: Vec<(usize, Vec<u8>, Vec<u8>, Option<u8>)> = Vec::new();
+    // Where each hole is in `out`, with its Piece::Hole.
+    let mut holes: Vec<(usize, Piece)> = Vec::new();
     let mut restored = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -176,8 +177,8 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
                             restored += fixed.chars().count();
                             out.extend(fixed.chars());
                         }
-                        Piece::Hole(before, after, next) => {
-                            holes.push((out.len(), before, after, next));
+                        hole @ Piece::Hole(..) => {
+                            holes.push((out.len(), hole));
                             out.push('\u{FFFD}');
                         }
                     }
@@ -195,7 +196,8 @@ pub fn repair_gbk(text: &str, lexicon: &Lexicon) -> Option<(String, usize, usize
     // Traditional or Simplified: candidates in the document's own script win ties (強/强).
     let han: Vec<char> = out.iter().copied().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).collect();
     let traditional = han.iter().filter(|&&c| lexicon.is_traditional(c)).count() * 20 > han.len();
-    for (at, before, after, next) in holes {
+    for (at, hole) in holes {
+        let Piece::Hole(before, after, next) = hole else { continue };
         let (left, right) = (han_context(&out[..at], true), han_context(&out[at + 1..], false));
         let reading = annotation(&out[at + 1..]);
         let lost = LostByte { before: &before, after: &after, next };
