@@ -293,10 +293,10 @@ impl Cleaner {
             let c = p.lines.classes(line);
             let role = if c.has(META) && !prose() {
                 Some(Role::Meta)
-            } else if c.has(BYLINE) && line.chars().count() <= 60 {
+            } else if c.has(BYLINE) && line.chars().count() <= 60 && !reporter_at_work(line) {
                 // A credit that runs on into the story (记者王刚报道:各地要抓好落实。): the
                 // credit is the byline, what follows its colon is body, not lost with it.
-                if let Some(k) = lead_credit_end(line) {
+                if let Some(k) = lead_credit_end(line).filter(|_| !in_tail) {
                     lines.push((line[..k].trim_end().to_string(), Some(Role::Byline)));
                     lines.push((line[k..].trim_start().to_string(), Some(Role::Body)));
                     continue;
@@ -443,18 +443,33 @@ fn has_terminal_punct(line: &str) -> bool {
 /// A caption line that is a photographer's credit and no more: (本报记者王刚摄),
 /// 摄影:王刚, 王刚 摄.
 fn is_photo_credit(line: &str) -> bool {
-    let t = line.trim_end_matches([')', ')', ' ']);
+    let t = line.trim_end_matches([')', '）', ' ']);
     let bare = !t.starts_with('图') && !t.contains(['。', '!', '?']) && t.chars().count() <= 25;
-    line.starts_with("摄影") || line.starts_with("摄:") || bare && t.ends_with('摄')
+    line.starts_with("摄影") || line.starts_with("摄:") || line.starts_with("摄/") || bare && t.ends_with('摄')
+}
+
+/// A sentence whose subject is the reporter (记者从市教育局获悉:……, 记者近日走访……): the
+/// story's first line, not a credit, though it opens with 记者.
+fn reporter_at_work(line: &str) -> bool {
+    const DOING: [&str; 11] = ["从", "在", "获悉", "了解", "近日", "日前", "走访", "来到", "看到", "注意到", "采访"];
+    line.strip_prefix("记者").is_some_and(|rest| DOING.iter().any(|w| rest.starts_with(w)))
+        && count_sentence_ends(line) >= 1
 }
 
 /// Where the story starts in a byline line that goes on past its credit: just after the
-/// first colon within the credit's length, when what follows is a finished sentence of its
-/// own. A credit alone (记者:王刚, 文/图:李明) has no sentence after its colon.
+/// first colon within the credit's length, when what follows is a finished sentence and
+/// the credit before it ends in 报道 (记者王刚报道:各地要抓好落实。) or is an interviewer's
+/// label before a question of ten characters or more (记者:这次压锭与以前有何不同?). A credit
+/// alone (记者:王刚 李明。) is not cut; nor is a sentence about a reporter (记者从市教育局
+/// 获悉:…), which is no byline at all ([`reporter_at_work`]).
 fn lead_credit_end(line: &str) -> Option<usize> {
     let (i, c) = line.char_indices().take(40).find(|&(_, c)| matches!(c, ':' | '：'))?;
     let rest = line[i + c.len_utf8()..].trim();
-    (rest.chars().count() >= 4 && count_sentence_ends(rest) >= 1).then_some(i + c.len_utf8())
+    let head = line[..i].trim_end();
+    let n = rest.chars().count();
+    let credit = head.ends_with("报道") && n >= 4
+        || matches!(head, "记者" | "本报记者") && n >= 10 && !rest.contains([':', '：']);
+    (credit && count_sentence_ends(rest) >= 1).then_some(i + c.len_utf8())
 }
 
 fn count_sentence_ends(line: &str) -> usize {
@@ -886,8 +901,18 @@ mod tests {
         let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
         assert!(roles.contains(&("byline", "记者王刚报道:")), "{roles:?}");
         assert!(doc.text.starts_with("各地要抓好落实。\n会议指出"), "{}", doc.text);
-        // A credit alone is still a byline, whole.
+        // A credit alone is still a byline, whole, and a sentence about a reporter is body.
         assert!(roles.contains(&("byline", "记者:李明")), "{roles:?}");
+        let doc =
+            clean("我市召开乡村振兴工作会议\n记者:王刚 李明。\n记者从市教育局获悉:今年全市中考报名人数达5万人。\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert!(roles.contains(&("byline", "记者:王刚 李明。")), "{roles:?}");
+        assert!(doc.text.contains("记者从市教育局获悉:今年"), "{roles:?}");
+        // An interviewer's question is the story's.
+        let doc = clean(
+            "纺织压锭答记者问\n记者:这次压锭与以前有何不同?有什么办法保证纺锭能够真正压下去?\n答:这次压锭是真压。\n",
+        );
+        assert!(doc.text.starts_with("这次压锭与以前有何不同?"), "{}", doc.text);
     }
 
     #[test]

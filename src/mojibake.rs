@@ -344,8 +344,13 @@ struct LostByte<'a> {
 /// Whether GBK decodes `lead` and `trail` as one character outside the user-defined area:
 /// a decoder that met them together would have given that character, so a byte it lost
 /// before `trail` was not `lead`. (Python's `gbk` codec rejects the user-defined area and
-/// 0x80, which WHATWG's GBK maps to U+E000… and €.)
+/// 0x80, which WHATWG's GBK maps to U+E000… and €, and also A2 E3, A8 BF and A9 89–A9 95,
+/// which WHATWG's GBK maps to €, ǹ and ideographic description characters: 稿 is E7 A8 BF,
+/// 面 is E9 9D A2, and before 。 (E3 …) Python loses their A2 and A8.)
 fn gbk_pair(lead: u8, trail: u8) -> bool {
+    if matches!((lead, trail), (0xa2, 0xe3) | (0xa8, 0xbf) | (0xa9, 0x89..=0x95)) {
+        return false;
+    }
     let pair = [lead, trail];
     let (s, bad) = GBK.decode_without_bom_handling(&pair);
     let mut it = s.chars();
@@ -475,9 +480,12 @@ mod tests {
 
     #[test]
     fn bytes_lost_inside_a_run_come_back() {
-        // UTF-8 read with Python's `gbk` codec (errors="replace"), as scrapers built on
-        // `requests` do when a page is guessed GB2312: each U+FFFD is one byte (0x80, or a
-        // lead of GBK's user-defined area) lost inside a run, not only at its end.
+        // UTF-8 read with Python's `gbk` codec (errors="replace"), as a scraper leaves a
+        // UTF-8 page it took for GBK: each U+FFFD is one byte (0x80, or a lead of GBK's
+        // user-defined area) lost inside a run, not only at its end.
+        // 供稿 and 方面。: the lost byte is one WHATWG's GBK would have paired (A8 BF, A2 E3).
+        let damaged = "渚涚\u{fffd}夸欢"; // 供稿件
+        assert_eq!(repair_gbk(damaged, &LEX).map(|r| r.0).as_deref(), Some("供稿件"));
         let damaged = "銆\u{fffd}銆\u{fffd}鎴\u{fffd}鑷\u{fffd}9鏈堝簳锛屽叏闀囩疮璁℃帴寰呮父瀹\u{fffd}35.6涓囦汉娆°\u{fffd}傛嵁浜嗚В锛岃\u{fffd}ラ晣渚濇墭鐗硅壊浜т笟銆\u{fffd}\n";
         let (fixed, _, lost) = repair_gbk(damaged, &LEX).unwrap();
         assert_eq!(fixed, "\u{3000}\u{3000}截至9月底，全镇累计接待游客35.6万人次。据了解，该镇依托特色产业。\n");

@@ -87,7 +87,7 @@ impl DateRules {
     pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
         let mut day_marks = Vec::new();
         let mut out = self.months_and_years(ix, published, &mut day_marks);
-        let days = days(ix, published, &day_marks);
+        let days = days(ix, published, &day_marks, &out);
         if !days.is_empty() {
             out.extend(days);
             out.sort_by_key(|d| d.start);
@@ -181,12 +181,21 @@ const RELATIVE_DAYS: [(&str, i64); 7] =
 /// 电 aside), and days named relative to publication (昨天, 今日), each a whole word. A day
 /// without its month is the nearest such date to the publication date: 13日 in a story of
 /// 13 December is 13 December, 30日 is 30 November, 25日 is 25 December. `7日内`, `3日游`,
-/// `5日元` and `第3日` count days or yen, not a date; nor are 今天的 and 明天的 (the present
-/// and the future: 今天的中国) or 直到今天.
-fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<DateMention> {
+/// `5日元`, `第3日`, `近3日`, `3日以上` count days or yen, not a date; nor are 今天的 and
+/// 明天的 (the present and the future: 今天的中国) or 直到今天. A day after another and a
+/// connective (6月13日至15日, 13日、14日) is in the month of the one before.
+fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize], dated: &[DateMention]) -> Vec<DateMention> {
     let chars = &ix.chars;
-    let mut out = Vec::new();
-    let mut push = |s: usize, e: usize, date: Option<NaiveDate>| {
+    let mut out: Vec<DateMention> = Vec::new();
+    // The day just before a connective (6月13日至15日, 6月13日、14日): its month is this one's.
+    let day_before = |s: usize, out: &[DateMention]| -> Option<NaiveDate> {
+        if s < 2 || !"至到、和~-".contains(chars[s - 1]) {
+            return None;
+        }
+        let before = |m: &&DateMention| m.end as usize == s - 1 && m.granularity == "day";
+        dated.iter().chain(out).find(before).and_then(|m| m.end_date)
+    };
+    let push = |out: &mut Vec<DateMention>, s: usize, e: usize, date: Option<NaiveDate>| {
         out.push(DateMention {
             sentence_idx: ix.sentence_of(s),
             text: ix.slice(s, e).to_string(),
@@ -208,18 +217,20 @@ fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
                 continue;
             }
             let before = if s > 0 { chars[s - 1] } else { ' ' };
-            let after = chars.get(p + 1).copied().unwrap_or(' ');
-            if before.is_ascii_digit()
-                || "月第近每个前后约.-/".contains(before)
-                || "内游元以之后来间起夜".contains(after)
-            {
+            let after = ix.slice(p + 1, (p + 3).min(chars.len()));
+            let counts = ["内", "游", "元", "后", "以内", "之内", "以上", "左右"].iter().any(|w| after.starts_with(w));
+            if before.is_ascii_digit() || "月第近每个前后约.-/".contains(before) || counts {
                 continue;
             }
             let Ok(day) = ix.slice(s, p).parse::<u32>() else { continue };
             if !(1..=31).contains(&day) {
                 continue;
             }
-            push(s, p + 1, published.and_then(|d| nearest_day(d, day)));
+            let date = match day_before(s, &out) {
+                Some(d) => d.with_day(day),
+                None => published.and_then(|d| nearest_day(d, day)),
+            };
+            push(&mut out, s, p + 1, date);
         } else if p + 1 >= chars.len() {
             continue;
         } else if let Some(&(word, offset)) =
@@ -229,7 +240,7 @@ fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
             // 今天的中国, 明天的观众: the present and the future, not a day.
             let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
             if ix.is_token_start(p) && ix.is_token_end(e) && !figurative {
-                push(p, e, published.map(|d| d + chrono::Duration::days(offset)));
+                push(&mut out, p, e, published.map(|d| d + chrono::Duration::days(offset)));
             }
         }
     }

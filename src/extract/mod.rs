@@ -1226,7 +1226,7 @@ mod tests {
 
         // Days without their month are the nearest such day to publication; relative days
         // count from it; counts of days and yen are no dates.
-        let d = run("标题\n2023-12-13 20:46:31来源:新华网\n习近平13日在河内会见。30日召开会议,25日将举行活动,7日内完成,合5日元,第3日开幕,昨天公布了数字,今天的中国。\n");
+        let d = run("标题\n2023-12-13 20:46:31来源:新华网\n习近平13日在河内会见。30日召开会议,25日将举行活动,7日内完成,合5日元,第3日开幕,昨天公布了数字,今天的中国。6月13日至15日举行,自16日起施行。\n");
         let got: Vec<(&str, Option<String>)> =
             d.dates.iter().map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()))).collect();
         assert_eq!(
@@ -1236,6 +1236,9 @@ mod tests {
                 ("30日", s("2023-11-30")),
                 ("25日", s("2023-12-25")),
                 ("昨天", s("2023-12-12")),
+                ("6月13日", s("2023-06-13")),
+                ("15日", s("2023-06-15")),
+                ("16日", s("2023-12-16")),
             ]
         );
         assert!(d.dates.iter().all(|x| x.granularity == "day" && x.start_date == x.end_date));
