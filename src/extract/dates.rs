@@ -231,12 +231,11 @@ fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize], dated: &[
                 None => published.and_then(|d| nearest_day(d, day)),
             };
             push(&mut out, s, p + 1, date);
-        } else if p + 1 >= chars.len() {
-            continue;
-        } else if let Some(&(word, offset)) =
-            RELATIVE_DAYS.iter().find(|(w, _)| w.starts_with(c) && ix.at(p, &w.chars().collect::<Vec<_>>()))
+        } else if let Some(&(_, offset)) =
+            RELATIVE_DAYS.iter().find(|&&(w, _)| w == ix.slice(p, (p + 2).min(chars.len())))
         {
-            let e = p + word.chars().count();
+            // Every word of RELATIVE_DAYS is two characters.
+            let e = p + 2;
             // 今天的中国, 明天的观众: the present and the future, not a day.
             let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
             if ix.is_token_start(p) && ix.is_token_end(e) && !figurative {

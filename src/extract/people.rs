@@ -722,14 +722,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         if ix.chars.get(e) == Some(&' ') && ["记者", "通讯员", "摄影"].iter().any(|w| ix.slice(s, e).ends_with(w))
         {
             let mut p = e;
-            let mut credited = false;
             while ix.chars.get(p) == Some(&' ') {
                 let Some(len) = f.name_at(p + 1).or_else(|| f.tagged_name_at(p + 1)) else { break };
                 mentions.insert((p + 1, p + 1 + len), Some(role()));
-                credited = true;
                 p += 1 + len;
             }
-            if credited {
+            if p > e {
                 continue;
             }
         }
