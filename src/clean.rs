@@ -865,6 +865,18 @@ mod tests {
     }
 
     #[test]
+    fn a_toolbar_of_bracketed_links_is_boilerplate() {
+        let doc = clean(
+            "青山镇扎实推进清廉村居建设\n发布时间:2025-11-28 来源:青山县融媒体中心\n【字体:大 中 小】 【打印】 【关闭】\n\
+             11月26日,青山镇召开推进会。\n【纠错】【责任编辑:路娇】\n",
+        );
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert_eq!(roles[2].0, "boilerplate", "{roles:?}");
+        assert_eq!(roles[4].0, "meta", "{roles:?}");
+        assert_eq!(doc.text, "11月26日,青山镇召开推进会。");
+    }
+
+    #[test]
     fn prose_opening_with_a_date_is_body() {
         let doc = clean(
             "三峡工程截流\n2022年5月26日 来源:甘肃日报\n1997年11月8日,长江三峡工程实施大江截流。\n\
