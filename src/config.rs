@@ -198,6 +198,31 @@ impl Default for SegmentConfig {
     }
 }
 
+/// `extract.keyword_stop_words` by default.
+pub const KEYWORD_STOP_WORDS: [&str; 21] = [
+    "日电",
+    "日讯",
+    "本报讯",
+    "本报",
+    "新华社",
+    "记者",
+    "通讯员",
+    "编辑",
+    "责任编辑",
+    "同志",
+    "应当",
+    "全省",
+    "全市",
+    "全县",
+    "全区",
+    "全镇",
+    "全乡",
+    "全村",
+    "全国",
+    "同比",
+    "环比",
+];
+
 /// `[extract]` section.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -223,6 +248,11 @@ pub struct ExtractConfig {
     pub keywords_top_k: usize,
     /// Parts of speech a keyword may have. Default ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].
     pub keyword_pos: Vec<String>,
+    /// Words never taken as keywords, besides jieba's stop words: the furniture of news
+    /// copy (datelines such as 日电 and 本报讯, 记者, 同志) and the whole-area words of
+    /// local reports (全镇, 全省), which rank high in every such story and say nothing of
+    /// one. Default [`KEYWORD_STOP_WORDS`].
+    pub keyword_stop_words: Vec<String>,
     /// Longest text in quotation marks taken as a campaign or slogan name. Default 16.
     pub max_campaign_chars: usize,
 }
@@ -237,6 +267,7 @@ impl Default for ExtractConfig {
             organizations: None,
             keywords_top_k: 10,
             keyword_pos: ["n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j"].map(String::from).to_vec(),
+            keyword_stop_words: KEYWORD_STOP_WORDS.map(String::from).to_vec(),
             max_campaign_chars: 16,
         }
     }

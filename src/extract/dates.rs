@@ -29,9 +29,11 @@ const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 const YEAR: &str = r"(?:(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
-/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日).
+/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日); a run of months
+/// (1至10月, 1-9月份, 一至三月), as statistics reports write them.
 const PART: &str = concat!(
-    r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
+    r"(?:(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?:至|到|-|—|~))?",
+    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
     r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
@@ -87,7 +89,16 @@ impl DateRules {
     pub fn find(&self, ix: &TextIndex, published: Option<NaiveDate>) -> Vec<DateMention> {
         let mut day_marks = Vec::new();
         let mut out = self.months_and_years(ix, published, &mut day_marks);
-        let days = days(ix, published, &day_marks, &out);
+        // Datelines (新华社北京12月31日电, 本报北京1月5日讯): a printed paper's is usually the
+        // day before publication, and the story's 今天 and 13日 are counted from it.
+        let datelines: Vec<(usize, NaiveDate)> = out
+            .iter()
+            .filter(|m| {
+                m.granularity == "day" && ix.chars.get(m.end as usize).is_some_and(|c| matches!(c, '电' | '讯'))
+            })
+            .filter_map(|m| Some((m.start as usize, m.start_date?)))
+            .collect();
+        let days = days(ix, published, &datelines, &day_marks, &out);
         if !days.is_empty() {
             out.extend(days);
             out.sort_by_key(|d| d.start);
@@ -119,7 +130,7 @@ impl DateRules {
                 continue;
             }
             let start_char = ix.char_at(whole.start());
-            if let Some(m) = c.name("m") {
+            if let Some(m) = c.name("m0").or(c.name("m")) {
                 // 3个月 is a duration; 第3月 an ordinal.
                 let before = ix.char_at(m.start());
                 if before > 0 && matches!(ix.chars[before - 1], '个' | '第' | '.')
@@ -183,9 +194,17 @@ const RELATIVE_DAYS: [(&str, i64); 7] =
 /// 13 December is 13 December, 30日 is 30 November, 25日 is 25 December. `7日内`, `3日游`,
 /// `5日元`, `第3日`, `近3日`, `3日以上` count days or yen, not a date; nor are 今天的 and
 /// 明天的 (the present and the future: 今天的中国) or 直到今天. A day after another and a
-/// connective (6月13日至15日, 13日、14日) is in the month of the one before.
-fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize], dated: &[DateMention]) -> Vec<DateMention> {
+/// connective (6月13日至15日, 13日、14日) is in the month of the one before. After a dateline
+/// (`datelines`: char offset and date, in order), days are counted from its date instead.
+fn days(
+    ix: &TextIndex,
+    published: Option<NaiveDate>,
+    datelines: &[(usize, NaiveDate)],
+    marks: &[usize],
+    dated: &[DateMention],
+) -> Vec<DateMention> {
     let chars = &ix.chars;
+    let anchor = |p: usize| datelines.iter().rev().find(|&&(s, _)| s < p).map(|&(_, d)| d).or(published);
     let mut out: Vec<DateMention> = Vec::new();
     // The day just before a connective (6月13日至15日, 6月13日、14日): its month is this one's.
     let day_before = |s: usize, out: &[DateMention]| -> Option<NaiveDate> {
@@ -228,7 +247,7 @@ fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize], dated: &[
             }
             let date = match day_before(s, &out) {
                 Some(d) => d.with_day(day),
-                None => published.and_then(|d| nearest_day(d, day)),
+                None => anchor(s).and_then(|d| nearest_day(d, day)),
             };
             push(&mut out, s, p + 1, date);
         } else if let Some(&(_, offset)) =
@@ -239,7 +258,7 @@ fn days(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize], dated: &[
             // 今天的中国, 明天的观众: the present and the future, not a day.
             let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
             if ix.is_token_start(p) && ix.is_token_end(e) && !figurative {
-                push(&mut out, p, e, published.map(|d| d + chrono::Duration::days(offset)));
+                push(&mut out, p, e, anchor(p).map(|d| d + chrono::Duration::days(offset)));
             }
         }
     }
@@ -300,6 +319,12 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
             return Some((d, d, "day"));
         }
         let last = last_day(y, m)?;
+        // A run of months (1至10月): from the first day of its first month, which comes
+        // before its last.
+        if let Some(m0) = c.name("m0").filter(|_| c.name("part").is_none()) {
+            let m0 = number(m0.as_str()).filter(|&m0| m0 < m)?;
+            return Some((ymd(m0, 1)?, last, "month"));
+        }
         return match c.name("part").map(|p| p.as_str()) {
             Some("上旬") | Some("初") => Some((ymd(m, 1)?, ymd(m, 10)?, "dekad")),
             Some("中旬") => Some((ymd(m, 11)?, ymd(m, 20)?, "dekad")),

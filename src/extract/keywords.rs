@@ -24,7 +24,9 @@ impl Ranker {
     /// `Error::Dict` if the embedded IDF table does not load.
     pub(crate) fn new(cfg: &ExtractConfig) -> Result<Ranker> {
         Ok(Ranker {
-            idf: IdfTable::jieba(jieba_rs::DEFAULT_STOP_WORDS.iter().map(String::as_str))?,
+            idf: IdfTable::jieba(
+                jieba_rs::DEFAULT_STOP_WORDS.iter().chain(&cfg.keyword_stop_words).map(String::as_str),
+            )?,
             top_k: cfg.keywords_top_k,
             keyword_pos: cfg
                 .keyword_pos

@@ -25,7 +25,19 @@ pub(crate) struct MetaRules {
     url_date: Regex,
     credit: Regex,
     lead: Regex,
+    dateline: Regex,
 }
+
+/// A dateline opening a story: 本报讯, 本报北京1月5日讯, 新华社贵阳12月31日电, 中新网杭州12月5日电,
+/// 据新华社北京1月5日电 (a story retold from the wire).
+/// An outlet other than 本报 and 新华社 is a dateline's only with its date, and is the
+/// shortest run ending in 社, 网, 报, 台 or 新闻 (中新网, not 中新网杭), with the 网 of a
+/// paper's or a wire's site (中国日报网, 中国新闻网).
+const DATELINE: &str = concat!(
+    r"据?(?:(?P<agency>本报|新华社)[^\s()。,:]{0,16}?",
+    r"|(?P<outlet>\p{Han}{1,8}?(?:社|报网?|台|新闻网?|网))\p{Han}{0,8}?",
+    r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日)(?:讯|电)\s*"
+);
 
 fn re(p: &str) -> Result<Regex> {
     Regex::new(p).map_err(|e| Error::config("extract meta pattern", e.to_string()))
@@ -45,12 +57,13 @@ impl MetaRules {
             url: re(r"https?://[\x21-\x7e]+")?,
             url_date: re(r"/(20\d{2}|19\d{2})-?(\d{2})-?(\d{2})/|[/_]t?(20\d{2})(\d{2})(\d{2})_")?,
             credit: re(r"(?:(?:本报|特约)?(?:记者|通讯员|撰文|作者)\s*[:/]?|(?:文/图|文|图)\s*[:/])\s*")?,
-            // A dateline (本报北京1月5日讯, 新华社贵阳12月31日电) may open the credit; a credit
-            // in brackets after it needs no credit word (新华社北京1月1日电(江涛、曹斌)).
-            lead: re(concat!(
-                r"^(?:(?:本报|新华社)[^\s()。,:]{0,16}?(?:讯|电)\s*)?",
-                r"(?:[(]([^()]{2,40})[)]|((?:本报|特约|新华社)?(?:记者|通讯员)[^:,。!?()]{2,40}?)报道\s*:)"
+            // A dateline (本报北京1月5日讯, 新华社贵阳12月31日电, 中新网杭州12月5日电) may open
+            // the credit; a credit in brackets after it needs no credit word (新华社北京1月1日电
+            // (江涛、曹斌)).
+            lead: re(&format!(
+                r"^(?:{DATELINE})?(?:[(](?P<inner>[^()]{{2,40}})[)]|(?P<credit>(?:本报|特约|新华社)?(?:记者|通讯员)[^:,。!?()]{{2,40}}?)报道\s*:)"
             ))?,
+            dateline: re(&format!("^{DATELINE}"))?,
         })
     }
 
@@ -66,11 +79,12 @@ impl MetaRules {
                 _ => {}
             }
         }
-        if let Some(first) = doc.paragraphs.iter().find(|p| p.role == Role::Body) {
+        let lead = doc.paragraphs.iter().find(|p| p.role == Role::Body);
+        if let Some(first) = lead {
             if let Some(c) = self.lead.captures(&first.text) {
                 // Brackets alone (no dateline before them) are an aside, not a credit.
                 let dated = c.get(0).is_some_and(|w| !w.as_str().starts_with('('));
-                match (c.get(1), c.get(2)) {
+                match (c.name("inner"), c.name("credit")) {
                     (Some(inner), _) if dated => self.byline(inner.as_str(), &mut m, lists),
                     (_, Some(credit)) => self.byline(credit.as_str(), &mut m, lists),
                     _ => {}
@@ -79,6 +93,12 @@ impl MetaRules {
         }
         if m.source.is_none() {
             m.source = contributor;
+        }
+        // The wire or site whose dateline opens the story is its source, where the page names
+        // none (本报 is the page's own paper, unnamed).
+        if let Some(c) = lead.and_then(|p| self.dateline.captures(&p.text)) {
+            let outlet = c.name("agency").filter(|a| a.as_str() != "本报").or(c.name("outlet"));
+            set_once(&mut m.source, outlet.map(|o| o.as_str().to_string()));
         }
         if m.published_date.is_none() {
             if let Some(url) = &m.url {
@@ -137,7 +157,9 @@ impl MetaRules {
             // `2024-09-28大河网-河南日报`: what follows a leading date is the outlet; when a
             // site names the paper it reposts (大河网-河南日报), the paper is the source.
             let rest = line[rest_start..].trim();
-            if rest_start > 0 && !rest.is_empty() && rest.chars().count() <= 30 {
+            // Not a clause (19时15分,他离开了…) nor a place of writing (1998年1月1日于北京).
+            let clause = rest.contains([',', '。', ';', '!', '?', '、']) || rest.starts_with(['于', '在']);
+            if rest_start > 0 && !rest.is_empty() && rest.chars().count() <= 30 && !clause {
                 let outlet = rest.rsplit(['-', '|', ' ']).find(|s| !s.trim().is_empty()).unwrap_or(rest);
                 set_once(&mut m.source, clean_source(outlet));
             }

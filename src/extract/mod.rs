@@ -783,6 +783,11 @@ mod tests {
             (Some("人民日报"), Some("2020-12-14".into()))
         );
 
+        for line in ["1998年1月1日于北京", "1998年1月1日19时15分,他离开了亲人。"] {
+            let d = run(&format!("标题在这里\n{line}\n正文第一句话写在这里,内容足够长。\n"));
+            assert_eq!(d.meta.source, None, "{line}");
+        }
+
         let d = run("标题在这里\n2024-09-28大河网-河南日报\n□本报记者王小萍王雪红本报通讯员刘飞白世锋\n正文第一句话写在这里,内容足够长。\n");
         assert_eq!(d.meta.source.as_deref(), Some("河南日报"));
         assert_eq!(d.meta.authors, ["王小萍", "王雪红", "刘飞", "白世锋"]);
@@ -793,10 +798,22 @@ mod tests {
             ("本报北京1月5日讯 记者李中文报道:比赛开始了,场面很热烈。\n", &["李中文"]),
             ("新华社北京1月1日电(江涛、曹斌)昨晚,首都各界举行联欢会。\n", &["江涛", "曹斌"]),
             ("(图为村民在田间劳作)各地要抓好落实,这是一个很长的句子。\n", &[]),
+            ("中新网杭州12月5日电(记者 童笑雨)记者5日从浙江省统计局获悉,经济运行平稳。\n", &["童笑雨"]),
         ] {
             let d = run(text);
             assert_eq!(d.meta.authors, authors, "{text}");
             assert_eq!(d.text, text.trim_end(), "{text}");
+        }
+        // The outlet of a dateline is the source where the page names none; 本报 names none.
+        for (text, source) in [
+            ("中新网杭州12月5日电(记者 童笑雨)记者5日从浙江省统计局获悉。\n", Some("中新网")),
+            ("中国新闻网北京12月5日电 国家统计局5日发布数据。\n", Some("中国新闻网")),
+            ("新华社烟台12月5日电 烟台市今天召开会议。\n", Some("新华社")),
+            ("据新华社北京1月5日电 国务院今天召开会议。\n", Some("新华社")),
+            ("本报北京1月5日讯 记者李中文报道:比赛开始了。\n", None),
+            ("中国人民银行12月5日发布公告,下调存款准备金率。\n", None),
+        ] {
+            assert_eq!(run(text).meta.source.as_deref(), source, "{text}");
         }
 
         let d = run("正文第一句话写在这里,内容足够长。\n(中共三原县委组织部供稿)\n原文链接:http://www.sx-dj.gov.cn/a/djzh/20220901/74039.shtml\n");
@@ -841,6 +858,15 @@ mod tests {
         let d = run("新华社河内12月13日电(记者 王丽丽 邓瑞)国家主席习近平13日在河内会见越南国家主席武文赏。\n");
         let roles = people_roles(&d);
         assert!(roles.contains(&("王丽丽", Some("记者"))) && roles.contains(&("邓瑞", Some("记者"))), "{roles:?}");
+    }
+
+    #[test]
+    fn a_name_ends_where_jiebas_next_word_begins() {
+        // 陈丽/nr 通报/n: 报 after 陈丽通 is the end of jieba's word, not a credit verb.
+        let d = run("会上,镇纪委书记陈丽通报了今年以来全镇村级小微权力运行情况。王建国强调,要抓好整改。\n");
+        let roles = people_roles(&d);
+        assert!(roles.contains(&("陈丽", Some("镇纪委书记"))), "{roles:?}");
+        assert!(roles.iter().any(|(n, _)| *n == "王建国"), "{roles:?}");
     }
 
     #[test]
@@ -1224,6 +1250,22 @@ mod tests {
             ]
         );
 
+        // Runs of months, as statistics write them; a duration of months is none.
+        let d = run("标题\n2022-11-26 来源:甘肃日报\n今年1至10月,全镇排查线索23条。1-9月份,投资增长3.2%。去年一至三月,用了5-6个月。\n");
+        let got: Vec<(&str, Option<String>, Option<String>)> = d
+            .dates
+            .iter()
+            .map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()), x.end_date.map(|v| v.to_string())))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("今年1至10月", s("2022-01-01"), s("2022-10-31")),
+                ("1-9月份", s("2022-01-01"), s("2022-09-30")),
+                ("去年一至三月", s("2021-01-01"), s("2021-03-31")),
+            ]
+        );
+
         // Days without their month are the nearest such day to publication; relative days
         // count from it; counts of days and yen are no dates.
         let d = run("标题\n2023-12-13 20:46:31来源:新华网\n习近平13日在河内会见。30日召开会议,25日将举行活动,7日内完成,合5日元,第3日开幕,昨天公布了数字,今天的中国。6月13日至15日举行,自16日起施行。\n");
@@ -1242,6 +1284,21 @@ mod tests {
             ]
         );
         assert!(d.dates.iter().all(|x| x.granularity == "day" && x.start_date == x.end_date));
+
+        // After a dateline, days count from its date: the printed paper of the 2nd carries the
+        // story filed on the 1st.
+        let d = run("标题\n2023-12-02 来源:人民日报\n新华社北京12月1日电 国务院今天召开常务会议。会议指出,昨天发布的数据向好,30日将再次开会。\n");
+        let got: Vec<(&str, Option<String>)> =
+            d.dates.iter().map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()))).collect();
+        assert_eq!(
+            got,
+            [
+                ("12月1日", s("2023-12-01")),
+                ("今天", s("2023-12-01")),
+                ("昨天", s("2023-11-30")),
+                ("30日", s("2023-11-30"))
+            ]
+        );
     }
 
     #[test]
@@ -1257,5 +1314,11 @@ mod tests {
         assert_eq!(words.first(), Some(&"冶力关镇"), "{words:?}");
         assert!(words.contains(&"三抓三促"), "{words:?}");
         assert!(!words.iter().any(|w| ["冶力", "关镇", "抓三促"].contains(w)), "{words:?}");
+
+        // The furniture of news copy is no keyword (extract.keyword_stop_words).
+        let d = run("新华社北京12月1日电 全镇今年新建蔬菜大棚120座,全镇蔬菜产量同比增长两成,全镇农民收入增加。\n");
+        let words: Vec<&str> = d.keywords.iter().map(|k| k.keyword.as_str()).collect();
+        assert!(words.contains(&"蔬菜大棚") || words.contains(&"大棚"), "{words:?}");
+        assert!(!words.iter().any(|w| ["新华社", "日电", "全镇", "同比"].contains(w)), "{words:?}");
     }
 }

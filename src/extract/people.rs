@@ -26,6 +26,9 @@ const AFTER_NAME: &[&str] = &[
     "报道", "报", "摄",
 ];
 
+/// Levels of government written as one character before a title (镇党委书记, 县长 aside).
+const ADMIN_LEVELS: &str = "省市县区乡镇村";
+
 /// Dictionary tags of common words: a candidate name that is such a word is no name.
 const WORD_POS: &[&str] = &[
     "n", "nt", "nz", "ns", "ng", "j", "v", "vn", "vd", "vi", "a", "ad", "an", "d", "l", "i", "p", "c", "u", "r", "q",
@@ -296,8 +299,30 @@ impl Finder<'_, '_> {
                 // A title after the name (部长王克上将: not 王克上 + 将).
                 || ix.is_token_start(q) && self.lists.roles_after.at(ix, q).is_some()
         };
+        // A boundary no single character makes: the text ends or leaves Han, a word of two
+        // characters or more that follows names, a place, a title.
+        let follows_clearly = |q: usize| {
+            q >= ix.chars.len()
+                || !is_han(ix.chars[q])
+                || AFTER_NAME.iter().any(|w| w.len() > 3 && ix.slice(q, (q + 2).min(ix.chars.len())) == *w)
+                || self.place[q] && !self.place[q - 1]
+                || ix.is_token_start(q) && self.lists.roles_after.at(ix, q).is_some()
+        };
         // The name jieba sees starting here, if any.
         let jieba_name = ix.token(p).filter(|t| t.start as usize == p && is_nr(t.pos));
+        // jieba ends its name a character earlier and its next word, a common one, runs past
+        // the longer reading (陈丽/nr 通报/n 了): a one-character word after that reading (报)
+        // is the rest of jieba's word, no boundary. A rare word is jieba's guess (孙新/nr
+        // 文说/n).
+        let splits_next_word = |q: usize| {
+            jieba_name.is_some_and(|t| p + t.len as usize + 1 == q)
+                && ix.token(q - 1).is_some_and(|t| {
+                    let (ts, te) = (t.start as usize, t.start as usize + t.len as usize);
+                    ts == q - 1
+                        && te > q
+                        && self.lexicon.word_info(ix.slice(ts, te)).is_some_and(|(_, f)| f >= RARE_WORD_FREQ)
+                })
+        };
         // jieba's own name of a surname and two characters, then punctuation, wins over a
         // shorter reading ended by a word that often follows names (郝国道、: 道).
         if let Some(t) = jieba_name.filter(|t| t.len as usize == sl + 2) {
@@ -317,6 +342,7 @@ impl Finder<'_, '_> {
             }
             if p + len <= ix.chars.len()
                 && follows(p + len)
+                && (!splits_next_word(p + len) || follows_clearly(p + len))
                 && self.valid_as(p, p + len, true)
                 && !(len == sl + 2 && self.not_given_name(ix.slice(p + sl, p + len)))
                 // A speech or credit verb ends a name rather than closing one (秘书长安南说:
@@ -675,7 +701,13 @@ impl Finder<'_, '_> {
         // of its own (局 of 住建局, 路 of 昭君路), or the unit's last character that jieba ran
         // into its head's title (住建/局局长, 小组/组组长), which repeats the role's first. A
         // modifier jieba joins to the role stays (副教授, 支队长, 女战士).
-        if start < s && (ix.token(start).is_some_and(|t| t.len == 1) || step == 1 && ix.chars[start] == ix.chars[s]) {
+        // A level of government opening the clause is the role's (会上,镇纪委书记陈丽).
+        let level = start == 0 || !is_han(ix.chars[start - 1]);
+        let lone = ix.token(start).is_some_and(|t| t.len == 1);
+        if start < s
+            && !(lone && level && ADMIN_LEVELS.contains(ix.chars[start]))
+            && (lone || step == 1 && ix.chars[start] == ix.chars[s])
+        {
             start += 1;
         }
         start
