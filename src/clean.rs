@@ -877,6 +877,18 @@ mod tests {
     }
 
     #[test]
+    fn a_newspaper_pages_masthead_is_meta() {
+        let doc = clean(
+            "人民日报 | 2025年12月05日 星期五\n第04版:要闻\n让更多群众端稳“就业饭碗”\n——各地多措并举稳就业扩就业\n\
+             本报记者 李心萍 韩鑫\n今年以来,各地把稳就业摆在更加突出的位置。\n",
+        );
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert_eq!(roles[0].0, "meta", "{roles:?}");
+        assert_eq!(roles[1].0, "meta", "{roles:?}");
+        assert_eq!(roles[2], ("title", "让更多群众端稳“就业饭碗”"), "{roles:?}");
+    }
+
+    #[test]
     fn prose_opening_with_a_date_is_body() {
         let doc = clean(
             "三峡工程截流\n2022年5月26日 来源:甘肃日报\n1997年11月8日,长江三峡工程实施大江截流。\n\

@@ -34,7 +34,9 @@ pub struct Config {
     pub input: InputConfig,
 }
 
-/// `[input]` section: how records name their fields.
+/// `[input]` section: how records name their fields. A field missing under its configured
+/// name is looked for under the names dumps commonly give it (content, body, 正文 for the
+/// text; pub_time, 发布时间 for the date …).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct InputConfig {
@@ -49,6 +51,8 @@ pub struct InputConfig {
     pub date_field: String,
     /// Field written to `documents.record_id`. Default "id".
     pub id_field: String,
+    /// Field whose value overrides the extracted source outlet. Default "source".
+    pub source_field: String,
 }
 
 impl Default for InputConfig {
@@ -59,6 +63,7 @@ impl Default for InputConfig {
             url_field: "url".into(),
             date_field: "date".into(),
             id_field: "id".into(),
+            source_field: "source".into(),
         }
     }
 }
@@ -199,28 +204,10 @@ impl Default for SegmentConfig {
 }
 
 /// `extract.keyword_stop_words` by default.
-pub const KEYWORD_STOP_WORDS: [&str; 21] = [
-    "日电",
-    "日讯",
-    "本报讯",
-    "本报",
-    "新华社",
-    "记者",
-    "通讯员",
-    "编辑",
-    "责任编辑",
-    "同志",
-    "应当",
-    "全省",
-    "全市",
-    "全县",
-    "全区",
-    "全镇",
-    "全乡",
-    "全村",
-    "全国",
-    "同比",
-    "环比",
+#[rustfmt::skip]
+pub const KEYWORD_STOP_WORDS: [&str; 22] = [
+    "日电", "日讯", "本报讯", "本报", "新华社", "记者", "通讯员", "编辑", "责任编辑", "同志", "应当",
+    "全省", "全市", "全县", "全区", "全镇", "全乡", "全村", "全国", "同比", "环比", "专讯",
 ];
 
 /// `[extract]` section.

@@ -60,6 +60,8 @@ pub struct Fields {
     pub date: Option<String>,
     /// The record's own identifier (`documents.record_id`).
     pub id: Option<String>,
+    /// Source outlet.
+    pub source: Option<String>,
     /// The encoding the record was decoded from before it was parsed, when not UTF-8 (a
     /// JSON Lines or CSV file in GBK or UTF-16, or UTF-8 with bad bytes): `documents.encoding`
     /// names it, not the UTF-8 the record's text arrives in.

@@ -419,8 +419,9 @@ impl Expander {
                     Some(c) => columns = Some(c),
                     None => {
                         let msg = format!(
-                            "the header names no text column {:?} (input.text_field), nor content, body, 正文 or 内容: {names:?}",
-                            self.cfg.text_field
+                            "the header names no text column {:?} (input.text_field), nor {}: {names:?}",
+                            self.cfg.text_field,
+                            TEXT_NAMES.join(", ")
                         );
                         return self.send(Err(read_error(display, "bad_record", msg, 0)));
                     }
@@ -436,6 +437,7 @@ impl Expander {
             let url = get(cols.url);
             let date = get(cols.date);
             let id = get(cols.id);
+            let source = get(cols.source);
             let text = row.get(cols.text).map(|b| cells.text(b)).filter(|(t, _)| !t.trim().is_empty());
             let Some((text, encoding)) = text else {
                 if row.iter().all(|b| b.iter().all(u8::is_ascii_whitespace)) {
@@ -448,7 +450,7 @@ impl Expander {
                 }
                 continue;
             };
-            let fields = Fields { title, url, date, id, encoding };
+            let fields = Fields { title, url, date, id, source, encoding };
             let doc = RawDoc {
                 source_path: shown,
                 bytes: text.trim().as_bytes().to_vec(),
@@ -465,20 +467,34 @@ impl Expander {
     fn record(&self, line: &str, n: u64) -> Result<(String, Fields), String> {
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("line {n} is not JSON: {e}"))?;
         let obj = v.as_object().ok_or_else(|| format!("line {n} is not a JSON object"))?;
-        let field = |key: &str| -> Option<String> {
+        let value = |key: &str| -> Option<String> {
             match obj.get(key)? {
                 serde_json::Value::String(s) => Some(s.clone()),
                 serde_json::Value::Number(x) => Some(x.to_string()),
                 _ => None,
             }
         };
-        let text = field(&self.cfg.text_field)
-            .ok_or_else(|| format!("line {n} has no string field {:?} (input.text_field)", self.cfg.text_field))?;
+        // The configured key, then the names dumps commonly use, as written or in any case
+        // (Content, TITLE).
+        let field = |configured: &str, common: &[&str]| -> Option<String> {
+            value(configured).or_else(|| {
+                let common = |k: &str| common.iter().any(|c| k == *c || k.to_lowercase() == *c);
+                obj.keys().filter(|k| k.as_str() != configured && common(k)).find_map(|k| value(k))
+            })
+        };
+        let text = field(&self.cfg.text_field, TEXT_NAMES).ok_or_else(|| {
+            format!(
+                "line {n} has no string field {:?} (input.text_field), nor {}",
+                self.cfg.text_field,
+                TEXT_NAMES.join(", ")
+            )
+        })?;
         let fields = Fields {
-            title: field(&self.cfg.title_field),
-            url: field(&self.cfg.url_field),
-            date: field(&self.cfg.date_field),
-            id: field(&self.cfg.id_field),
+            title: field(&self.cfg.title_field, TITLE_NAMES),
+            url: field(&self.cfg.url_field, URL_NAMES),
+            date: field(&self.cfg.date_field, DATE_NAMES),
+            id: field(&self.cfg.id_field, ID_NAMES),
+            source: field(&self.cfg.source_field, SOURCE_NAMES),
             encoding: None,
         };
         Ok((text, fields))
@@ -677,6 +693,16 @@ fn utf16_by_first_unit(head: &[u8], first: impl Fn(u8) -> bool) -> Option<&'stat
     }
 }
 
+/// Names dumps commonly give each field, tried after the configured one (lowercase: a CSV
+/// header is lowercased before the lookup, a JSON key is compared as written and lowercased).
+const TEXT_NAMES: &[&str] = &["content", "body", "article", "正文", "内容"];
+const TITLE_NAMES: &[&str] = &["headline", "标题"];
+const URL_NAMES: &[&str] = &["link", "链接", "网址"];
+const DATE_NAMES: &[&str] =
+    &["time", "pubdate", "pub_time", "pubtime", "publish_time", "published_at", "日期", "时间", "发布时间"];
+const ID_NAMES: &[&str] = &["编号"];
+const SOURCE_NAMES: &[&str] = &["media", "来源"];
+
 /// Where the columns of a CSV or TSV dump are, from its header (names lowercased).
 struct Columns {
     text: usize,
@@ -684,6 +710,7 @@ struct Columns {
     url: Option<usize>,
     date: Option<usize>,
     id: Option<usize>,
+    source: Option<usize>,
 }
 
 impl Columns {
@@ -697,11 +724,12 @@ impl Columns {
                 .or_else(|| common.iter().find_map(|c| names.iter().position(|n| n == c)))
         };
         Some(Columns {
-            text: at(&cfg.text_field, &["content", "body", "正文", "内容"])?,
-            title: at(&cfg.title_field, &["标题"]),
-            url: at(&cfg.url_field, &["link", "链接", "网址"]),
-            date: at(&cfg.date_field, &["time", "pubdate", "publish_time", "日期", "时间", "发布时间"]),
-            id: at(&cfg.id_field, &["编号"]),
+            text: at(&cfg.text_field, TEXT_NAMES)?,
+            title: at(&cfg.title_field, TITLE_NAMES),
+            url: at(&cfg.url_field, URL_NAMES),
+            date: at(&cfg.date_field, DATE_NAMES),
+            id: at(&cfg.id_field, ID_NAMES),
+            source: at(&cfg.source_field, SOURCE_NAMES),
         })
     }
 }
@@ -1057,7 +1085,7 @@ mod tests {
         let p = dir.path().join("a.jsonl");
         std::fs::write(
             &p,
-            "{\"text\":\"第一篇\",\"title\":\"甲\",\"id\":7}\nnot json\n\n{\"body\":\"x\"}\n{\"text\":\"第二篇\"}\n",
+            "{\"text\":\"第一篇\",\"title\":\"甲\",\"id\":7}\nnot json\n\n{\"summary\":\"x\"}\n{\"text\":\"第二篇\"}\n",
         )
         .unwrap();
         let got = collect(&p);
@@ -1071,6 +1099,23 @@ mod tests {
         assert!(bad.source_path.ends_with(":2") && bad.message.contains("line 2"));
         assert!(got[2].as_ref().unwrap_err().message.contains("\"text\""));
         assert!(got[3].as_ref().unwrap().source_path.ends_with(":5"));
+    }
+
+    #[test]
+    fn json_lines_fields_under_common_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let line =
+            r#"{"Content":"正文","headline":"标题","link":"https://x/1","pub_time":"2025-12-04 08:30","media":"明报"}"#;
+        std::fs::write(&p, format!("{line}\n")).unwrap();
+        let got = collect(&p);
+        let doc = got[0].as_ref().unwrap();
+        assert_eq!(doc.bytes, "正文".as_bytes());
+        let f = doc.fields.as_ref().unwrap();
+        assert_eq!(
+            (f.title.as_deref(), f.url.as_deref(), f.date.as_deref(), f.source.as_deref()),
+            (Some("标题"), Some("https://x/1"), Some("2025-12-04 08:30"), Some("明报"))
+        );
     }
 
     #[test]

@@ -297,6 +297,9 @@ pub(crate) fn apply_fields(doc: &mut Document) {
     if let Some(u) = f.url.filter(|u| !u.trim().is_empty()) {
         doc.meta.url = Some(u.trim().to_string());
     }
+    if let Some(s) = f.source.filter(|s| !s.trim().is_empty()) {
+        doc.meta.source = Some(s.trim().to_string());
+    }
     if let Some(d) = f.date.as_deref().map(str::trim) {
         let d = d.replace('T', " ");
         let head = d.get(..10).unwrap_or(&d);
