@@ -1109,6 +1109,15 @@ mod tests {
     }
 
     #[test]
+    fn incidents_and_cases_are_counted() {
+        // 一起 (together), 一例一策 and 起 after a date are no counts.
+        let d = run("今年全市共发生各类生产安全事故12起,死亡9人;新增确诊病例3例。大家一起努力,一例一策。自12月1日起施行,13日起开放。\n");
+        let q: Vec<(&str, f64, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        assert_eq!(q, [("12起", 12.0, "起"), ("9人", 9.0, "人"), ("3例", 3.0, "例")]);
+    }
+
+    #[test]
     fn ranges_share_multiplier_and_unit() {
         let d = run("驻村3至5年,投入10-20万元,三成村民,2020-2021年。\n");
         let q = ranges(&d);
