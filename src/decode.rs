@@ -56,6 +56,9 @@ impl Decoder {
         if raw.bytes.is_empty() {
             return Err(fail("empty", "file is empty".into()));
         }
+        if let Some(what) = known_non_text(&raw.bytes) {
+            return Err(fail("binary", format!("{what}, not text: extract its text first")));
+        }
         let mut repairs = Vec::new();
         // A JSON Lines record or a CSV row arrives as UTF-8 whatever its file's encoding (the
         // reader decoded it to parse it), so `decode.force_encoding`, which names a file's
@@ -470,6 +473,24 @@ fn plausible_share(text: &str) -> f32 {
     }
 }
 
+/// What a file is, by its first bytes, when it is a document or media format that holds
+/// no plain text: a small PDF or RTF file is mostly ASCII and passed the control-byte test,
+/// then came out as an empty document in GBK.
+fn known_non_text(b: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 9] = [
+        (b"%PDF-", "a PDF document"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an OLE2 document (Word .doc, Excel .xls)"),
+        (b"{\\rtf", "an RTF document"),
+        (b"\x89PNG\r\n\x1A\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\x7FELF", "an ELF executable"),
+        (b"SQLite format 3\0", "an SQLite database"),
+    ];
+    MAGIC.iter().find(|(m, _)| b.starts_with(m)).map(|&(_, what)| what)
+}
+
 /// Share of bytes that are C0 controls other than tab, newline, carriage return, form feed
 /// and escape; NUL counts. Text has almost none; binary files have many.
 fn control_ratio(bytes: &[u8]) -> f64 {
@@ -685,6 +706,13 @@ mod tests {
         assert_eq!(decoder().decode(raw(b" \n\t ".to_vec())).unwrap_err().kind, "empty");
         let bin: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
         assert_eq!(decoder().decode(raw(bin)).unwrap_err().kind, "binary");
+        // A document format that is mostly ASCII is named, not decoded to an empty text.
+        let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+        let e = decoder().decode(raw(pdf)).unwrap_err();
+        assert_eq!(e.kind, "binary");
+        assert!(e.message.contains("PDF"), "{}", e.message);
+        let rtf = br"{\rtf1\ansi\ansicpg936 \'d6\'d0\'ce\'c4}".to_vec();
+        assert!(decoder().decode(raw(rtf)).unwrap_err().message.contains("RTF"));
     }
 
     #[test]
