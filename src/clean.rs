@@ -288,8 +288,13 @@ impl Cleaner {
                 continue;
             }
             // A metadata line is short or holds no finished sentence: a line of prose that
-            // opens with a date (1998年1月1日上午9时,中华人民共和国驻南非大使馆……。) is body.
-            let prose = || line.len() > 150 && count_sentence_ends(line) >= 1;
+            // opens with a date (1998年1月1日上午9时,中华人民共和国驻南非大使馆……。) is body, and
+            // so is a short one whose clause runs on to a full stop (1998年1月1日19时15分,他
+            // 离开了亲人。).
+            let prose = || {
+                line.len() > 150 && count_sentence_ends(line) >= 1
+                    || line.ends_with(['。', '!', '?']) && line.contains(',')
+            };
             let c = p.lines.classes(line);
             let role = if c.has(META) && !prose() {
                 Some(Role::Meta)
@@ -874,6 +879,17 @@ mod tests {
         assert_eq!(roles[2].0, "boilerplate", "{roles:?}");
         assert_eq!(roles[4].0, "meta", "{roles:?}");
         assert_eq!(doc.text, "11月26日,青山镇召开推进会。");
+        // Links alone; and a story about 字体 keeps its headline and text.
+        let doc = clean("字体设计大赛举行\n【打印】 【关闭】\n字体设计是一门古老的艺术,今年参赛作品达300件。\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert_eq!(
+            roles,
+            [
+                ("title", "字体设计大赛举行"),
+                ("boilerplate", "【打印】 【关闭】"),
+                ("body", "字体设计是一门古老的艺术,今年参赛作品达300件。")
+            ]
+        );
     }
 
     #[test]
@@ -886,6 +902,9 @@ mod tests {
         assert_eq!(roles[0].0, "meta", "{roles:?}");
         assert_eq!(roles[1].0, "meta", "{roles:?}");
         assert_eq!(roles[2], ("title", "让更多群众端稳“就业饭碗”"), "{roles:?}");
+        // A headline of the form label | text is the title still.
+        let doc = clean("提醒|2025年1月1日起,这些新规将施行\n2024-12-20 来源:新华网\n明年起,一批新规将施行。\n");
+        assert_eq!(doc.paragraphs[0].role.as_str(), "title");
     }
 
     #[test]
@@ -897,6 +916,9 @@ mod tests {
         let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
         assert_eq!(roles, ["title", "meta", "body", "body"]);
         assert!(doc.text.starts_with("1997年11月8日"), "{}", doc.text);
+        let doc = clean("标题\n2022年5月26日 来源:甘肃日报\n1998年1月1日19时15分,他离开了亲人。\n");
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["title", "meta", "body"]);
     }
 
     #[test]

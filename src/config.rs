@@ -203,9 +203,10 @@ impl Default for SegmentConfig {
     }
 }
 
-/// `extract.keyword_stop_words` by default.
+/// `extract.keyword_stop_words` by default (`config/default.toml` writes the same list; a
+/// test keeps the two equal).
 #[rustfmt::skip]
-pub const KEYWORD_STOP_WORDS: [&str; 22] = [
+const KEYWORD_STOP_WORDS: [&str; 22] = [
     "日电", "日讯", "本报讯", "本报", "新华社", "记者", "通讯员", "编辑", "责任编辑", "同志", "应当",
     "全省", "全市", "全县", "全区", "全镇", "全乡", "全村", "全国", "同比", "环比", "专讯",
 ];
@@ -238,7 +239,8 @@ pub struct ExtractConfig {
     /// Words never taken as keywords, besides jieba's stop words: the furniture of news
     /// copy (datelines such as 日电 and 本报讯, 记者, 同志) and the whole-area words of
     /// local reports (全镇, 全省), which rank high in every such story and say nothing of
-    /// one. Default [`KEYWORD_STOP_WORDS`].
+    /// one. Default: those words (日电, 日讯, 本报讯, 本报, 新华社, 记者, 通讯员, 编辑, 责任编辑,
+    /// 同志, 应当, 全省 … 全村, 全国, 同比, 环比, 专讯).
     pub keyword_stop_words: Vec<String>,
     /// Longest text in quotation marks taken as a campaign or slogan name. Default 16.
     pub max_campaign_chars: usize,
@@ -530,5 +532,9 @@ mod tests {
         let text = include_str!("../config/default.toml");
         let cfg = Config::from_toml(text, Path::new("config")).unwrap();
         cfg.validate().unwrap();
+        // The shipped file and the built-in default give the same lists.
+        assert_eq!(cfg.extract.keyword_stop_words, ExtractConfig::default().keyword_stop_words);
+        assert_eq!(cfg.extract.keyword_pos, ExtractConfig::default().keyword_pos);
+        assert_eq!(cfg.input, InputConfig::default());
     }
 }

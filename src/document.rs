@@ -15,8 +15,8 @@ pub struct RawDoc {
     pub bytes: Vec<u8>,
     /// What the bytes are.
     pub format: InputFormat,
-    /// Fields the input states outright (a JSON Lines record's title, url, date, id), which
-    /// override what extraction would find.
+    /// Fields the input states outright (a JSON Lines record's title, url, date, source, id),
+    /// which override what extraction would find.
     pub fields: Option<Box<Fields>>,
 }
 
@@ -60,7 +60,8 @@ pub struct Fields {
     pub date: Option<String>,
     /// The record's own identifier (`documents.record_id`).
     pub id: Option<String>,
-    /// Source outlet.
+    /// Source outlet, as the dump records it: a scraper knows which site it read, where the
+    /// page's own text may name none or only the wire it reposts.
     pub source: Option<String>,
     /// The encoding the record was decoded from before it was parsed, when not UTF-8 (a
     /// JSON Lines or CSV file in GBK or UTF-16, or UTF-8 with bad bytes): `documents.encoding`

@@ -474,17 +474,19 @@ impl Expander {
                 _ => None,
             }
         };
-        // The configured key, then the names dumps commonly use, as written or in any case
-        // (Content, TITLE).
+        // The configured key, then the names dumps commonly use, in the order listed (as the
+        // CSV header lookup does), each in any letter case (Content, TITLE); a blank value is
+        // no value, so the next name is tried.
         let field = |configured: &str, common: &[&str]| -> Option<String> {
-            value(configured).or_else(|| {
-                let common = |k: &str| common.iter().any(|c| k == *c || k.to_lowercase() == *c);
-                obj.keys().filter(|k| k.as_str() != configured && common(k)).find_map(|k| value(k))
+            std::iter::once(configured).chain(common.iter().copied()).find_map(|name| {
+                value(name)
+                    .or_else(|| obj.keys().filter(|k| k.to_lowercase() == name.to_lowercase()).find_map(|k| value(k)))
+                    .filter(|v| !v.trim().is_empty())
             })
         };
         let text = field(&self.cfg.text_field, TEXT_NAMES).ok_or_else(|| {
             format!(
-                "line {n} has no string field {:?} (input.text_field), nor {}",
+                "line {n} holds no text under {:?} (input.text_field), nor under {}",
                 self.cfg.text_field,
                 TEXT_NAMES.join(", ")
             )
@@ -693,15 +695,22 @@ fn utf16_by_first_unit(head: &[u8], first: impl Fn(u8) -> bool) -> Option<&'stat
     }
 }
 
-/// Names dumps commonly give each field, tried after the configured one (lowercase: a CSV
-/// header is lowercased before the lookup, a JSON key is compared as written and lowercased).
+// Names dumps commonly give each field, tried in order after the configured one, in any
+// letter case: scrapers and exported datasets name them as they please (content, 正文,
+// pub_time), and a run that refused every record for want of `text` helped no one.
+/// The article's text.
 const TEXT_NAMES: &[&str] = &["content", "body", "article", "正文", "内容"];
+/// The title.
 const TITLE_NAMES: &[&str] = &["headline", "标题"];
+/// The page's address.
 const URL_NAMES: &[&str] = &["link", "链接", "网址"];
+/// The publication date or time, full dates before times of day.
 const DATE_NAMES: &[&str] =
-    &["time", "pubdate", "pub_time", "pubtime", "publish_time", "published_at", "日期", "时间", "发布时间"];
+    &["pubdate", "publish_time", "pub_time", "pubtime", "published_at", "发布时间", "日期", "time", "时间"];
+/// The record's own identifier.
 const ID_NAMES: &[&str] = &["编号"];
-const SOURCE_NAMES: &[&str] = &["media", "来源"];
+/// The outlet.
+const SOURCE_NAMES: &[&str] = &["来源", "media"];
 
 /// Where the columns of a CSV or TSV dump are, from its header (names lowercased).
 struct Columns {
@@ -1105,17 +1114,23 @@ mod tests {
     fn json_lines_fields_under_common_names() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
-        let line =
-            r#"{"Content":"正文","headline":"标题","link":"https://x/1","pub_time":"2025-12-04 08:30","media":"明报"}"#;
-        std::fs::write(&p, format!("{line}\n")).unwrap();
+        let lines = [
+            r#"{"Content":"正文","headline":"标题","link":"https://x/1","pub_time":"2025-12-04 08:30","media":"明报"}"#,
+            // The names in the order listed, not the keys' order; the configured name in any
+            // case; a blank value is none.
+            r#"{"text":"","body":"摘要","content":"全文","TITLE":"题","time":"08:30","发布时间":"2025-12-04","media":"video","来源":"新华社"}"#,
+        ];
+        std::fs::write(&p, lines.join("\n")).unwrap();
         let got = collect(&p);
-        let doc = got[0].as_ref().unwrap();
-        assert_eq!(doc.bytes, "正文".as_bytes());
-        let f = doc.fields.as_ref().unwrap();
-        assert_eq!(
-            (f.title.as_deref(), f.url.as_deref(), f.date.as_deref(), f.source.as_deref()),
-            (Some("标题"), Some("https://x/1"), Some("2025-12-04 08:30"), Some("明报"))
-        );
+        let fields = |k: usize| {
+            let doc = got[k].as_ref().unwrap();
+            let f = doc.fields.as_ref().unwrap();
+            let text = String::from_utf8(doc.bytes.clone()).unwrap();
+            (text, f.title.clone(), f.url.clone(), f.date.clone(), f.source.clone())
+        };
+        let o = |s: &str| Some(s.to_string());
+        assert_eq!(fields(0), ("正文".into(), o("标题"), o("https://x/1"), o("2025-12-04 08:30"), o("明报")));
+        assert_eq!(fields(1), ("全文".into(), o("题"), None, o("2025-12-04"), o("新华社")));
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl DateRules {
     /// of them, most text holds none, and the pattern has no literal the regex engine could
     /// skip ahead to, so a scan of the whole text was half of this extractor's time.
     ///
-    /// A match starts at most 7 characters before its first 年/月/季 (截止到2021年) and ends
+    /// A match starts at most 8 characters before its first 年/月/季 (截止到十一至十二月) and ends
     /// at most 7 after its last (月31日, 月份下旬), with at most 7 between two of them; so a
     /// stretch reaching [`REACH`] characters either side of each, stretches that overlap
     /// merged, holds every match whole, and no match crosses a stretch's edge.
@@ -93,10 +93,17 @@ impl DateRules {
         // day before publication, and the story's 今天 and 13日 are counted from it.
         let datelines: Vec<(usize, NaiveDate)> = out
             .iter()
-            .filter(|m| {
-                m.granularity == "day" && ix.chars.get(m.end as usize).is_some_and(|c| matches!(c, '电' | '讯'))
+            .filter(|m| m.granularity == "day" && is_dateline(ix, m.start as usize, m.end as usize))
+            .filter_map(|m| {
+                let d = m.start_date?;
+                // Not months after publication: 12月31日 in the paper of 1 January is last
+                // year's. A few days after is a publication date that is itself a guess.
+                let d = match published {
+                    Some(p) if (d - p).num_days() > 60 => d.with_year(d.year() - 1)?,
+                    _ => d,
+                };
+                Some((m.start as usize, d))
             })
-            .filter_map(|m| Some((m.start as usize, m.start_date?)))
             .collect();
         let days = days(ix, published, &datelines, &day_marks, &out);
         if !days.is_empty() {
@@ -122,6 +129,19 @@ impl DateRules {
                 let Some(shorter) = self.re.captures_at(&text[..yp.start()], start) else { continue };
                 c = shorter;
             }
+            // A run of months is one only forwards within a year and of whole months; else the
+            // last month alone, as written without the run (12-2月, 5-6月5日, 2021-9月).
+            if let (Some(m0), Some(m)) = (c.name("m0"), c.name("m")) {
+                let b = ix.char_at(m0.start());
+                let run = c.name("d").is_none()
+                    && c.name("part").is_none()
+                    && number(m0.as_str()) < number(m.as_str())
+                    && !(b > 0 && (ix.chars[b - 1].is_ascii_digit() || matches!(ix.chars[b - 1], '个' | '第' | '.')));
+                if !run {
+                    let Some(shorter) = self.re.captures_at(text, m.start()) else { continue };
+                    c = shorter;
+                }
+            }
             let whole = c.get(0).expect("invariant: group 0");
             let has_year = c.name("y").is_some() || c.name("rel").is_some();
             let has_part_of_year = ["m", "half", "q", "ye"].iter().any(|g| c.name(g).is_some());
@@ -130,7 +150,7 @@ impl DateRules {
                 continue;
             }
             let start_char = ix.char_at(whole.start());
-            if let Some(m) = c.name("m0").or(c.name("m")) {
+            if let Some(m) = c.name("m") {
                 // 3个月 is a duration; 第3月 an ordinal.
                 let before = ix.char_at(m.start());
                 if before > 0 && matches!(ix.chars[before - 1], '个' | '第' | '.')
@@ -182,6 +202,21 @@ impl DateRules {
         }
         out
     }
+}
+
+/// Whether the day at chars `s..e` dates a dateline: 电 or 讯 after it, as jieba's word 日电 or
+/// a word of its own (not 电话 of 12月1日电话会议), and only the outlet and place before it
+/// on its line (not a wire story quoted inside another: 据新华社北京11月1日电, mid-paragraph).
+fn is_dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
+    let chars = &ix.chars;
+    if !chars.get(e).is_some_and(|c| matches!(c, '电' | '讯')) {
+        return false;
+    }
+    if ix.token(e).is_some_and(|t| t.start as usize == e && t.len > 1) {
+        return false;
+    }
+    let head = chars[..s].iter().rev().take_while(|&&c| super::is_han(c)).count();
+    head <= 16 && (head == s || chars[s - head - 1] == '\n')
 }
 
 /// Words for a day relative to the publication date, with its offset in days.
@@ -319,11 +354,10 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
             return Some((d, d, "day"));
         }
         let last = last_day(y, m)?;
-        // A run of months (1至10月): from the first day of its first month, which comes
-        // before its last.
-        if let Some(m0) = c.name("m0").filter(|_| c.name("part").is_none()) {
-            let m0 = number(m0.as_str()).filter(|&m0| m0 < m)?;
-            return Some((ymd(m0, 1)?, last, "month"));
+        // A run of months (1至10月): from the first day of its first month (months_and_years
+        // keeps only forward runs of whole months).
+        if let Some(m0) = c.name("m0") {
+            return Some((ymd(number(m0.as_str())?, 1)?, last, "month"));
         }
         return match c.name("part").map(|p| p.as_str()) {
             Some("上旬") | Some("初") => Some((ymd(m, 1)?, ymd(m, 10)?, "dekad")),
@@ -373,6 +407,7 @@ mod tests {
                     "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
                     "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
                     "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
+                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份",
                 ]),
                 0..40,
             )

@@ -29,13 +29,12 @@ pub(crate) struct MetaRules {
 }
 
 /// A dateline opening a story: 本报讯, 本报北京1月5日讯, 新华社贵阳12月31日电, 中新网杭州12月5日电,
-/// 据新华社北京1月5日电 (a story retold from the wire).
-/// An outlet other than 本报 and 新华社 is a dateline's only with its date, and is the
-/// shortest run ending in 社, 网, 报, 台 or 新闻 (中新网, not 中新网杭), with the 网 of a
-/// paper's or a wire's site (中国日报网, 中国新闻网).
+/// 据新华社北京1月5日电 (a story retold from the wire). An outlet other than 本报 and 新华社 is
+/// a dateline's only with its date, and is the longest run before the place that ends in 社,
+/// 报, 网, 电台, 电视台 or 新闻 (中国社会科学网, not 中国社; 中新网烟台, not 中新网烟台 for 台).
 const DATELINE: &str = concat!(
     r"据?(?:(?P<agency>本报|新华社)[^\s()。,:]{0,16}?",
-    r"|(?P<outlet>\p{Han}{1,8}?(?:社|报网?|台|新闻网?|网))\p{Han}{0,8}?",
+    r"|(?P<outlet>\p{Han}{1,8}(?:社|报|网|电视台|电台|新闻))\p{Han}{0,8}?",
     r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日)(?:讯|电)\s*"
 );
 
@@ -96,8 +95,13 @@ impl MetaRules {
         }
         // The wire or site whose dateline opens the story is its source, where the page names
         // none (本报 is the page's own paper, unnamed).
-        if let Some(c) = lead.and_then(|p| self.dateline.captures(&p.text)) {
-            let outlet = c.name("agency").filter(|a| a.as_str() != "本报").or(c.name("outlet"));
+        if let Some((c, text)) = lead.and_then(|p| Some((self.dateline.captures(&p.text)?, &p.text))) {
+            // A generic outlet's dateline stands apart from the story (a space, a bracket, a
+            // colon): 南方电网12月5日电价下调 is a sentence, not 南方电网's dateline.
+            let whole = c.get(0).expect("invariant: group 0");
+            let apart = whole.as_str().ends_with(char::is_whitespace)
+                || text[whole.end()..].chars().next().is_none_or(|n| matches!(n, '(' | ':' | '【'));
+            let outlet = c.name("agency").filter(|a| a.as_str() != "本报").or(c.name("outlet").filter(|_| apart));
             set_once(&mut m.source, outlet.map(|o| o.as_str().to_string()));
         }
         if m.published_date.is_none() {

@@ -783,7 +783,7 @@ mod tests {
             (Some("人民日报"), Some("2020-12-14".into()))
         );
 
-        for line in ["1998年1月1日于北京", "1998年1月1日19时15分,他离开了亲人。"] {
+        for line in ["1998年1月1日于北京", "1998年1月1日19时15分,他离开了亲人"] {
             let d = run(&format!("标题在这里\n{line}\n正文第一句话写在这里,内容足够长。\n"));
             assert_eq!(d.meta.source, None, "{line}");
         }
@@ -812,6 +812,9 @@ mod tests {
             ("据新华社北京1月5日电 国务院今天召开会议。\n", Some("新华社")),
             ("本报北京1月5日讯 记者李中文报道:比赛开始了。\n", None),
             ("中国人民银行12月5日发布公告,下调存款准备金率。\n", None),
+            ("中国社会科学网北京12月5日电 学术会议今天举行。\n", Some("中国社会科学网")),
+            ("中新网烟台12月5日电 烟台市今天召开会议。\n", Some("中新网")),
+            ("南方电网12月5日电价下调,居民用电成本降低。\n", None),
         ] {
             assert_eq!(run(text).meta.source.as_deref(), source, "{text}");
         }
@@ -1274,6 +1277,21 @@ mod tests {
                 ("去年一至三月", s("2021-01-01"), s("2021-03-31")),
             ]
         );
+        // Not runs: backwards, with a day, after a year in figures: the last month alone.
+        let d = run("标题\n2022-11-26 来源:甘肃日报\n供暖期为12-2月。5-6月5日举行,2021-9月开工。\n");
+        let got: Vec<(&str, Option<String>, Option<String>)> = d
+            .dates
+            .iter()
+            .map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()), x.end_date.map(|v| v.to_string())))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2月", s("2022-02-01"), s("2022-02-28")),
+                ("6月5日", s("2022-06-05"), s("2022-06-05")),
+                ("9月", s("2022-09-01"), s("2022-09-30")),
+            ]
+        );
 
         // Days without their month are the nearest such day to publication; relative days
         // count from it; counts of days and yen are no dates.
@@ -1291,6 +1309,20 @@ mod tests {
                 ("15日", s("2023-06-15")),
                 ("16日", s("2023-12-16")),
             ]
+        );
+        let days = |text: &str| -> Vec<(String, Option<String>)> {
+            run(text).dates.iter().map(|x| (x.text.clone(), x.start_date.map(|v| v.to_string()))).collect()
+        };
+        let o = |t: &str, d: &str| (t.to_string(), s(d));
+        // The dateline of the paper of 1 January is last year's.
+        assert_eq!(
+            days("标题\n2024-01-01 来源:人民日报\n新华社北京12月31日电 国务院今天召开常务会议。\n"),
+            [o("12月31日", "2024-12-31"), o("今天", "2023-12-31")]
+        );
+        // No dateline: 电话 after the day, or a wire story quoted inside a paragraph.
+        assert_eq!(
+            days("标题\n2023-12-20 来源:新华网\n双方在12月1日电话会议上达成共识,今天签署协议。\n会上,据新华社北京11月1日电,昨天发布了数据。\n"),
+            [o("12月1日", "2023-12-01"), o("今天", "2023-12-20"), o("11月1日", "2023-11-01"), o("昨天", "2023-12-19")]
         );
         assert!(d.dates.iter().all(|x| x.granularity == "day" && x.start_date == x.end_date));
 
