@@ -1262,34 +1262,28 @@ mod tests {
             ]
         );
 
-        // Runs of months, as statistics write them; a duration of months is none.
-        let d = run("标题\n2022-11-26 来源:甘肃日报\n今年1至10月,全镇排查线索23条。1-9月份,投资增长3.2%。去年一至三月,用了5-6个月。\n");
-        let got: Vec<(&str, Option<String>, Option<String>)> = d
-            .dates
-            .iter()
-            .map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()), x.end_date.map(|v| v.to_string())))
-            .collect();
+        // Runs of months, as statistics write them; a duration of months is none. Not runs:
+        // backwards, with a day, after a year in figures: the last month alone.
+        let spans = |text: &str| -> Vec<(String, Option<String>, Option<String>)> {
+            let d = run(&format!("标题\n2022-11-26 来源:甘肃日报\n{text}\n"));
+            let day = |v: Option<chrono::NaiveDate>| v.map(|v| v.to_string());
+            d.dates.iter().map(|x| (x.text.clone(), day(x.start_date), day(x.end_date))).collect()
+        };
+        let o = |t: &str, a: &str, b: &str| (t.to_string(), s(a), s(b));
         assert_eq!(
-            got,
+            spans("今年1至10月,全镇排查线索23条。1-9月份,投资增长3.2%。去年一至三月,用了5-6个月。"),
             [
-                ("今年1至10月", s("2022-01-01"), s("2022-10-31")),
-                ("1-9月份", s("2022-01-01"), s("2022-09-30")),
-                ("去年一至三月", s("2021-01-01"), s("2021-03-31")),
+                o("今年1至10月", "2022-01-01", "2022-10-31"),
+                o("1-9月份", "2022-01-01", "2022-09-30"),
+                o("去年一至三月", "2021-01-01", "2021-03-31"),
             ]
         );
-        // Not runs: backwards, with a day, after a year in figures: the last month alone.
-        let d = run("标题\n2022-11-26 来源:甘肃日报\n供暖期为12-2月。5-6月5日举行,2021-9月开工。\n");
-        let got: Vec<(&str, Option<String>, Option<String>)> = d
-            .dates
-            .iter()
-            .map(|x| (x.text.as_str(), x.start_date.map(|v| v.to_string()), x.end_date.map(|v| v.to_string())))
-            .collect();
         assert_eq!(
-            got,
+            spans("供暖期为12-2月。5-6月5日举行,2021-9月开工。"),
             [
-                ("2月", s("2022-02-01"), s("2022-02-28")),
-                ("6月5日", s("2022-06-05"), s("2022-06-05")),
-                ("9月", s("2022-09-01"), s("2022-09-30")),
+                o("2月", "2022-02-01", "2022-02-28"),
+                o("6月5日", "2022-06-05", "2022-06-05"),
+                o("9月", "2022-09-01", "2022-09-30")
             ]
         );
 
