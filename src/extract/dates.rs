@@ -30,13 +30,14 @@ const YEAR: &str = r"(?:(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})�
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日); a run of months
-/// (1至10月, 1-9月份, 一至三月), as statistics reports write them.
+/// (1至10月, 1-9月份, 一至三月) and the year's first months or quarters (前10月, 前三季度), as
+/// statistics reports write them.
 const PART: &str = concat!(
-    r"(?:(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?:至|到|-|—|~))?",
+    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?:至|到|-|—|~))?",
     r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
-    r"|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
+    r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
 );
 
 impl DateRules {
@@ -139,6 +140,15 @@ impl DateRules {
                     && !(b > 0 && (ix.chars[b - 1].is_ascii_digit() || matches!(ix.chars[b - 1], '个' | '第' | '.')));
                 if !run {
                     let Some(shorter) = self.re.captures_at(text, m.start()) else { continue };
+                    c = shorter;
+                }
+            }
+            // 前三季度, 前10月: from 1 January, as a word of its own (not 目前 or 此前 before a
+            // month), of whole months; else without the 前.
+            if let Some(f) = c.name("first").or(c.name("firstq")) {
+                let whole_months = c.name("d").is_none() && c.name("part").is_none() && c.name("m0").is_none();
+                if !ix.is_token_start(ix.char_at(f.start())) || !whole_months {
+                    let Some(shorter) = self.re.captures_at(text, f.end()) else { continue };
                     c = shorter;
                 }
             }
@@ -355,9 +365,12 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
         }
         let last = last_day(y, m)?;
         // A run of months (1至10月): from the first day of its first month (months_and_years
-        // keeps only forward runs of whole months).
+        // keeps only forward runs of whole months); the first months (前10月): from 1 January.
         if let Some(m0) = c.name("m0") {
             return Some((ymd(number(m0.as_str())?, 1)?, last, "month"));
+        }
+        if c.name("first").is_some() {
+            return Some((ymd(1, 1)?, last, "month"));
         }
         return match c.name("part").map(|p| p.as_str()) {
             Some("上旬") | Some("初") => Some((ymd(m, 1)?, ymd(m, 10)?, "dekad")),
@@ -377,7 +390,8 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
     if let Some(q) = c.name("q") {
         let q = number(q.as_str())?;
         let first = 3 * (q - 1) + 1;
-        return Some((ymd(first, 1)?, last_day(y, first + 2)?, "quarter"));
+        let from = if c.name("firstq").is_some() { 1 } else { first };
+        return Some((ymd(from, 1)?, last_day(y, first + 2)?, "quarter"));
     }
     match c.name("ye").or_else(|| c.name("yp")).map(|x| x.as_str()) {
         Some("年初" | "初") => Some((ymd(1, 1)?, ymd(1, 31)?, "month")),
@@ -407,7 +421,7 @@ mod tests {
                     "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
                     "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
                     "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
-                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份",
+                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份", "前", "前三季度", "目前",
                 ]),
                 0..40,
             )
