@@ -30,14 +30,16 @@ const YEAR: &str = r"(?:(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})�
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日); a run of months
-/// (1至10月, 1-9月份, 一至三月) and the year's first months or quarters (前10月, 前三季度), as
+/// (1至10月, 1-9月份, 一至三月) and the year's first months or quarters (前10月, 前三季度;
+/// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
 /// statistics reports write them.
 const PART: &str = concat!(
     r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?:至|到|-|—|~))?",
     r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
-    r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末))",
+    r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末)",
+    r"|前(?P<nm>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])个月)",
 );
 
 impl DateRules {
@@ -154,7 +156,10 @@ impl DateRules {
             }
             let whole = c.get(0).expect("invariant: group 0");
             let has_year = c.name("y").is_some() || c.name("rel").is_some();
-            let has_part_of_year = ["m", "half", "q", "ye"].iter().any(|g| c.name(g).is_some());
+            if c.name("nm").is_some() && !has_year {
+                continue;
+            }
+            let has_part_of_year = ["m", "half", "q", "ye", "nm"].iter().any(|g| c.name(g).is_some());
             // A bare 截至 is not a date.
             if !has_year && !has_part_of_year {
                 continue;
@@ -327,7 +332,7 @@ fn granularity_of(c: &regex::Captures) -> &'static str {
         "day"
     } else if c.name("part").is_some() {
         "dekad"
-    } else if c.name("m").is_some() {
+    } else if c.name("m").is_some() || c.name("nm").is_some() {
         "month"
     } else if c.name("half").is_some() {
         "half"
@@ -380,6 +385,10 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
             None => Some((ymd(m, 1)?, last, "month")),
         };
     }
+    if let Some(n) = c.name("nm") {
+        let n = number(n.as_str())?;
+        return Some((ymd(1, 1)?, last_day(y, n)?, "month"));
+    }
     if let Some(h) = c.name("half") {
         return if h.as_str() == "上半年" {
             Some((ymd(1, 1)?, ymd(6, 30)?, "half"))
@@ -421,7 +430,7 @@ mod tests {
                     "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
                     "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
                     "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
-                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份", "前", "前三季度", "目前",
+                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份", "前", "前三季度", "目前", "个月", "前11个月", "今年前十一个月",
                 ]),
                 0..40,
             )
