@@ -480,7 +480,10 @@ impl Expander {
         let field = |configured: &str, common: &[&str]| -> Option<String> {
             std::iter::once(configured).chain(common.iter().copied()).find_map(|name| {
                 value(name)
-                    .or_else(|| obj.keys().filter(|k| k.to_lowercase() == name.to_lowercase()).find_map(|k| value(k)))
+                    .or_else(|| {
+                        let name = name.to_lowercase();
+                        obj.keys().filter(|k| k.to_lowercase() == name).find_map(|k| value(k))
+                    })
                     .filter(|v| !v.trim().is_empty())
             })
         };

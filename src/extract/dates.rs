@@ -135,11 +135,9 @@ impl DateRules {
             // A run of months is one only forwards within a year and of whole months; else the
             // last month alone, as written without the run (12-2月, 5-6月5日, 2021-9月).
             if let (Some(m0), Some(m)) = (c.name("m0"), c.name("m")) {
-                let b = ix.char_at(m0.start());
-                let run = c.name("d").is_none()
-                    && c.name("part").is_none()
+                let run = whole_months(&c)
                     && number(m0.as_str()) < number(m.as_str())
-                    && !(b > 0 && (ix.chars[b - 1].is_ascii_digit() || matches!(ix.chars[b - 1], '个' | '第' | '.')));
+                    && !counted_or_ordinal(ix, &c, ix.char_at(m0.start()));
                 if !run {
                     let Some(shorter) = self.re.captures_at(text, m.start()) else { continue };
                     c = shorter;
@@ -148,8 +146,7 @@ impl DateRules {
             // 前三季度, 前10月: from 1 January, as a word of its own (not 目前 or 此前 before a
             // month), of whole months; else without the 前.
             if let Some(f) = c.name("first").or(c.name("firstq")) {
-                let whole_months = c.name("d").is_none() && c.name("part").is_none() && c.name("m0").is_none();
-                if !ix.is_token_start(ix.char_at(f.start())) || !whole_months {
+                if !ix.is_token_start(ix.char_at(f.start())) || !whole_months(&c) || c.name("m0").is_some() {
                     let Some(shorter) = self.re.captures_at(text, f.end()) else { continue };
                     c = shorter;
                 }
@@ -165,14 +162,8 @@ impl DateRules {
                 continue;
             }
             let start_char = ix.char_at(whole.start());
-            if let Some(m) = c.name("m") {
-                // 3个月 is a duration; 第3月 an ordinal.
-                let before = ix.char_at(m.start());
-                if before > 0 && matches!(ix.chars[before - 1], '个' | '第' | '.')
-                    || c.name("y").is_none() && before > 0 && ix.chars[before - 1].is_ascii_digit()
-                {
-                    continue;
-                }
+            if c.name("m").is_some_and(|m| counted_or_ordinal(ix, &c, ix.char_at(m.start()))) {
+                continue;
             }
             if let Some(y) = c.name("y") {
                 // 2021年 inside a larger number or a duration (12021年, 5年) is not a year.
@@ -217,6 +208,18 @@ impl DateRules {
         }
         out
     }
+}
+
+/// Whether a month written from char `p` is no month: 3个月 is a duration, 第3月 an ordinal,
+/// and without a year in figures in the match a number before it (2021-9月, 0931-8月) makes
+/// it part of another figure.
+fn counted_or_ordinal(ix: &TextIndex, c: &regex::Captures, p: usize) -> bool {
+    p > 0 && (matches!(ix.chars[p - 1], '个' | '第' | '.') || c.name("y").is_none() && ix.chars[p - 1].is_ascii_digit())
+}
+
+/// Whether a match names whole months: no day, no part of a month (上旬, 底).
+fn whole_months(c: &regex::Captures) -> bool {
+    c.name("d").is_none() && c.name("part").is_none()
 }
 
 /// Whether the day at chars `s..e` dates a dateline: 电 or 讯 after it, as jieba's word 日电 or

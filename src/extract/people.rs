@@ -289,23 +289,15 @@ impl Finder<'_, '_> {
         let sl = self.starts_surname(p)?;
         let ix = self.ix;
         // A place starting right after is a boundary too: lists of awards run role, name and
-        // the next unit together (院长陈幸运湖北省农科院).
-        let follows = |q: usize| {
+        // the next unit together (院长陈幸运湖北省农科院). With `one_char_words` false, only a
+        // boundary no single character makes: a word after the name must have two characters.
+        let follows = |q: usize, one_char_words: bool| {
             let rest = ix.slice(q.min(ix.chars.len()), (q + 2).min(ix.chars.len()));
             q >= ix.chars.len()
                 || !is_han(ix.chars[q])
-                || AFTER_NAME.iter().any(|w| rest.starts_with(w))
+                || AFTER_NAME.iter().any(|w| (one_char_words || w.len() > 3) && rest.starts_with(w))
                 || self.place[q] && !self.place[q - 1]
                 // A title after the name (部长王克上将: not 王克上 + 将).
-                || ix.is_token_start(q) && self.lists.roles_after.at(ix, q).is_some()
-        };
-        // A boundary no single character makes: the text ends or leaves Han, a word of two
-        // characters or more that follows names, a place, a title.
-        let follows_clearly = |q: usize| {
-            q >= ix.chars.len()
-                || !is_han(ix.chars[q])
-                || AFTER_NAME.iter().any(|w| w.len() > 3 && ix.slice(q, (q + 2).min(ix.chars.len())) == *w)
-                || self.place[q] && !self.place[q - 1]
                 || ix.is_token_start(q) && self.lists.roles_after.at(ix, q).is_some()
         };
         // The name jieba sees starting here, if any.
@@ -341,8 +333,8 @@ impl Finder<'_, '_> {
                 continue;
             }
             if p + len <= ix.chars.len()
-                && follows(p + len)
-                && (!splits_next_word(p + len) || follows_clearly(p + len))
+                && follows(p + len, true)
+                && (!splits_next_word(p + len) || follows(p + len, false))
                 && self.valid_as(p, p + len, true)
                 && !(len == sl + 2 && self.not_given_name(ix.slice(p + sl, p + len)))
                 // A speech or credit verb ends a name rather than closing one (秘书长安南说:
@@ -382,7 +374,7 @@ impl Finder<'_, '_> {
             })
             && !self.not_given_name(ix.slice(p + 2, q))
             && self.lexicon.word_info(ix.slice(p + 2, q)).is_none_or(|(_, freq)| freq < RARE_WORD_FREQ)
-            && (follows(q) || ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos)))
+            && (follows(q, true) || ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos)))
             && self.valid_as(p, q, true)
         {
             return Some(4);
