@@ -401,7 +401,7 @@ impl Cleaner {
                     });
                     if caption_above && n <= 40 {
                         Role::Caption
-                    } else if n <= self.max_heading_chars && !has_terminal_punct(line) {
+                    } else if n <= self.max_heading_chars && !has_terminal_punct(line) && !opens_what_follows(line, n) {
                         Role::Heading
                     } else {
                         Role::Body
@@ -481,9 +481,22 @@ fn count_sentence_ends(line: &str) -> usize {
     line.chars().filter(|c| matches!(c, '。' | '!' | '?')).count()
 }
 
-/// A line that starts the body: finished sentences, or too long for a headline.
+/// A line that starts the body: finished sentences, too long for a headline, or opening
+/// what follows.
 fn is_body_like(line: &str, n: usize) -> bool {
-    n > MAX_TITLE_CHARS || (has_terminal_punct(line) && n > 12) || count_sentence_ends(line) >= 2
+    n > MAX_TITLE_CHARS
+        || (has_terminal_punct(line) && n > 12)
+        || count_sentence_ends(line) >= 2
+        || opens_what_follows(line, n)
+}
+
+/// A line that ends on a colon opens what follows and is neither headline nor heading: a
+/// notice's addressees (各区县人民政府,市直各有关单位:), its lead-in (……现就有关事项通知如
+/// 下:), a speech's salutation (同志们、朋友们:). Read as a title's second line, a notice's
+/// lead-in and the numbered heading after it were metadata, lost from `documents.text`. A
+/// label of a few characters (附件:, 图片:) is not one.
+fn opens_what_follows(line: &str, n: usize) -> bool {
+    n > 6 && line.ends_with(':')
 }
 
 /// Navigation bar: three or more short items between separators.
@@ -905,6 +918,39 @@ mod tests {
         // A headline of the form label | text is the title still.
         let doc = clean("提醒|2025年1月1日起,这些新规将施行\n2024-12-20 来源:新华网\n明年起,一批新规将施行。\n");
         assert_eq!(doc.paragraphs[0].role.as_str(), "title");
+    }
+
+    #[test]
+    fn a_notices_addressees_and_lead_in_are_body() {
+        let doc = clean(
+            "关于做好元旦期间安全生产工作的通知\n发布时间:2025-12-03 来源:市应急管理局\n各区县人民政府,市直各有关单位:\n\
+             为切实做好元旦期间安全生产工作,现就有关事项通知如下:\n一、压实安全责任\n各地要落实“党政同责”要求。\n附件:\n",
+        );
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let role: Vec<&str> = roles.iter().map(|r| r.0).collect();
+        assert_eq!(role[..6], ["title", "meta", "body", "body", "heading", "body"], "{roles:?}");
+        assert!(doc.text.starts_with("各区县人民政府"), "{}", doc.text);
+        assert!(doc.text.contains("一、压实安全责任"), "{}", doc.text);
+        // A label of a few characters ending on a colon is no opening line.
+        assert_ne!(roles[6], ("body", "附件:"), "{roles:?}");
+    }
+
+    #[test]
+    fn an_app_pages_header_is_not_its_subtitle() {
+        // WeChat: the call to follow the account, then account, minute and place.
+        let doc = clean(
+            "我县召开森林防火工作会议\n点击蓝字 关注我们\n融媒体中心 2025-11-28 17:45 安徽\n\
+             11月27日下午,我县召开森林防火工作会议。\n长按二维码关注我们\n",
+        );
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["title", "boilerplate", "meta", "body", "boilerplate"]);
+        // A site's channel name above the headline (明报: 港闻) is no title.
+        let doc = clean("港闻\n政府推新措施 助中小企融资\n【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n");
+        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        assert_eq!(roles[..2], [("meta", "港闻"), ("title", "政府推新措施 助中小企融资")], "{roles:?}");
+        // A body sentence holding a date and a minute stays body.
+        let doc = clean("标题\n会议于2025-11-28 14:30在县政府召开,王海波出席。\n");
+        assert_eq!(doc.paragraphs[1].role.as_str(), "body");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use regex::Regex;
 use super::{is_han, Lists};
 use crate::document::{Document, Meta, Role};
 use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
 
 pub(crate) struct MetaRules {
     date: Regex,
@@ -26,6 +27,7 @@ pub(crate) struct MetaRules {
     credit: Regex,
     lead: Regex,
     dateline: Regex,
+    wire: Regex,
 }
 
 /// A dateline opening a story: 本报讯, 本报北京1月5日讯, 新华社贵阳12月31日电, 中新网杭州12月5日电,
@@ -36,6 +38,16 @@ const DATELINE: &str = concat!(
     r"据?(?:(?P<agency>本报|新华社)[^\s()。,:]{0,16}?",
     r"|(?P<outlet>\p{Han}{1,8}(?:社|报|网|电视台|电台|新闻))\p{Han}{0,8}?",
     r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日)(?:讯|电)\s*"
+);
+
+/// A wire or paper credit in brackets opening a story, outlet first, as Taiwan's and Hong
+/// Kong's press print it: (中央社记者曾智怡台北5日电), (中央社台北5日电), 【明报专讯】,
+/// 【大公报讯】. The reporters' names run into the place (曾智怡台北), which
+/// [`without_place_tail`] cuts off.
+const WIRE: &str = concat!(
+    r"^[(【\[]\s*(?P<outlet>\p{Han}{1,8}?(?:社|报|网|电视台|电台|新闻))",
+    r"(?:(?:(?P<credit>(?:特约)?(?:记者|通讯员)[^()【】\[\]]{2,40}?)|\p{Han}{0,8}?)",
+    r"[\d〇一二三四五六七八九十]{1,3}(?:月[\d〇一二三四五六七八九十]{1,3})?日(?:电|讯)|专讯|讯|报道)\s*[)】\]]"
 );
 
 fn re(p: &str) -> Result<Regex> {
@@ -63,10 +75,11 @@ impl MetaRules {
                 r"^(?:{DATELINE})?(?:[(](?P<inner>[^()]{{2,40}})[)]|(?P<credit>(?:本报|特约|新华社)?(?:记者|通讯员)[^:,。!?()]{{2,40}}?)报道\s*:)"
             ))?,
             dateline: re(&format!("^{DATELINE}"))?,
+            wire: re(WIRE)?,
         })
     }
 
-    pub fn extract(&self, doc: &Document, lists: &Lists) -> Meta {
+    pub fn extract(&self, doc: &Document, lists: &Lists, lexicon: &Lexicon) -> Meta {
         let mut m = Meta::default();
         let mut contributor = None;
         for p in &doc.paragraphs {
@@ -89,6 +102,13 @@ impl MetaRules {
                     _ => {}
                 }
             }
+        }
+        if let Some(c) = lead.and_then(|p| self.wire.captures(&p.text)) {
+            if let Some(credit) = c.name("credit") {
+                self.byline(without_place_tail(credit.as_str(), lexicon), &mut m, lists);
+            }
+            let outlet = c.name("outlet").map(|o| o.as_str()).filter(|&o| o != "本报");
+            set_once(&mut m.source, outlet.map(str::to_string));
         }
         if m.source.is_none() {
             m.source = contributor;
@@ -208,6 +228,23 @@ impl MetaRules {
             m.authors.extend(split_names(&inner[c.end()..end], lists));
         }
     }
+}
+
+/// A credit without the place of writing its names run into (记者曾智怡台北 → 记者曾智怡): the
+/// longest tail of two to four characters that jieba's dictionary tags a place or the
+/// division table names, when a name's worth of characters stays before it.
+fn without_place_tail<'a>(credit: &'a str, lexicon: &Lexicon) -> &'a str {
+    let ends: Vec<usize> = credit.char_indices().map(|(b, _)| b).collect();
+    for len in (2..=4).rev() {
+        let Some(&at) = ends.len().checked_sub(len).and_then(|k| ends.get(k)) else { continue };
+        let (head, tail) = credit.split_at(at);
+        let place = lexicon.places.by_name.contains_key(tail)
+            || lexicon.word_info(tail).is_some_and(|(tag, _)| tag.starts_with("ns"));
+        if place && head.chars().rev().take_while(|&c| is_han(c)).count() >= 2 {
+            return head;
+        }
+    }
+    credit
 }
 
 fn ymd(y: &str, mo: &str, d: &str) -> Option<NaiveDate> {

@@ -557,7 +557,7 @@ impl Extractor {
             meta::apply_fields(doc);
             return Ok(());
         }
-        doc.meta = self.meta.extract(doc, &self.lists);
+        doc.meta = self.meta.extract(doc, &self.lists, &self.lexicon);
         meta::apply_fields(doc);
         let ix = TextIndex::new(doc);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
@@ -817,6 +817,20 @@ mod tests {
             ("南方电网12月5日电价下调,居民用电成本降低。\n", None),
         ] {
             assert_eq!(run(text).meta.source.as_deref(), source, "{text}");
+        }
+        // Taiwan's and Hong Kong's wire credits in brackets, outlet first: the reporters
+        // without the place their names run into, and the outlet as the source.
+        for (text, source, authors) in [
+            ("(中央社记者曾智怡台北5日电)经济部长今天表示,明年电价冻涨。\n", Some("中央社"), &["曾智怡"][..]),
+            ("(中央社记者王大明、林小华东京5日电)日本政府今天宣布新措施。\n", Some("中央社"), &["王大明", "林小华"]),
+            ("(中央社台北5日电)行政院今天通过预算案。\n", Some("中央社"), &[]),
+            ("【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n", Some("明报"), &[]),
+            ("【本报讯】全市今天召开会议。\n", None, &[]),
+            ("(图为村民在田间劳作)各地要抓好落实。\n", None, &[]),
+        ] {
+            let d = run(&format!("标题在这里\n{text}"));
+            assert_eq!(d.meta.source.as_deref(), source, "{text}");
+            assert_eq!(d.meta.authors, authors, "{text}");
         }
 
         let d = run("正文第一句话写在这里,内容足够长。\n(中共三原县委组织部供稿)\n原文链接:http://www.sx-dj.gov.cn/a/djzh/20220901/74039.shtml\n");
@@ -1118,6 +1132,28 @@ mod tests {
         let q: Vec<(&str, f64, &str)> =
             d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
         assert_eq!(q, [("12起", 12.0, "起"), ("9人", 9.0, "人"), ("3例", 3.0, "例")]);
+    }
+
+    #[test]
+    fn thousands_separators_are_one_number() {
+        // The full-width comma is folded to `,` like the separator: three digits and no more
+        // after it make one number; a clause goes on otherwise.
+        let d =
+            run("负载4,180万瓩,投资1,234.5万元,补贴12,000,000元,共有3,500人。同比增长5%,1200人参加,12345,678元。\n");
+        let q: Vec<(&str, f64, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        assert_eq!(
+            q,
+            [
+                ("4,180万瓩", 41_800_000.0, "千瓦"),
+                ("1,234.5万元", 12_345_000.0, "元"),
+                ("12,000,000元", 12_000_000.0, "元"),
+                ("3,500人", 3500.0, "人"),
+                ("5%", 5.0, "%"),
+                ("1200人", 1200.0, "人"),
+                ("678元", 678.0, "元"),
+            ]
+        );
     }
 
     #[test]

@@ -223,15 +223,31 @@ impl Units {
         if arabic {
             let mut digits: u128 = 0;
             let mut dec: Option<u32> = None;
+            // Digits since the start or the last thousands separator; `grouped` once one is seen.
+            let (mut group, mut grouped) = (0usize, false);
+            let three_digits = |k: usize| {
+                chars.get(k..k + 3).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                    && !chars.get(k + 3).is_some_and(char::is_ascii_digit)
+            };
             while j < chars.len() {
                 let c = chars[j];
                 if let Some(d) = c.to_digit(10) {
                     digits = digits.checked_mul(10)?.checked_add(d as u128)?;
+                    group += 1;
                     if let Some(n) = dec.as_mut() {
                         *n += 1;
                     }
                 } else if c == '.' && dec.is_none() && chars.get(j + 1).is_some_and(|d| d.is_ascii_digit()) {
                     dec = Some(0);
+                } else if c == ','
+                    && dec.is_none()
+                    && (if grouped { group == 3 } else { (1..=3).contains(&group) })
+                    && three_digits(j + 1)
+                {
+                    // A thousands separator (4,180万瓩, 1,234.5万元): the clean stage folds the
+                    // full-width comma to this one too, but a clause does not go on with three
+                    // digits and no more, and a number cut there read 4,180万 as 180万.
+                    (group, grouped) = (0, true);
                 } else {
                     break;
                 }
