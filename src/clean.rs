@@ -10,7 +10,7 @@
 //! (copyright, related links, comments) ends the article. Only body and in-article headings
 //! are kept in `documents.text`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
@@ -349,9 +349,11 @@ impl Cleaner {
                     Role::Body
                 }
                 Some(r) => *r,
-                None if !in_body && !is_body_like(line, n) => {
+                None if !(in_body || is_body_like(line, n) || title.is_some() && opens_what_follows(line, n)) => {
                     if title.is_none() && p.lines.classes(line).has(SITE) {
                         Role::Boilerplate
+                    } else if title.is_some() && is_stamp(line, n) {
+                        Role::Meta
                     } else if title.is_none() {
                         match line.split_once("——") {
                             Some((t, sub)) if !t.trim().is_empty() => {
@@ -481,22 +483,34 @@ fn count_sentence_ends(line: &str) -> usize {
     line.chars().filter(|c| matches!(c, '。' | '!' | '?')).count()
 }
 
-/// A line that starts the body: finished sentences, too long for a headline, or opening
-/// what follows.
+/// A line that starts the body: finished sentences, or too long for a headline.
 fn is_body_like(line: &str, n: usize) -> bool {
-    n > MAX_TITLE_CHARS
-        || (has_terminal_punct(line) && n > 12)
-        || count_sentence_ends(line) >= 2
-        || opens_what_follows(line, n)
+    n > MAX_TITLE_CHARS || (has_terminal_punct(line) && n > 12) || count_sentence_ends(line) >= 2
 }
 
-/// A line that ends on a colon opens what follows and is neither headline nor heading: a
-/// notice's addressees (各区县人民政府,市直各有关单位:), its lead-in (……现就有关事项通知如
-/// 下:), a speech's salutation (同志们、朋友们:). Read as a title's second line, a notice's
-/// lead-in and the numbered heading after it were metadata, lost from `documents.text`. A
-/// label of a few characters (附件:, 图片:) is not one.
+/// A line that ends on a colon and holds a clause or a list opens what follows and is
+/// neither subtitle nor heading: a notice's addressees (各区县人民政府,市直各有关单位:), its
+/// lead-in (……现就有关事项通知如下:), a speech's salutation (同志们、朋友们:). Read as a
+/// title's second line, a notice's lead-in and the numbered heading after it were metadata,
+/// lost from `documents.text`. Not a label (附件:, 图片:), and never the first line: a
+/// headline may end on a colon (国务院常务会议部署:, above the rest of it).
 fn opens_what_follows(line: &str, n: usize) -> bool {
-    n > 6 && line.ends_with(':')
+    n > 6 && line.ends_with(':') && (line.contains([',', '、']) || line.starts_with('各') || n > 30)
+}
+
+/// A header line of account or site, minute and place, as WeChat and news apps print it
+/// under the headline (融媒体中心 2025-11-28 17:45 安徽): a date with its minute and no
+/// sentence. Tested here on the few header lines no pattern placed: as a pattern it had to
+/// skip up to 24 characters before the date, and kept the pattern set reading every line of
+/// every text (the clean stage half again slower).
+fn is_stamp(line: &str, n: usize) -> bool {
+    static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:19|20)\d{2}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*\d{1,2}:\d{2}").expect("invariant: valid pattern")
+    });
+    // A label before the date (活动时间:, 报名截止:) dates an event, not the page.
+    n <= 48
+        && !line.contains([',', '。', '!', '?'])
+        && STAMP.find(line).is_some_and(|m| !line[..m.start()].contains(':'))
 }
 
 /// Navigation bar: three or more short items between separators.
@@ -625,7 +639,13 @@ pub fn normalize(raw: &str) -> String {
     let mut run = 0;
     let mut chars = raw.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let f = fold(c);
+        // A full-width comma between half-width digits is a list's (300，500，800元), where a
+        // thousands separator is written `,` (4,180万): kept, so that the quantities can tell
+        // them apart. Between full-width digits (４，１８０) it folds with them.
+        let list_comma = c == '，'
+            && raw[..i].ends_with(|d: char| d.is_ascii_digit())
+            && chars.peek().is_some_and(|&(_, d)| d.is_ascii_digit());
+        let f = if list_comma { Fold::Keep } else { fold(c) };
         if matches!(f, Fold::Keep) && !pending_space {
             continue;
         }
@@ -933,6 +953,10 @@ mod tests {
         assert!(doc.text.contains("一、压实安全责任"), "{}", doc.text);
         // A label of a few characters ending on a colon is no opening line.
         assert_ne!(roles[6], ("body", "附件:"), "{roles:?}");
+        // A headline may end on a colon, above the rest of it.
+        let doc = clean("国务院常务会议部署:\n进一步稳外贸稳外资\n新华社北京12月5日电 国务院总理主持召开常务会议。\n");
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["title", "subtitle", "body"]);
     }
 
     #[test]
@@ -948,9 +972,13 @@ mod tests {
         let doc = clean("港闻\n政府推新措施 助中小企融资\n【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n");
         let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
         assert_eq!(roles[..2], [("meta", "港闻"), ("title", "政府推新措施 助中小企融资")], "{roles:?}");
-        // A body sentence holding a date and a minute stays body.
+        // A body sentence holding a date and a minute stays body, an event's time under the
+        // headline is no stamp, and a sentence about a QR code is no call to follow.
         let doc = clean("标题\n会议于2025-11-28 14:30在县政府召开,王海波出席。\n");
         assert_eq!(doc.paragraphs[1].role.as_str(), "body");
+        let doc = clean("迎新年长跑活动报名开始\n活动时间:2025年12月13日 14:30\n居民扫描二维码即可关注办理进度。\n");
+        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["title", "subtitle", "body"]);
     }
 
     #[test]
@@ -1020,8 +1048,11 @@ mod tests {
         let mut out = String::with_capacity(raw.len());
         let mut pending_space = false;
         let mut chars = raw.chars().peekable();
+        let mut prev = '\0';
         while let Some(c) = chars.next() {
+            let before = std::mem::replace(&mut prev, c);
             let c = match c {
+                '，' if before.is_ascii_digit() && chars.peek().is_some_and(char::is_ascii_digit) => c,
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => ' ',
                 '\r' => {

@@ -45,9 +45,9 @@ const DATELINE: &str = concat!(
 /// 【大公报讯】. The reporters' names run into the place (曾智怡台北), which
 /// [`without_place_tail`] cuts off.
 const WIRE: &str = concat!(
-    r"^[(【\[]\s*(?P<outlet>\p{Han}{1,8}?(?:社|报|网|电视台|电台|新闻))",
+    r"^[(【\[]\s*据?(?P<outlet>\p{Han}{1,8}?(?:社|报|网|电视台|电台|新闻))",
     r"(?:(?:(?P<credit>(?:特约)?(?:记者|通讯员)[^()【】\[\]]{2,40}?)|\p{Han}{0,8}?)",
-    r"[\d〇一二三四五六七八九十]{1,3}(?:月[\d〇一二三四五六七八九十]{1,3})?日(?:电|讯)|专讯|讯|报道)\s*[)】\]]"
+    r"[\d〇一二三四五六七八九十]{1,3}(?:月[\d〇一二三四五六七八九十]{1,3})?日(?:专电|电|讯)|专讯|讯|报道)\s*[)】\]]"
 );
 
 fn re(p: &str) -> Result<Regex> {
@@ -232,7 +232,8 @@ impl MetaRules {
 
 /// A credit without the place of writing its names run into (记者曾智怡台北 → 记者曾智怡): the
 /// longest tail of two to four characters that jieba's dictionary tags a place or the
-/// division table names, when a name's worth of characters stays before it.
+/// division table or world list names, when a name of two characters or more stays before it
+/// (记者王长江 keeps 长江).
 fn without_place_tail<'a>(credit: &'a str, lexicon: &Lexicon) -> &'a str {
     let ends: Vec<usize> = credit.char_indices().map(|(b, _)| b).collect();
     for len in (2..=4).rev() {
@@ -240,7 +241,10 @@ fn without_place_tail<'a>(credit: &'a str, lexicon: &Lexicon) -> &'a str {
         let (head, tail) = credit.split_at(at);
         let place = lexicon.places.by_name.contains_key(tail)
             || lexicon.word_info(tail).is_some_and(|(tag, _)| tag.starts_with("ns"));
-        if place && head.chars().rev().take_while(|&c| is_han(c)).count() >= 2 {
+        // The name before it, after the credit word or a separator (记者王长江: 长江 is his).
+        let name = head.rsplit(['、', ' ', ',']).next().unwrap_or(head);
+        let name = name.rsplit_once("记者").or_else(|| name.rsplit_once("通讯员")).map_or(name, |(_, n)| n);
+        if place && name.chars().filter(|&c| is_han(c)).count() >= 2 {
             return head;
         }
     }

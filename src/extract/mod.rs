@@ -824,6 +824,9 @@ mod tests {
             ("(中央社记者曾智怡台北5日电)经济部长今天表示,明年电价冻涨。\n", Some("中央社"), &["曾智怡"][..]),
             ("(中央社记者王大明、林小华东京5日电)日本政府今天宣布新措施。\n", Some("中央社"), &["王大明", "林小华"]),
             ("(中央社台北5日电)行政院今天通过预算案。\n", Some("中央社"), &[]),
+            ("(中央社记者刘冠廷高雄5日专电)高雄市今天举行活动。\n", Some("中央社"), &["刘冠廷"]),
+            ("(中央社记者王长江5日电)政府今天宣布新措施。\n", Some("中央社"), &["王长江"]),
+            ("(据新华社报道)国务院今天召开会议。\n", Some("新华社"), &[]),
             ("【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n", Some("明报"), &[]),
             ("【本报讯】全市今天召开会议。\n", None, &[]),
             ("(图为村民在田间劳作)各地要抓好落实。\n", None, &[]),
@@ -1136,8 +1139,12 @@ mod tests {
 
     #[test]
     fn thousands_separators_are_one_number() {
-        // The full-width comma is folded to `,` like the separator: three digits and no more
-        // after it make one number; a clause goes on otherwise.
+        // The full-width comma is folded to `,` like the separator (except between half-width
+        // digits): three digits and no more after it make one number; a clause goes on
+        // otherwise.
+        let list = run("补贴分别为每月300，500，800元。\n");
+        let q: Vec<&str> = list.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(q, ["800元"], "a list stays a list: {}", list.text);
         let d =
             run("负载4,180万瓩,投资1,234.5万元,补贴12,000,000元,共有3,500人。同比增长5%,1200人参加,12345,678元。\n");
         let q: Vec<(&str, f64, &str)> =

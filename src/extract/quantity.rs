@@ -191,7 +191,12 @@ impl Units {
                 continue;
             }
             let arabic = c.is_ascii_digit();
-            if i > 0 && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.') {
+            // Not the middle of a code, a decimal or a time (6:00起 is no count of 起).
+            if i > 0
+                && (chars[i - 1].is_ascii_alphanumeric()
+                    || chars[i - 1] == '.'
+                    || chars[i - 1] == ':' && i > 1 && chars[i - 2].is_ascii_digit())
+            {
                 i += 1;
                 continue;
             }
