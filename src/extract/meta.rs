@@ -30,14 +30,34 @@ pub(crate) struct MetaRules {
     wire: Regex,
 }
 
+/// How an outlet's name ends (新华社, 明报, 中新网, 中央电视台, 中国新闻): one list for the
+/// datelines and the bracketed wire credits.
+macro_rules! outlet_end {
+    () => {
+        r"(?:社|报|网|电视台|电台|新闻)"
+    };
+}
+
+/// A day of a dateline, in figures or Chinese numerals (5日, 十二月三十一日 after its month).
+macro_rules! day_number {
+    () => {
+        r"[\d〇一二三四五六七八九十]{1,3}"
+    };
+}
+
 /// A dateline opening a story: 本报讯, 本报北京1月5日讯, 新华社贵阳12月31日电, 中新网杭州12月5日电,
 /// 据新华社北京1月5日电 (a story retold from the wire). An outlet other than 本报 and 新华社 is
 /// a dateline's only with its date, and is the longest run before the place that ends in 社,
 /// 报, 网, 电台, 电视台 or 新闻 (中国社会科学网, not 中国社; 中新网烟台, not 中新网烟台 for 台).
 const DATELINE: &str = concat!(
     r"据?(?:(?P<agency>本报|新华社)[^\s()。,:]{0,16}?",
-    r"|(?P<outlet>\p{Han}{1,8}(?:社|报|网|电视台|电台|新闻))\p{Han}{0,8}?",
-    r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日)(?:讯|电)\s*"
+    r"|(?P<outlet>\p{Han}{1,8}",
+    outlet_end!(),
+    r")\p{Han}{0,8}?",
+    day_number!(),
+    "月",
+    day_number!(),
+    r"日)(?:讯|电)\s*"
 );
 
 /// A wire or paper credit in brackets opening a story, outlet first, as Taiwan's and Hong
@@ -45,9 +65,13 @@ const DATELINE: &str = concat!(
 /// 【大公报讯】. The reporters' names run into the place (曾智怡台北), which
 /// [`without_place_tail`] cuts off.
 const WIRE: &str = concat!(
-    r"^[(【\[]\s*据?(?P<outlet>\p{Han}{1,8}?(?:社|报|网|电视台|电台|新闻))",
-    r"(?:(?:(?P<credit>(?:特约)?(?:记者|通讯员)[^()【】\[\]]{2,40}?)|\p{Han}{0,8}?)",
-    r"[\d〇一二三四五六七八九十]{1,3}(?:月[\d〇一二三四五六七八九十]{1,3})?日(?:专电|电|讯)|专讯|讯|报道)\s*[)】\]]"
+    r"^[(【\[]\s*据?(?P<outlet>\p{Han}{1,8}?",
+    outlet_end!(),
+    r")(?:(?:(?P<credit>(?:特约)?(?:记者|通讯员)[^()【】\[\]]{2,40}?)|\p{Han}{0,8}?)",
+    day_number!(),
+    "(?:月",
+    day_number!(),
+    r")?日(?:专电|电|讯)|专讯|讯|报道)\s*[)】\]]"
 );
 
 fn re(p: &str) -> Result<Regex> {
@@ -235,9 +259,8 @@ impl MetaRules {
 /// division table or world list names, when a name of two characters or more stays before it
 /// (记者王长江 keeps 长江).
 fn without_place_tail<'a>(credit: &'a str, lexicon: &Lexicon) -> &'a str {
-    let ends: Vec<usize> = credit.char_indices().map(|(b, _)| b).collect();
     for len in (2..=4).rev() {
-        let Some(&at) = ends.len().checked_sub(len).and_then(|k| ends.get(k)) else { continue };
+        let Some((at, _)) = credit.char_indices().rev().nth(len - 1) else { continue };
         let (head, tail) = credit.split_at(at);
         let place = lexicon.places.by_name.contains_key(tail)
             || lexicon.word_info(tail).is_some_and(|(tag, _)| tag.starts_with("ns"));
