@@ -766,6 +766,16 @@ mod tests {
         doc
     }
 
+    /// Each paragraph's role, in order.
+    fn role_list(doc: &Document) -> Vec<&str> {
+        doc.paragraphs.iter().map(|p| p.role.as_str()).collect()
+    }
+
+    /// Each paragraph's role and text, in order.
+    fn role_texts(doc: &Document) -> Vec<(&str, &str)> {
+        doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect()
+    }
+
     #[test]
     fn a_record_is_framed_by_its_fields() {
         use crate::document::Fields;
@@ -880,7 +890,7 @@ mod tests {
              切实增强了群众的幸福感获得感安全感。(新甘肃·甘肃日报记者 谢晓玲)\n\
              版权声明:本文内容由互联网用户自发贡献。\n编辑:路娇\n推荐内容\n",
         );
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(
             roles,
             [
@@ -908,13 +918,13 @@ mod tests {
             "青山镇扎实推进清廉村居建设\n发布时间:2025-11-28 来源:青山县融媒体中心\n【字体:大 中 小】 【打印】 【关闭】\n\
              11月26日,青山镇召开推进会。\n【纠错】【责任编辑:路娇】\n",
         );
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert_eq!(roles[2].0, "boilerplate", "{roles:?}");
         assert_eq!(roles[4].0, "meta", "{roles:?}");
         assert_eq!(doc.text, "11月26日,青山镇召开推进会。");
         // Links alone; and a story about 字体 keeps its headline and text.
         let doc = clean("字体设计大赛举行\n【打印】 【关闭】\n字体设计是一门古老的艺术,今年参赛作品达300件。\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert_eq!(
             roles,
             [
@@ -931,7 +941,7 @@ mod tests {
             "人民日报 | 2025年12月05日 星期五\n第04版:要闻\n让更多群众端稳“就业饭碗”\n——各地多措并举稳就业扩就业\n\
              本报记者 李心萍 韩鑫\n今年以来,各地把稳就业摆在更加突出的位置。\n",
         );
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert_eq!(roles[0].0, "meta", "{roles:?}");
         assert_eq!(roles[1].0, "meta", "{roles:?}");
         assert_eq!(roles[2], ("title", "让更多群众端稳“就业饭碗”"), "{roles:?}");
@@ -946,8 +956,8 @@ mod tests {
             "关于做好元旦期间安全生产工作的通知\n发布时间:2025-12-03 来源:市应急管理局\n各区县人民政府,市直各有关单位:\n\
              为切实做好元旦期间安全生产工作,现就有关事项通知如下:\n一、压实安全责任\n各地要落实“党政同责”要求。\n附件:\n",
         );
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
-        let role: Vec<&str> = roles.iter().map(|r| r.0).collect();
+        let roles = role_texts(&doc);
+        let role = role_list(&doc);
         assert_eq!(role[..6], ["title", "meta", "body", "body", "heading", "body"], "{roles:?}");
         assert!(doc.text.starts_with("各区县人民政府"), "{}", doc.text);
         assert!(doc.text.contains("一、压实安全责任"), "{}", doc.text);
@@ -955,7 +965,7 @@ mod tests {
         assert_ne!(roles[6], ("body", "附件:"), "{roles:?}");
         // A headline may end on a colon, above the rest of it.
         let doc = clean("国务院常务会议部署:\n进一步稳外贸稳外资\n新华社北京12月5日电 国务院总理主持召开常务会议。\n");
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(roles, ["title", "subtitle", "body"]);
     }
 
@@ -966,18 +976,18 @@ mod tests {
             "我县召开森林防火工作会议\n点击蓝字 关注我们\n融媒体中心 2025-11-28 17:45 安徽\n\
              11月27日下午,我县召开森林防火工作会议。\n长按二维码关注我们\n",
         );
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(roles, ["title", "boilerplate", "meta", "body", "boilerplate"]);
         // A site's channel name above the headline (明报: 港闻) is no title.
         let doc = clean("港闻\n政府推新措施 助中小企融资\n【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert_eq!(roles[..2], [("meta", "港闻"), ("title", "政府推新措施 助中小企融资")], "{roles:?}");
         // A body sentence holding a date and a minute stays body, an event's time under the
         // headline is no stamp, and a sentence about a QR code is no call to follow.
         let doc = clean("标题\n会议于2025-11-28 14:30在县政府召开,王海波出席。\n");
         assert_eq!(doc.paragraphs[1].role.as_str(), "body");
         let doc = clean("迎新年长跑活动报名开始\n活动时间:2025年12月13日 14:30\n居民扫描二维码即可关注办理进度。\n");
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(roles, ["title", "subtitle", "body"]);
     }
 
@@ -987,18 +997,18 @@ mod tests {
             "三峡工程截流\n2022年5月26日 来源:甘肃日报\n1997年11月8日,长江三峡工程实施大江截流。\n\
              1998年1月1日上午9时,中华人民共和国驻南非共和国大使馆在此间举行了开馆仪式。尽管今天为公共假日,但一大早,就有各种肤色的人们赶来。\n",
         );
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(roles, ["title", "meta", "body", "body"]);
         assert!(doc.text.starts_with("1997年11月8日"), "{}", doc.text);
         let doc = clean("标题\n2022年5月26日 来源:甘肃日报\n1998年1月1日19时15分,他离开了亲人。\n");
-        let roles: Vec<&str> = doc.paragraphs.iter().map(|p| p.role.as_str()).collect();
+        let roles = role_list(&doc);
         assert_eq!(roles, ["title", "meta", "body"]);
     }
 
     #[test]
     fn subtitle_after_dash_and_name_byline() {
         let doc = clean("强基铸魂 擎旗奋进——平凉市基层党建综述\n来源:【新甘肃】\n强基铸魂 擎旗奋进\n——平凉市崆峒区基层党建工作综述\n梁璐\n基层治理井井有条、产业发展稳步提升、群众幸福指数节节攀升……\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert_eq!(roles[0], ("title", "强基铸魂 擎旗奋进"));
         assert!(roles.contains(&("subtitle", "平凉市崆峒区基层党建工作综述")), "{roles:?}");
         assert!(roles.contains(&("byline", "梁璐")), "{roles:?}");
@@ -1008,7 +1018,7 @@ mod tests {
     #[test]
     fn a_sentence_above_a_whole_caption_is_the_storys() {
         let doc = clean("台中市推动长照服务\n市长卢秀燕说,要让长辈在地安老。\n社会局长吕建德表示,全市65岁以上人口约有45万人。\n图为市长卢秀燕出席记者会。(中央社记者陈志明摄)\n村民在晾晒香菇\n王刚 摄\n据点将再增设30处,预算已经编列完成。\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert!(doc.text.contains("吕建德表示"), "{roles:?}");
         assert!(roles.contains(&("caption", "图为市长卢秀燕出席记者会。(中央社记者陈志明摄)")), "{roles:?}");
         // Above a bare photographer's credit, a short line is the photo's caption.
@@ -1018,14 +1028,14 @@ mod tests {
     #[test]
     fn a_credit_that_runs_into_the_story_keeps_the_story() {
         let doc = clean("我市召开乡村振兴工作会议\n记者王刚报道:各地要抓好落实。\n会议指出,要坚持农业农村优先发展,加快建设农业强市。\n记者:李明\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert!(roles.contains(&("byline", "记者王刚报道:")), "{roles:?}");
         assert!(doc.text.starts_with("各地要抓好落实。\n会议指出"), "{}", doc.text);
         // A credit alone is still a byline, whole, and a sentence about a reporter is body.
         assert!(roles.contains(&("byline", "记者:李明")), "{roles:?}");
         let doc =
             clean("我市召开乡村振兴工作会议\n记者:王刚 李明。\n记者从市教育局获悉:今年全市中考报名人数达5万人。\n");
-        let roles: Vec<(&str, &str)> = doc.paragraphs.iter().map(|p| (p.role.as_str(), p.text.as_str())).collect();
+        let roles = role_texts(&doc);
         assert!(roles.contains(&("byline", "记者:王刚 李明。")), "{roles:?}");
         assert!(doc.text.contains("记者从市教育局获悉:今年"), "{roles:?}");
         // An interviewer's question is the story's.
