@@ -962,6 +962,26 @@ mod tests {
     }
 
     #[test]
+    fn people_in_court_market_and_sports_reports() {
+        // Names a court writes with 某, with the party's standing as the role, not the words
+        // before it; 某 of 某部门 after a preposition is no name.
+        let p = people(&run("被告人王某某通过网络交友平台结识被害人李某，骗取李某钱款。服装由某部门管理。\n"));
+        assert!(p.contains(&("王某某".into(), Some("被告人".into()))), "{p:?}");
+        assert!(p.contains(&("李某".into(), Some("被害人".into()))), "{p:?}");
+        assert!(!p.iter().any(|(n, _)| n.starts_with('由')), "{p:?}");
+        // A role does not reach back into a name jieba cut in two (宁德/nr 时代/n 董事长); an
+        // analyst is a role.
+        let p = people(&run("宁德时代董事长曾毓群表示，中信证券分析师李想认为，盈利超预期。\n"));
+        assert!(p.contains(&("曾毓群".into(), Some("董事长".into()))), "{p:?}");
+        assert!(p.iter().any(|(n, r)| n == "李想" && r.as_deref().is_some_and(|r| r.ends_with("分析师"))), "{p:?}");
+        // A dictionary "name" of a rare surname and a common word is that word (强降雨/nr).
+        assert!(names("受强降雨影响，多地出现洪涝灾害。\n").is_empty());
+        // A verb jieba's HMM ran into a name the document gives elsewhere is cut off.
+        let p = names("第56分钟武磊接奥斯卡直塞推射扳平比分。补时阶段，武磊再下一城。\n");
+        assert!(p.contains(&"武磊".to_string()) && !p.contains(&"武磊接".to_string()), "{p:?}");
+    }
+
+    #[test]
     fn organisations_are_names_not_kinds() {
         let d = run("这家上市公司和国家队、首钢队、人民日报、影响以色列政府的决定。\n");
         let orgs = texts(&d, EntityKind::Organization);

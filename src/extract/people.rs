@@ -26,6 +26,13 @@ const AFTER_NAME: &[&str] = &[
     "报道", "报", "摄",
 ];
 
+/// Roles that are a standing in a case, not a post in a unit: nothing to their left is
+/// theirs.
+const STANDING_ROLES: &[&str] = &["被告人", "被害人", "犯罪嫌疑人", "嫌疑人"];
+
+/// Tags of proper names: a role reaching left over nouns stops short of them.
+const PROPER_POS: &[&str] = &["nr", "nrfg", "nrt", "nz"];
+
 /// Levels of government written as one character before a title (镇党委书记, 县长 aside).
 const ADMIN_LEVELS: &str = "省市县区乡镇村";
 
@@ -191,6 +198,24 @@ impl Finder<'_, '_> {
         chars.get(p).filter(|c| self.lists.surnames.contains(c)).map(|_| 1)
     }
 
+    /// Length of a name that court and police reports write with 某 for the given name
+    /// (被告人王某某, 被害人李某): a one-character surname that starts a word, then 某 or
+    /// 某某, then a word boundary (not 某 of 某部队, nor 某某 opening a longer word).
+    fn anonymized_at(&self, p: usize) -> Option<usize> {
+        let ix = self.ix;
+        if !ix.chars.get(p).is_some_and(|c| self.lists.surnames.contains(c))
+            || ix.chars.get(p + 1) != Some(&'某')
+            || !ix.is_token_start(p)
+            // jieba reads a name there (王/nr 某某, 李某/nr), not a word (由/p 某部门).
+            || !ix.token(p).is_some_and(|t| is_nr(t.pos))
+            || p > 0 && is_han(ix.chars[p - 1]) && !ix.is_token_end(p)
+        {
+            return None;
+        }
+        let len = if ix.chars.get(p + 2) == Some(&'某') { 3 } else { 2 };
+        (ix.is_token_end(p + len) && ix.chars.get(p + len) != Some(&'某')).then_some(len)
+    }
+
     /// Whether any character of `s..e` belongs to a place found in the document.
     fn touches_place(&self, s: usize, e: usize) -> bool {
         self.place[s..e].iter().any(|&b| b)
@@ -205,6 +230,10 @@ impl Finder<'_, '_> {
             return false;
         }
         let name = self.ix.slice(s, e);
+        // 氏 after a surname closes the name (胡氏, the Hu family): 胡氏四 of 胡氏四兄弟 is none.
+        if e - s > 2 && self.ix.chars[s + 1] == '氏' {
+            return false;
+        }
         // Names do not begin with a function word (和村, 由企业, 关于党); a rare entry does not
         // count (唐天/t of 唐天标).
         let head: String = self.ix.chars[s..s + 2].iter().collect();
@@ -670,9 +699,14 @@ impl Finder<'_, '_> {
             && self.lexicon.word_info(self.ix.slice(s, e)).is_none_or(|(tag, freq)| is_nr(tag) || freq < ITEM_WORD_FREQ)
     }
 
-    /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places.
+    /// Extends a role leftwards over nouns (组织部 + 副部长), stopping at places. A party
+    /// to a case is no post in a unit: its role stands alone (网络交友平台结识/被害人).
     fn role_start(&self, s: usize) -> usize {
         let ix = self.ix;
+        let n = ix.chars.len();
+        if STANDING_ROLES.iter().any(|r| ix.slice(s, (s + r.chars().count()).min(n)) == *r) {
+            return s;
+        }
         let mut start = s;
         // Characters the last step took.
         let mut step = 0;
@@ -684,6 +718,11 @@ impl Finder<'_, '_> {
                 || ix.chars[ts..start].iter().any(|&c| !is_han(c))
                 || dateline(ix, ts, start)
             {
+                // Stopped inside a name jieba cut in two (宁德/nr 时代/n 董事长): the nouns
+                // taken are the name's, not the role's.
+                if start < s && PROPER_POS.contains(&t.pos) && is_han(ix.chars[start - 1]) {
+                    return s;
+                }
                 break;
             }
             step = start - ts;
@@ -760,6 +799,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let foreign = f.foreign_at(e);
         if let Some(len) = foreign
             .filter(|&len| len >= 4)
+            .or_else(|| f.anonymized_at(e))
             .or_else(|| f.name_at(e))
             .or(foreign)
             .or_else(|| f.japanese_at(e))
@@ -832,8 +872,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let common = |w: &str, min: usize| {
             lexicon.word_info(w).is_some_and(|(tag, freq)| freq >= min && WORD_POS.contains(&tag))
         };
-        let given_is_word =
-            n == 3 && (common(given, 500) || common(ix.slice(s, s + 2), 100) || f.not_given_name(given));
+        // A surname outside the hundred commonest that is also an everyday character (强,
+        // 全, 新) before a common word is that character and the word (强降雨/nr, 全过程):
+        // there the word needs no more than a rare word's frequency.
+        let rare_surname = !lists.top_surnames.contains(&ix.chars[s]);
+        let given_is_word = n == 3
+            && (common(given, 500)
+                || rare_surname && common(given, RARE_WORD_FREQ)
+                || common(ix.slice(s, s + 2), 100)
+                || f.not_given_name(given));
         let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
         // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩), and
         // no name, known or built, ends in a landmark's or a thing's head (卢沟桥, 李家沟,
@@ -863,6 +910,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         };
         if accept && !f.touches_place(s, e) && f.valid_loose(s, e, false) {
             mentions.entry((s, e)).or_insert(None);
+        }
+    }
+    // Names written with 某 stand for someone the report does not name (王某某, 李某):
+    // a person all the same, and mostly the one the story is about.
+    for (k, &c) in ix.chars.iter().enumerate() {
+        if c == '某' && k > 0 && ix.chars[k - 1] != '某' {
+            if let Some(len) = f.anonymized_at(k - 1) {
+                mentions.entry((k - 1, k - 1 + len)).or_insert(None);
+            }
         }
     }
     // 老 or 小 before a frequent surname is how colleagues name each other (老张, 小王):
@@ -1069,6 +1125,29 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             later.raise(s, e);
         }
         mentions.extend(kept);
+    }
+    // jieba's HMM runs a one-character word after a name into it (武磊接/nr 奥斯卡): a name
+    // of three characters found with nothing beside it, whose first two the document names
+    // elsewhere, is that shorter name.
+    let short_names: std::collections::HashSet<&str> =
+        mentions.keys().filter(|&&(s, e)| e - s == 2).map(|&(s, e)| ix.slice(s, e)).collect();
+    let overrun: Vec<(usize, usize)> = mentions
+        .iter()
+        .filter(|&(&(s, e), role)| {
+            role.is_none()
+                && e - s == 3
+                && short_names.contains(ix.slice(s, e - 1))
+                && (SWALLOWED_AFTER.contains(ix.chars[e - 1])
+                    || lexicon
+                        .word_info(ix.slice(e - 1, e))
+                        .is_some_and(|(tag, _)| matches!(tag, "v" | "p" | "c" | "u")))
+                && ix.token(s).is_some_and(|t| t.start as usize == s && t.len == 3 && is_nr(t.pos))
+        })
+        .map(|(&span, _)| span)
+        .collect();
+    for (s, e) in overrun {
+        mentions.remove(&(s, e));
+        mentions.entry((s, e - 1)).or_insert(None);
     }
     // The document's role for each name, then every mention of every name.
     let mut role_of: HashMap<String, Option<String>> = HashMap::default();
