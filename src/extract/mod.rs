@@ -989,6 +989,19 @@ mod tests {
     }
 
     #[test]
+    fn party_committees_and_bureaus() {
+        // A committee after its place, with the places above it and its department; none
+        // after a common word.
+        let d = run("记者从梅州市应急管理局获悉，广东省委、省政府启动响应。山东省莱州市委宣传部和中共北京市委发文，他荣获市委表彰。\n");
+        let orgs = texts(&d, EntityKind::Organization);
+        for want in ["梅州市应急管理局", "广东省委", "山东省莱州市委宣传部", "中共北京市委"]
+        {
+            assert!(orgs.iter().any(|o| *o == want), "{want}: {orgs:?}");
+        }
+        assert!(!orgs.iter().any(|o| o.contains("荣获")), "{orgs:?}");
+    }
+
+    #[test]
     fn a_minister_or_a_member_is_no_mention_of_the_body() {
         let d = run("国防部长迟浩田会见了外交部部长，两位共产党员、公安部门和财政部官员参加。\n");
         let orgs = texts(&d, EntityKind::Organization);

@@ -1389,6 +1389,9 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
     false
 }
 
+/// Heads that name a party committee by its level: only after a place.
+const PARTY_COMMITTEES: &[&str] = &["省委", "市委", "县委", "区委", "州委"];
+
 /// Place-tagged words that name no place (外国银行, 境外公司; jieba tags 上市 ns too).
 const GENERIC_PLACE_WORDS: &[&str] =
     &["外国", "国外", "海外", "境外", "境内", "国内", "本国", "各国", "全国", "当地", "本地", "外地", "异地", "上市"];
@@ -1408,7 +1411,22 @@ fn head_organizations(
             i += 1;
             continue;
         };
-        let end = i + suf.len();
+        let mut end = i + suf.len();
+        // A party committee takes its place's name (广东省委, 中共北京市委), not any words
+        // before it (荣获/市委), and what follows it is its department (市委/宣传部).
+        // The place may end on the level's character (北京市/委) or before it (广东/省委).
+        let committee = PARTY_COMMITTEES.iter().any(|c| suf.iter().copied().eq(c.chars()));
+        let mut committee_of = None;
+        if committee {
+            let Some(&ps) = place_by_end.start_of.get(&i).or_else(|| place_by_end.start_of.get(&(i + 1))) else {
+                i += 1;
+                continue;
+            };
+            committee_of = Some(ps);
+            if let Some(dept) = lists.org_suffixes.at(ix, end) {
+                end += dept.len();
+            }
+        }
         if !ix.is_token_end(end)
             || !ix.is_token_start(i) && ix.token(i).is_some_and(|t| t.start as usize + t.len as usize > end)
         {
@@ -1416,6 +1434,18 @@ fn head_organizations(
             continue;
         }
         let floor = out.last().map_or(0, |o| o.end as usize);
+        if let Some(mut ps) = committee_of.filter(|&ps| ps >= floor) {
+            // The places above it (山东省莱州市委), and 中共 before them (中共北京市委).
+            while let Some(&above) = place_by_end.start_of.get(&ps).filter(|&&a| a >= floor) {
+                ps = above;
+            }
+            let s = if ps >= floor + 2 && ix.slice(ps - 2, ps) == "中共" { ps - 2 } else { ps };
+            if ix.is_token_end(end) {
+                out.push(org_entity(ix, s, end));
+            }
+            i = end;
+            continue;
+        }
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
