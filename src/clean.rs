@@ -982,6 +982,11 @@ mod tests {
         let doc = clean("港闻\n政府推新措施 助中小企融资\n【明报专讯】财政司司长昨日宣布,政府将推出新一轮贷款。\n");
         let roles = role_texts(&doc);
         assert_eq!(roles[..2], [("meta", "港闻"), ("title", "政府推新措施 助中小企融资")], "{roles:?}");
+        // So is a channel path (体育 | 中超); a headline after a column's name is the title.
+        let doc = clean("体育 | 中超\n海港3比1逆转国安 武磊梅开二度\n北京时间5月12日晚,海港主场逆转国安。\n");
+        assert_eq!(role_list(&doc)[..2], ["meta", "title"]);
+        let doc = clean("两会快评 | 以高质量发展推动共同富裕\n代表委员热议高质量发展。\n");
+        assert_eq!(role_list(&doc)[0], "title");
         // A body sentence holding a date and a minute stays body, an event's time under the
         // headline is no stamp, and a sentence about a QR code is no call to follow.
         let doc = clean("标题\n会议于2025-11-28 14:30在县政府召开,王海波出席。\n");

@@ -1118,6 +1118,10 @@ mod tests {
         let got: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(got, ["139个", "1470人"]);
         assert_eq!(texts(&d, EntityKind::Campaign), ["最后一公里", "千名干部进百村访万户"]);
+        // An ordinal is a place in a sequence, not an amount.
+        let d = run("第12轮比赛第56分钟，武磊破门，共有32156名球迷观战。\n");
+        let got: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(got, ["32156名"]);
     }
 
     /// The counted object is the run of nouns after the unit, not its first word.

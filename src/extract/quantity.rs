@@ -191,9 +191,11 @@ impl Units {
                 continue;
             }
             let arabic = c.is_ascii_digit();
-            // Not the middle of a code, a decimal or a time (6:00起 is no count of 起).
+            // Not the middle of a code, a decimal or a time (6:00起 is no count of 起), nor an
+            // ordinal (第23分钟 is a moment of the match, 第12轮 a round, not amounts).
             if i > 0
                 && (chars[i - 1].is_ascii_alphanumeric()
+                    || chars[i - 1] == '第'
                     || chars[i - 1] == '.'
                     || chars[i - 1] == ':' && i > 1 && chars[i - 2].is_ascii_digit())
             {
