@@ -26,12 +26,16 @@ const AFTER_NAME: &[&str] = &[
     "报道", "报", "摄",
 ];
 
+/// Last characters of the name of a unit (派出所, 新华社, 中心医院, 组织部).
+const UNIT_HEADS: &str = "部局委院厅处所队社会办组站室科司行校厂店团军署馆台报";
+
 /// Roles that are a standing in a case, not a post in a unit: nothing to their left is
 /// theirs.
 const STANDING_ROLES: &[&str] = &["被告人", "被害人", "犯罪嫌疑人", "嫌疑人"];
 
-/// Tags of proper names: a role reaching left over nouns stops short of them.
-const PROPER_POS: &[&str] = &["nr", "nrfg", "nrt", "nz"];
+/// Tags of people's names: a role reaching left over nouns that stops at one has taken
+/// the rest of a name jieba cut in two (宁德/nr 时代/n 董事长), not a unit.
+const PROPER_POS: &[&str] = &["nr", "nrfg", "nrt"];
 
 /// Levels of government written as one character before a title (镇党委书记, 县长 aside).
 const ADMIN_LEVELS: &str = "省市县区乡镇村";
@@ -720,7 +724,15 @@ impl Finder<'_, '_> {
             {
                 // Stopped inside a name jieba cut in two (宁德/nr 时代/n 董事长): the nouns
                 // taken are the name's, not the role's.
-                if start < s && PROPER_POS.contains(&t.pos) && is_han(ix.chars[start - 1]) {
+                // A unit's name before the role (尚志/nr 派出所所长, 黄运成/nr 新华社记者) and a
+                // role inside a word (伊拉克/nrt 驻华大使) stay.
+                let unit = UNIT_HEADS.contains(ix.chars[s - 1]) || !ix.is_token_start(s);
+                if start < s
+                    && !unit
+                    && PROPER_POS.contains(&t.pos)
+                    && is_han(ix.chars[start - 1])
+                    && !dateline(ix, ts, start)
+                {
                     return s;
                 }
                 break;
