@@ -974,6 +974,11 @@ mod tests {
         let p = people(&run("宁德时代董事长曾毓群表示，中信证券分析师李想认为，盈利超预期。\n"));
         assert!(p.contains(&("曾毓群".into(), Some("董事长".into()))), "{p:?}");
         assert!(p.iter().any(|(n, r)| n == "李想" && r.as_deref().is_some_and(|r| r.ends_with("分析师"))), "{p:?}");
+        // A unit's name before the role stays the role's, even where jieba reads a name in
+        // front of it.
+        let p = people(&run("中国国防报记者黄运成新华社记者贾永黄秋生报道。伊拉克驻华大使库巴等参加了会见。\n"));
+        assert!(p.contains(&("贾永".into(), Some("新华社记者".into()))), "{p:?}");
+        assert!(p.contains(&("库巴".into(), Some("驻华大使".into()))), "{p:?}");
         // A dictionary "name" of a rare surname and a common word is that word (强降雨/nr).
         assert!(names("受强降雨影响，多地出现洪涝灾害。\n").is_empty());
         // A verb jieba's HMM ran into a name the document gives elsewhere is cut off.
