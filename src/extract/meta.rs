@@ -19,6 +19,8 @@ use crate::lexicon::Lexicon;
 
 pub(crate) struct MetaRules {
     date: Regex,
+    /// The minute of a release on its own line under the date (香港时间18时30分).
+    local_time: Regex,
     key: Regex,
     paper: Regex,
     contributed: Regex,
@@ -82,8 +84,11 @@ impl MetaRules {
     pub fn new() -> Result<MetaRules> {
         Ok(MetaRules {
             date: re(
-                r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
+                // The day of the week after the date is no part of what follows it (2024年5月12日
+                // (星期日) is no outlet); the minute is written 18:30 or 18时30分.
+                r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*[(]?(?:星期|周|礼拜)[一二三四五六日天][)]?)?(?:\s*(\d{1,2})[:时](\d{2})(?:分|:(\d{2}))?)?",
             )?,
+            local_time: re(r"^(?:香港|澳门|北京|台北)时间\s*(\d{1,2})\s*[时:]\s*(\d{2})")?,
             key: re(
                 r"(来源|稿源|信息来源|作者|责任编辑|编辑|责编|审核|审校|校对|记者|通讯员|原文链接|原文地址|发布时间|发布日期|浏览次数|点击数)\s*[:]",
             )?,
@@ -166,6 +171,14 @@ impl MetaRules {
             set_once(&mut m.source, clean_source(&c[1]));
             if m.published_date.is_none() {
                 m.published_date = ymd(&c[2], &c[3], &c[4]);
+            }
+            return;
+        }
+        if let Some(c) = self.local_time.captures(line) {
+            // All four keep UTC+8, Beijing's time, as `published_at` does.
+            if let (Some(d), None) = (m.published_date, m.published_at) {
+                m.published_at = NaiveTime::from_hms_opt(c[1].parse().unwrap_or(99), c[2].parse().unwrap_or(99), 0)
+                    .map(|t| NaiveDateTime::new(d, t));
             }
             return;
         }

@@ -788,6 +788,15 @@ mod tests {
             assert_eq!(d.meta.source, None, "{line}");
         }
 
+        // A government's release: its masthead and rule are no title, the day of the week
+        // no outlet, and the local time on a line of its own is the release's minute.
+        let d = run("香港特区政府新闻公报\n行政长官出席粤港合作联席会议\n*************\n\
+             行政长官李家超今日在广州出席会议。\n完\n2024年5月12日(星期日)\n香港时间18时30分\n");
+        assert_eq!(d.meta.title.as_deref(), Some("行政长官出席粤港合作联席会议"));
+        assert_eq!(d.meta.source, None);
+        assert_eq!(d.meta.published_at.unwrap().to_string(), "2024-05-12 18:30:00");
+        assert_eq!(people(&d), [("李家超".to_string(), Some("行政长官".to_string()))]);
+
         let d = run("标题在这里\n2024-09-28大河网-河南日报\n□本报记者王小萍王雪红本报通讯员刘飞白世锋\n正文第一句话写在这里,内容足够长。\n");
         assert_eq!(d.meta.source.as_deref(), Some("河南日报"));
         assert_eq!(d.meta.authors, ["王小萍", "王雪红", "刘飞", "白世锋"]);
@@ -1124,7 +1133,7 @@ mod tests {
         assert_eq!(got, ["139个", "1470人"]);
         assert_eq!(texts(&d, EntityKind::Campaign), ["最后一公里", "千名干部进百村访万户"]);
         // An ordinal is a place in a sequence, not an amount.
-        let d = run("第12轮比赛第56分钟，武磊破门，共有32156名球迷观战。\n");
+        let d = run("第12轮比赛第56分钟，武磊破门，销售额列第四五位，第一百四十二届，共有32156名球迷观战。\n");
         let got: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(got, ["32156名"]);
     }

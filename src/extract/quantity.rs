@@ -195,23 +195,27 @@ impl Units {
             // ordinal (第23分钟 is a moment of the match, 第12轮 a round, not amounts).
             if i > 0
                 && (chars[i - 1].is_ascii_alphanumeric()
-                    || chars[i - 1] == '第'
                     || chars[i - 1] == '.'
                     || chars[i - 1] == ':' && i > 1 && chars[i - 2].is_ascii_digit())
             {
                 i += 1;
                 continue;
             }
-            match self.read(ix, i, arabic) {
+            let ordinal = i > 0 && chars[i - 1] == '第';
+            let found = if ordinal { None } else { self.read(ix, i, arabic) };
+            match found {
                 Some((q, next)) => {
                     out.push(q);
                     i = next;
                 }
+                // Skip the rest of this number (all of 第四五位).
                 None => {
-                    // Skip the rest of this number.
                     let mut j = i + 1;
                     while j < chars.len()
-                        && (chars[j].is_ascii_digit() || chars[j] == '.' || cn_digit(chars[j]).is_some())
+                        && (chars[j].is_ascii_digit()
+                            || chars[j] == '.'
+                            || cn_digit(chars[j]).is_some()
+                            || ordinal && cn_unit(chars[j]).is_some())
                     {
                         j += 1;
                     }
