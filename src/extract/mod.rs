@@ -1085,6 +1085,12 @@ mod tests {
     }
 
     #[test]
+    fn a_slogans_units_are_no_places() {
+        let d = run("要扎实推进“百县千镇万村高质量发展工程”,开展千村万户大走访。\n");
+        assert!(texts(&d, EntityKind::Place).is_empty(), "{:?}", texts(&d, EntityKind::Place));
+    }
+
+    #[test]
     fn kinds_of_village_are_no_places() {
         let d = run("永昌县赵家庄村建成了小康村和生态村，主要街道都已硬化，贫困乡也在变样。\n");
         let places = texts(&d, EntityKind::Place);

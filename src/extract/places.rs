@@ -440,11 +440,12 @@ impl PlaceMatcher {
                 return None;
             }
         }
-        // A numeral with a classifier inside the prefix (新一轮, 两个) is a phrase.
-        if chars[start..at]
-            .windows(2)
-            .any(|w| "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1]))
-        {
+        // A numeral with a classifier inside the prefix (新一轮, 两个) is a phrase, and a
+        // hundred, thousand or ten thousand units of a level a slogan (百县千镇万村).
+        if chars[start..at].windows(2).any(|w| {
+            "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1])
+                || "百千万".contains(w[0]) && "省市县区乡镇村户企".contains(w[1])
+        }) {
             return None;
         }
         let prefix: String = chars[start..at].iter().collect();
