@@ -988,6 +988,19 @@ mod tests {
         let p = people(&run("中国国防报记者黄运成新华社记者贾永黄秋生报道。伊拉克驻华大使库巴等参加了会见。\n"));
         assert!(p.contains(&("贾永".into(), Some("新华社记者".into()))), "{p:?}");
         assert!(p.contains(&("库巴".into(), Some("驻华大使".into()))), "{p:?}");
+        // An appointment notice names the person and the post.
+        let p = people(&run(
+            "经市政府研究决定:\n任命张建国为市发展和改革委员会主任;\n任命赵志刚同志为市财政局副局长(试用期一年);\n\
+             免去王立新的市交通运输局局长职务;\n",
+        ));
+        assert_eq!(
+            p,
+            [
+                ("张建国".to_string(), Some("市发展和改革委员会主任".to_string())),
+                ("赵志刚".to_string(), Some("市财政局副局长".to_string())),
+                ("王立新".to_string(), Some("市交通运输局局长".to_string())),
+            ]
+        );
         // A dictionary "name" of a rare surname and a common word is that word (强降雨/nr).
         assert!(names("受强降雨影响，多地出现洪涝灾害。\n").is_empty());
         // A verb jieba's HMM ran into a name the document gives elsewhere is cut off.

@@ -757,6 +757,29 @@ impl Finder<'_, '_> {
     }
 }
 
+/// The post of an appointment after the name ending at `q`: 为 and the post up to the
+/// clause's end (为市财政局副局长), or 的 and the post before 职务 (的市交通运输局局长职务),
+/// when it ends in a role word.
+fn appointed_post(ix: &TextIndex, lists: &Lists, q: usize) -> Option<String> {
+    let marker = *ix.chars.get(q)?;
+    if marker != '为' && marker != '的' {
+        return None;
+    }
+    let end = (q + 1..(q + 32).min(ix.chars.len()))
+        .find(|&k| "；;，,。、(（:：\n".contains(ix.chars[k]))
+        .unwrap_or_else(|| (q + 32).min(ix.chars.len()));
+    let post = ix.slice(q + 1, end);
+    let post = if marker == '的' { post.strip_suffix("职务")? } else { post };
+    let ends_in_role = post.char_indices().any(|(b, _)| lists.role_words.contains(&post[b..]));
+    ends_in_role.then(|| post.to_string())
+}
+
+/// Verbs of appointment and removal that a name follows.
+const APPOINTMENTS: &[&str] = &["任命", "免去", "提名", "聘任", "聘请", "推选", "拟任"];
+
+/// First characters of [`APPOINTMENTS`].
+const APPOINTMENT_FIRST: &str = "任免提聘推拟";
+
 /// Whether the token at chars `s..e` is a dateline's (１月３日电, 一月五日讯, 六日电, 本报讯):
 /// jieba makes words of them, which neither a role (日讯记者, 本报讯记者) nor a body
 /// (日电香港特区政府) reaches back over.
@@ -958,9 +981,19 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     static TITLE_FIRST: LazyLock<CharSet> =
         LazyLock::new(|| CharSet::new(SURNAME_TITLES.iter().filter_map(|w| w.chars().next())));
     let mut speech_at = Vec::new();
+    let mut appointed_at = Vec::new();
     for (i, &c) in ix.chars.iter().enumerate() {
         if lists.speech_verbs.at(ix, i).is_some() && ix.is_token_start(i) {
             speech_at.push(i);
+        }
+        if APPOINTMENT_FIRST.contains(c) {
+            if let Some(v) =
+                APPOINTMENTS.iter().find(|v| ix.slice(i, (i + v.chars().count()).min(ix.chars.len())) == **v)
+            {
+                if ix.is_token_start(i) {
+                    appointed_at.push(i + v.chars().count());
+                }
+            }
         }
         if !ix.chars.get(i + 1).is_some_and(|n| TITLE_FIRST.contains(n))
             || !lists.surnames.contains(&c)
@@ -981,6 +1014,21 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
                     mentions.entry((i, i + 1)).or_insert(Some((*title).to_string()));
                 }
             }
+        }
+    }
+    // Appointments and removals (任命张建国为市教育局局长, 免去王立新的市交通运输局局长职务):
+    // the person, with the post as the role when the notice names one that ends in a role.
+    for e in appointed_at {
+        let Some(len) = f.anonymized_at(e).or_else(|| f.name_at(e)) else { continue };
+        let mut q = e + len;
+        if ix.slice(q, (q + 2).min(ix.chars.len())) == "同志" {
+            q += 2;
+        }
+        // The post a notice gives is the role, over 同志 after the name.
+        let post = appointed_post(ix, lists, q);
+        let role = mentions.entry((e, e + len)).or_insert(None);
+        if post.is_some() {
+            *role = post;
         }
     }
     // Speech verb after the name (after every title, as `or_insert` gives the first its
