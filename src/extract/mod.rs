@@ -1026,6 +1026,10 @@ mod tests {
             assert!(orgs.contains(&want), "{want}: {orgs:?}");
         }
         assert!(!orgs.iter().any(|o| o.contains("荣获")), "{orgs:?}");
+        // Offices closing in 局 or 厅, not words that end so (新格局, 音乐厅).
+        let d = run("国家统计局今天发布数据。湖南省公安厅和省财政厅联合发文,要形成发展新格局。音乐会在北京音乐厅举行,经省物价局批准。\n");
+        let orgs = texts(&d, EntityKind::Organization);
+        assert_eq!(orgs, ["国家统计局", "湖南省公安厅", "省财政厅", "省物价局"]);
     }
 
     #[test]

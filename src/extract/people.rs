@@ -1413,6 +1413,10 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
     if place_end.end_within(s, e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
         return true;
     }
+    // The state's offices (国家统计局) are named by their level, as a city's are.
+    if ix.slice(s, (s + 2).min(e)) == "国家" && e - s > 2 && ix.chars.get(e) == Some(&'局') {
+        return true;
+    }
     // The party centre's departments (中央组织部, 中央统战部) are bodies of their own.
     if ix.slice(s, e) == "中央" && ix.chars.get(e + 2) == Some(&'部') {
         return true;
@@ -1449,6 +1453,36 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
     false
 }
 
+/// 局 closing a noun of three characters or more names an office (统计局, 教育局), unless
+/// the noun ends in a word of its own (新格局, 顾全大局); 厅 names a province's department
+/// (省财政厅, 浙江省民政厅) or a general office (办公厅), not a hall (音乐厅, 售票厅).
+fn office_head<'t>(ix: &'t TextIndex, place_by_end: &PlaceEnds, i: usize) -> Option<&'t [char]> {
+    let c = *ix.chars.get(i)?;
+    if c != '局' && c != '厅' {
+        return None;
+    }
+    let t = ix.token(i)?;
+    let ts = t.start as usize;
+    if ts + t.len as usize != i + 1 || t.len < 3 || !t.pos.starts_with('n') {
+        return None;
+    }
+    let office = if c == '局' {
+        !NOT_OFFICES.contains(&ix.slice(i - 1, i + 1))
+    } else {
+        ix.slice(i - 2, i + 1) == "办公厅"
+            || ix.chars[ts] == '省'
+            || ts > 0 && ix.chars[ts - 1] == '省'
+            || place_by_end.start_of.contains_key(&ts)
+    };
+    office.then(|| &ix.chars[i..=i])
+}
+
+/// Words ending in 局 that name no office.
+const NOT_OFFICES: &[&str] = &[
+    "格局", "布局", "大局", "结局", "全局", "当局", "时局", "政局", "骗局", "僵局", "残局", "定局", "变局", "开局",
+    "战局", "棋局", "饭局", "赌局", "终局", "危局", "出局", "胜局", "平局", "败局",
+];
+
 /// Heads that name a party committee by its level: only after a place.
 const PARTY_COMMITTEES: &[&str] = &["省委", "市委", "县委", "区委", "州委"];
 
@@ -1467,7 +1501,7 @@ fn head_organizations(
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
-        let Some(suf) = lists.org_suffixes.at(ix, i) else {
+        let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, place_by_end, i)) else {
             i += 1;
             continue;
         };
@@ -1528,10 +1562,17 @@ fn head_organizations(
                 break;
             }
             if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])
+                // 经省物价局, 原省电力局: a preposition, or "former", as a word of its own.
+                || start - ts == 1 && "经原".contains(ix.chars[ts])
             {
                 break;
             }
             if dateline(ix, ts, start) || lists.org_stop_words.contains(ix.slice(ts, start)) {
+                break;
+            }
+            // jieba joins such a word to the level after it (经省/n 物价局): the level alone.
+            if start - ts == 2 && "经原".contains(ix.chars[ts]) && ADMIN_LEVELS.contains(ix.chars[ts + 1]) {
+                start = ts + 1;
                 break;
             }
             start = ts;
