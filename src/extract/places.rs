@@ -444,7 +444,8 @@ impl PlaceMatcher {
         // hundred, thousand or ten thousand units of a level a slogan (百县千镇万村).
         if chars[start..at].windows(2).any(|w| {
             "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1])
-                || "百千万".contains(w[0]) && "省市县区乡镇村户企".contains(w[1])
+                || matches!(w[0], '百' | '千' | '万')
+                    && matches!(w[1], '省' | '市' | '县' | '区' | '乡' | '镇' | '村' | '户' | '企')
         }) {
             return None;
         }
