@@ -985,8 +985,10 @@ mod tests {
         // So is a channel path (体育 | 中超); a headline after a column's name is the title.
         let doc = clean("体育 | 中超\n海港3比1逆转国安 武磊梅开二度\n北京时间5月12日晚,海港主场逆转国安。\n");
         assert_eq!(role_list(&doc)[..2], ["meta", "title"]);
-        let doc = clean("两会快评 | 以高质量发展推动共同富裕\n代表委员热议高质量发展。\n");
-        assert_eq!(role_list(&doc)[0], "title");
+        for headline in ["两会快评 | 以高质量发展推动共同富裕", "快讯 | 油价上涨"] {
+            let doc = clean(&format!("{headline}\n国内成品油价格今日上调,代表委员热议高质量发展。\n"));
+            assert_eq!(role_list(&doc)[0], "title", "{headline}");
+        }
         // A body sentence holding a date and a minute stays body, an event's time under the
         // headline is no stamp, and a sentence about a QR code is no call to follow.
         let doc = clean("标题\n会议于2025-11-28 14:30在县政府召开,王海波出席。\n");

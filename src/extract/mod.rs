@@ -978,6 +978,15 @@ mod tests {
         assert!(p.contains(&("王某某".into(), Some("被告人".into()))), "{p:?}");
         assert!(p.contains(&("李某".into(), Some("被害人".into()))), "{p:?}");
         assert!(!p.iter().any(|(n, _)| n.starts_with('由')), "{p:?}");
+        // jieba tags such a surname as it likes (马/n, 刘/zg).
+        let p = people(&run("被告人马某某系朋友关系。犯罪嫌疑人刘某某被抓获。由某公司承建。\n"));
+        assert_eq!(
+            p,
+            [
+                ("马某某".to_string(), Some("被告人".to_string())),
+                ("刘某某".to_string(), Some("犯罪嫌疑人".to_string()))
+            ]
+        );
         // A role does not reach back into a name jieba cut in two (宁德/nr 时代/n 董事长); an
         // analyst is a role.
         let p = people(&run("宁德时代董事长曾毓群表示，中信证券分析师李想认为，盈利超预期。\n"));
@@ -1027,7 +1036,7 @@ mod tests {
         }
         assert!(!orgs.iter().any(|o| o.contains("荣获")), "{orgs:?}");
         // Offices closing in 局 or 厅, not words that end so (新格局, 音乐厅).
-        let d = run("国家统计局今天发布数据。湖南省公安厅和省财政厅联合发文,要形成发展新格局。音乐会在北京音乐厅举行,经省物价局批准。\n");
+        let d = run("国家统计局今天发布数据。湖南省公安厅和省财政厅联合发文,要形成发展新格局。音乐会在北京音乐厅举行,经省物价局批准。这场音乐会在上海音乐厅举行。\n");
         let orgs = texts(&d, EntityKind::Organization);
         assert_eq!(orgs, ["国家统计局", "湖南省公安厅", "省财政厅", "省物价局"]);
     }
@@ -1105,6 +1114,9 @@ mod tests {
     fn a_slogans_units_are_no_places() {
         let d = run("要扎实推进“百县千镇万村高质量发展工程”,开展千村万户大走访。\n");
         assert!(texts(&d, EntityKind::Place).is_empty(), "{:?}", texts(&d, EntityKind::Place));
+        // 百户 and 千户 open village names.
+        let d = run("他来自百户庄村,村里很美。\n");
+        assert_eq!(texts(&d, EntityKind::Place), ["百户庄村"]);
     }
 
     #[test]

@@ -29,6 +29,9 @@ const AFTER_NAME: &[&str] = &[
 /// Last characters of the name of a unit (派出所, 新华社, 中心医院, 组织部).
 const UNIT_HEADS: &str = "部局委院厅处所队社会办组站室科司行校厂店团军署馆台报";
 
+/// Tags of a character before 某 that make it a word, not a surname (由/p 某部门).
+const ANONYMIZED_NOT: &[&str] = &["p", "c", "u", "d", "r", "f", "m", "q", "v"];
+
 /// Roles that are a standing in a case, not a post in a unit: nothing to their left is
 /// theirs. Each begins with 被, 犯 or 嫌 (tested first in `role_start`).
 const STANDING_ROLES: &[&str] = &["被告人", "被害人", "犯罪嫌疑人", "嫌疑人"];
@@ -210,8 +213,10 @@ impl Finder<'_, '_> {
         if !ix.chars.get(p).is_some_and(|c| self.lists.surnames.contains(c))
             || ix.chars.get(p + 1) != Some(&'某')
             || !ix.is_token_start(p)
-            // jieba reads a name there (王/nr 某某, 李某/nr), not a word (由/p 某部门).
-            || !ix.token(p).is_some_and(|t| is_nr(t.pos))
+            // Not a function word (由/p 某部门, 对/p 某些), unless a party's standing comes
+            // right before it (被告人于某某); jieba tags the surname erratically (马/n, 刘/zg).
+            || ix.token(p).is_some_and(|t| !is_nr(t.pos) && ANONYMIZED_NOT.contains(&t.pos))
+                && !(p > 0 && ix.chars[p - 1] == '人')
             || p > 0 && is_han(ix.chars[p - 1]) && !ix.is_token_end(p)
         {
             return None;
@@ -1026,7 +1031,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         // The post a notice gives is the role, over 同志 after the name.
         let post = appointed_post(ix, lists, q);
         let role = mentions.entry((e, e + len)).or_insert(None);
-        if post.is_some() {
+        if post.is_some() || role.as_deref() == Some("同志") {
             *role = post;
         }
     }
@@ -1454,9 +1459,9 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
 
 /// 局 closing a noun of three characters or more names an office (统计局, 教育局), unless
 /// the noun ends in a word of its own (新格局, 顾全大局); 厅 names a province's department
-/// (省财政厅, 浙江省民政厅) or a general office (办公厅), not a hall (音乐厅, 售票厅).
+/// (省财政厅, 浙江省民政厅) or a general office (办公厅), not a hall (上海音乐厅, 售票厅).
 #[inline]
-fn office_head<'t>(ix: &'t TextIndex, place_by_end: &PlaceEnds, i: usize) -> Option<&'t [char]> {
+fn office_head<'t>(ix: &'t TextIndex, i: usize) -> Option<&'t [char]> {
     let c = *ix.chars.get(i)?;
     if c != '局' && c != '厅' {
         return None;
@@ -1469,10 +1474,11 @@ fn office_head<'t>(ix: &'t TextIndex, place_by_end: &PlaceEnds, i: usize) -> Opt
     let office = if c == '局' {
         !NOT_OFFICES.contains(&ix.slice(i - 1, i + 1))
     } else {
+        // A province's (浙江省/民政厅, 省财政厅, 自治区文化厅), not any place's (上海/音乐厅).
         ix.slice(i - 2, i + 1) == "办公厅"
             || ix.chars[ts] == '省'
             || ts > 0 && ix.chars[ts - 1] == '省'
-            || place_by_end.start_of.contains_key(&ts)
+            || ts >= 3 && ix.slice(ts - 3, ts) == "自治区"
     };
     office.then(|| &ix.chars[i..=i])
 }
@@ -1501,7 +1507,7 @@ fn head_organizations(
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
-        let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, place_by_end, i)) else {
+        let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, i)) else {
             i += 1;
             continue;
         };

@@ -441,11 +441,12 @@ impl PlaceMatcher {
             }
         }
         // A numeral with a classifier inside the prefix (新一轮, 两个) is a phrase, and a
-        // hundred, thousand or ten thousand units of a level a slogan (百县千镇万村).
+        // hundred, thousand or ten thousand units of a level a slogan (百县千镇万村; not 户:
+        // 百户庄村 is a village).
         if chars[start..at].windows(2).any(|w| {
             "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1])
                 || matches!(w[0], '百' | '千' | '万')
-                    && matches!(w[1], '省' | '市' | '县' | '区' | '乡' | '镇' | '村' | '户' | '企')
+                    && matches!(w[1], '省' | '市' | '县' | '区' | '乡' | '镇' | '村' | '企')
         }) {
             return None;
         }
