@@ -177,8 +177,7 @@ impl MetaRules {
         if let Some(c) = self.local_time.captures(line) {
             // All four keep UTC+8, Beijing's time, as `published_at` does.
             if let (Some(d), None) = (m.published_date, m.published_at) {
-                m.published_at = NaiveTime::from_hms_opt(c[1].parse().unwrap_or(99), c[2].parse().unwrap_or(99), 0)
-                    .map(|t| NaiveDateTime::new(d, t));
+                m.published_at = at_minute(d, &c[1], &c[2], "0");
             }
             return;
         }
@@ -198,12 +197,7 @@ impl MetaRules {
                         m.published_date = Some(d);
                         if let (Some(h), Some(mi)) = (c.get(4), c.get(5)) {
                             let s = c.get(6).map_or("0", |x| x.as_str());
-                            m.published_at = NaiveTime::from_hms_opt(
-                                h.as_str().parse().unwrap_or(99),
-                                mi.as_str().parse().unwrap_or(99),
-                                s.parse().unwrap_or(99),
-                            )
-                            .map(|t| NaiveDateTime::new(d, t));
+                            m.published_at = at_minute(d, h.as_str(), mi.as_str(), s);
                         }
                     }
                 }
@@ -285,6 +279,12 @@ fn without_place_tail<'a>(credit: &'a str, lexicon: &Lexicon) -> &'a str {
         }
     }
     credit
+}
+
+/// The date `d` at `h:mi:s`, if those make a time of day.
+fn at_minute(d: NaiveDate, h: &str, mi: &str, s: &str) -> Option<NaiveDateTime> {
+    let n = |x: &str| x.parse().unwrap_or(99);
+    NaiveTime::from_hms_opt(n(h), n(mi), n(s)).map(|t| NaiveDateTime::new(d, t))
 }
 
 fn ymd(y: &str, mo: &str, d: &str) -> Option<NaiveDate> {

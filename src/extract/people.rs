@@ -33,7 +33,7 @@ const UNIT_HEADS: &str = "部局委院厅处所队社会办组站室科司行校
 const ANONYMIZED_NOT: &[&str] = &["p", "c", "u", "d", "r", "f", "m", "q", "v"];
 
 /// Roles that are a standing in a case, not a post in a unit: nothing to their left is
-/// theirs. Each begins with 被, 犯 or 嫌 (tested first in `role_start`).
+/// theirs.
 const STANDING_ROLES: &[&str] = &["被告人", "被害人", "犯罪嫌疑人", "嫌疑人"];
 
 /// Tags of people's names: a role reaching left over nouns that stops at one has taken
@@ -713,7 +713,9 @@ impl Finder<'_, '_> {
     fn role_start(&self, s: usize) -> usize {
         let ix = self.ix;
         let n = ix.chars.len();
-        if matches!(ix.chars[s], '被' | '犯' | '嫌')
+        static STANDING_FIRST: LazyLock<CharSet> =
+            LazyLock::new(|| CharSet::new(STANDING_ROLES.iter().filter_map(|w| w.chars().next())));
+        if STANDING_FIRST.contains(&ix.chars[s])
             && STANDING_ROLES.iter().any(|r| ix.slice(s, (s + r.chars().count()).min(n)) == *r)
         {
             return s;
@@ -783,6 +785,10 @@ fn appointed_post(ix: &TextIndex, lists: &Lists, q: usize) -> Option<String> {
 
 /// Verbs of appointment and removal that a name follows, each a word of two characters.
 const APPOINTMENTS: &[&str] = &["任命", "免去", "提名", "聘任", "聘请", "推选", "拟任"];
+
+/// First characters of [`APPOINTMENTS`], tested before the words are compared.
+static APPOINTMENT_FIRST: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(APPOINTMENTS.iter().filter_map(|w| w.chars().next())));
 
 /// Whether the token at chars `s..e` is a dateline's (１月３日电, 一月五日讯, 六日电, 本报讯):
 /// jieba makes words of them, which neither a role (日讯记者, 本报讯记者) nor a body
@@ -963,9 +969,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             if let Some(len) = f.anonymized_at(s) {
                 mentions.entry((s, s + len)).or_insert(None);
             }
-        } else if t.len == 2
-            && matches!(ix.chars[s], '任' | '免' | '提' | '聘' | '推' | '拟')
-            && APPOINTMENTS.contains(&ix.doc.token_text(t))
+        } else if t.len == 2 && APPOINTMENT_FIRST.contains(&ix.chars[s]) && APPOINTMENTS.contains(&ix.doc.token_text(t))
         {
             appointed_at.push(s + 2);
         }
