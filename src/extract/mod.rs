@@ -563,11 +563,12 @@ impl Extractor {
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
         let mut people = people::find(&ix, &self.lists, &self.lexicon, &entities);
         let orgs = people::organizations(&ix, &self.lists, &self.lexicon, &entities, &people);
-        // A span found both as a person and as an organisation is the organisation: jieba
-        // tags some foreign bodies as names (欧佩克/nr), and the organisation list knows them.
+        // A span found both as a person and as an organisation, or inside one, is the
+        // organisation: jieba tags some foreign bodies as names (欧佩克/nr), and companies are
+        // named so (比亚迪股份有限公司).
         if !orgs.is_empty() {
-            let org_spans: HashSet<(u32, u32)> = orgs.iter().map(|o| (o.start, o.end)).collect();
-            people.retain(|p| !org_spans.contains(&(p.start, p.end)));
+            let in_org = covered(ix.chars.len(), orgs.iter().map(crate::document::Entity::span));
+            people.retain(|p| !in_org[p.start as usize..p.end as usize].iter().all(|&b| b));
         }
         let (mut campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
         let mut quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
@@ -1039,6 +1040,39 @@ mod tests {
         let d = run("国家统计局今天发布数据。湖南省公安厅和省财政厅联合发文,要形成发展新格局。音乐会在北京音乐厅举行,经省物价局批准。这场音乐会在上海音乐厅举行。\n");
         let orgs = texts(&d, EntityKind::Organization);
         assert_eq!(orgs, ["国家统计局", "湖南省公安厅", "省财政厅", "省物价局"]);
+    }
+
+    #[test]
+    fn todays_bodies_companies_and_the_dictionarys_bodies() {
+        // Departments under their present names, after their place; not without one.
+        let d = run("四川省农业农村厅、成都市农业农村局和朝阳区卫生健康委员会给予支持。卫生健康委员会和农业农村局的同志出席。\n");
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["四川省农业农村厅", "成都市农业农村局", "朝阳区卫生健康委员会"]
+        );
+        // National bodies by name, and the state's commissions by their level.
+        let d = run("国家金融监督管理总局、中国证监会和中央广播电视总台发文,国家禁毒委员会召开会议。\n");
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["国家金融监督管理总局", "中国证监会", "中央广播电视总台", "国家禁毒委员会"]
+        );
+        // A company named by a word jieba reads as a name is no person.
+        let d = run("比亚迪股份有限公司三季度营收增长,华为技术有限公司发布新品。\n");
+        assert_eq!(texts(&d, EntityKind::Organization), ["比亚迪股份有限公司", "华为技术有限公司"]);
+        assert!(texts(&d, EntityKind::Person).is_empty(), "{:?}", d.entities);
+        // A body jieba's dictionary knows whole, opening with a place, is a name; a longer
+        // name holds it; a venue is none.
+        let d = run("中国互联网络信息中心发布报告,北京军区和中国社科院历史研究所派员参加,演出在北京音乐厅举行。\n");
+        assert_eq!(texts(&d, EntityKind::Organization), ["中国互联网络信息中心", "北京军区", "中国社科院历史研究所"]);
+        // A branch or subsidiary after its parent, and a company's form after its name, are
+        // the parent's full name.
+        let d = run(
+            "中国工商银行深圳分行、中国移动通信集团广东有限公司深圳分公司和中国农业银行股份有限公司湖北省分行参加。\n",
+        );
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["中国工商银行深圳分行", "中国移动通信集团广东有限公司深圳分公司", "中国农业银行股份有限公司湖北省分行"]
+        );
     }
 
     #[test]

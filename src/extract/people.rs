@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{covered, is_han, CharSet, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
@@ -1276,8 +1276,42 @@ pub(crate) fn organizations(
     let mut known = known_organizations(ix, lists, lexicon, places, &place_by_end);
     let mut phrases = head_organizations(ix, lists, lexicon, &place_by_end, people);
     let taken = covered(ix.chars.len(), known.iter().map(Entity::span));
-    phrases.retain(|p| !taken[p.start as usize..p.end as usize].contains(&true));
+    // A phrase that opens with a listed body and runs on over nothing else listed is that
+    // body's full name (中国农业银行股份有限公司, 招商银行北京分行): it replaces the short one.
+    let known_end: HashMap<usize, usize> = known.iter().map(|k| (k.start as usize, k.end as usize)).collect();
+    let place_end_at: HashMap<usize, usize> = places.iter().map(|p| (p.start as usize, p.end as usize)).collect();
+    let extends = |p: &Entity| {
+        known_end.get(&(p.start as usize)).is_some_and(|&ke| {
+            ke < p.end as usize
+                && !taken[ke..p.end as usize].contains(&true)
+                && branch_of(ix, &place_end_at, ke, p.end as usize)
+        })
+    };
+    let longer: HashSet<usize> = phrases.iter().filter(|p| extends(p)).map(|p| p.start as usize).collect();
+    phrases.retain(|p| extends(p) || !taken[p.start as usize..p.end as usize].contains(&true));
+    known.retain(|k| !longer.contains(&(k.start as usize)));
     known.extend(phrases);
+    known.sort_by_key(|e| e.start);
+    // A branch or subsidiary named by its place right after its parent is the parent's
+    // (中国工商银行/深圳分行, 中国移动通信集团/广东有限公司/深圳分公司).
+    let mut merged: Vec<Entity> = Vec::with_capacity(known.len());
+    for o in known {
+        let (s, e) = (o.start as usize, o.end as usize);
+        match merged.last_mut() {
+            Some(prev) if prev.end as usize == s && branch_of(ix, &place_end_at, s, e) => {
+                *prev = org_entity(ix, prev.start as usize, e);
+            }
+            _ => merged.push(o),
+        }
+    }
+    let mut known = merged;
+    // Last, the dictionary's bodies: a longer name holds them (中国社科院历史研究所, 大连市委宣传部).
+    let mut bodies = place_bodies(ix, lexicon, places);
+    if !bodies.is_empty() {
+        let taken = covered(ix.chars.len(), known.iter().map(Entity::span));
+        bodies.retain(|b| !taken[b.start as usize..b.end as usize].contains(&true));
+        known.extend(bodies);
+    }
     known.sort_by_key(|e| e.start);
     known
 }
@@ -1402,6 +1436,34 @@ fn known_organizations(
     out
 }
 
+/// Bodies jieba's dictionary knows as one word (nt) that open with a place the document
+/// names and close in a body's head (中国证监会, 中国互联网络信息中心, 北京军区, 伊朗议会): the
+/// place makes them names, not kinds (商业银行/nt, 联合政府/nt). Not its venues and other
+/// "bodies" (北京音乐厅, 北京市区, 台湾歌手).
+fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    if !ix.doc.tokens.iter().any(|t| t.pos == "nt") {
+        return out;
+    }
+    let place_end_at: HashMap<usize, usize> = places.iter().map(|p| (p.start as usize, p.end as usize)).collect();
+    for t in ix.doc.tokens.iter().filter(|t| t.pos == "nt" && t.len >= 4) {
+        let (s, e) = (t.start as usize, (t.start + t.len) as usize);
+        let w = ix.doc.token_text(t);
+        if place_end_at.get(&s).is_some_and(|&pe| pe < e)
+            && (BODY_HEADS.contains(ix.chars[e - 1]) || ["军区", "使馆"].iter().any(|h| w.ends_with(h)))
+            && ix.chars[s..e].iter().all(|&c| is_han(c))
+            && lexicon.jieba.has_word(w)
+        {
+            out.push(org_entity(ix, s, e));
+        }
+    }
+    out
+}
+
+/// Last characters of a body's name: 委员会, 外交部, 国务院, 研究所, 出版社, 电视台, 总署, 工党,
+/// 银行, 足协, 文联, 联盟, 大学, 青年报, 中心, 组织, 机构, 政府 ….
+const BODY_HEADS: &str = "会委部局院所社台队团党军署办处司行协联盟校学报厂心织构府";
+
 /// Characters of the head of a team's name: 军队 (army) or 队 (team).
 fn team_head(w: &str) -> usize {
     if w.ends_with("军队") {
@@ -1421,15 +1483,15 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
     if place_end.end_within(s, e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
         return true;
     }
-    // The state's offices (国家统计局) are named by their level, as a city's are.
-    if ix.slice(s, (s + 2).min(e)) == "国家" && e - s > 2 && ix.chars.get(e) == Some(&'局') {
+    // The state's offices and commissions (国家统计局, 国家禁毒委员会) are named by their
+    // level, as a city's are.
+    if ix.slice(s, (s + 2).min(e)) == "国家" && e - s > 2 && matches!(ix.chars.get(e), Some('局' | '委')) {
         return true;
     }
     // The party centre's departments (中央组织部, 中央统战部) are bodies of their own.
     if ix.slice(s, e) == "中央" && ix.chars.get(e + 2) == Some(&'部') {
         return true;
     }
-    let proper = |tag: &str| matches!(tag, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng");
     let mut p = s;
     while p < e {
         let Some(t) = ix.token(p) else { return true };
@@ -1449,7 +1511,14 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
                 Some((tag, freq)) => {
                     proper(tag) && !GENERIC_PLACE_WORDS.contains(&modifier) || tag == "n" && freq < RARE_WORD_FREQ
                 }
-                None => e - p >= 2 && !lexicon.jieba.has_word(modifier),
+                // A body jieba's dictionary lists (国家开发银行/nt) is a name; a kind of
+                // body the user dictionary adds (卫生健康委员会/n) is common words before
+                // its head.
+                None => {
+                    e - p >= 2
+                        && !lexicon.jieba.has_word(modifier)
+                        && (t.pos == "nt" || !common_words(lexicon, modifier))
+                }
             };
         }
         let w = ix.doc.token_text(t);
@@ -1459,6 +1528,23 @@ fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, 
         p = t_end;
     }
     false
+}
+
+/// Tags of jieba's proper nouns: names of people, places, bodies and brands, abbreviations,
+/// and what it does not know.
+fn proper(tag: &str) -> bool {
+    matches!(tag, "ns" | "nr" | "nrt" | "nrfg" | "nz" | "nt" | "j" | "x" | "eng")
+}
+
+/// Whether a modifier no dictionary holds whole is common words of two characters or more
+/// run together, a kind of body (卫生健康 of 卫生健康委员会, 农业农村 of 农业农村局), where a
+/// name holds a proper noun (腾讯/nz 计算机系统), a rare word (华为技术/n 4) or characters of
+/// no word.
+fn common_words(lexicon: &Lexicon, w: &str) -> bool {
+    lexicon.jieba.cut(w, false).iter().all(|p| {
+        p.word.chars().nth(1).is_some()
+            && lexicon.word_info(p.word).is_some_and(|(tag, freq)| !proper(tag) && freq >= RARE_WORD_FREQ)
+    })
 }
 
 /// 局 closing a noun of three characters or more names an office (统计局, 教育局), unless
@@ -1493,6 +1579,29 @@ const NOT_OFFICES: &[&str] = &[
     "战局", "棋局", "饭局", "赌局", "终局", "危局", "出局", "胜局", "平局", "败局",
 ];
 
+/// Heads of a branch's or subsidiary's name after its place (深圳分行, 广东有限公司).
+const BRANCH_HEADS: &[&str] = &["分行", "支行", "分公司", "有限公司", "分社"];
+
+/// Characters of a company's legal form (股份有限公司, 有限责任公司, 控股集团).
+const LEGAL_FORM: &str = "股份有限责任控";
+
+/// Whether `s..e`, right after a body's name, names a branch of it: places (河南省驻马店,
+/// 江西金溪县) and a branch's head (分行, 分公司), or the body's legal form alone (股份有限公司).
+fn branch_of(ix: &TextIndex, place_end_at: &HashMap<usize, usize>, s: usize, e: usize) -> bool {
+    let mut p = s;
+    while let Some(&pe) = place_end_at.get(&p).filter(|&&pe| pe < e) {
+        p = pe;
+    }
+    let rest = ix.slice(p, e);
+    if p > s {
+        return BRANCH_HEADS.contains(&rest);
+    }
+    rest.strip_suffix("公司").is_some_and(|form| !form.is_empty() && form.chars().all(|c| LEGAL_FORM.contains(c)))
+}
+
+/// Heads of a company's name, which may be a word jieba reads as a person's (比亚迪).
+const COMPANY_HEADS: &[&str] = &["公司", "集团"];
+
 /// Heads that name a party committee by its level: only after a place.
 const PARTY_COMMITTEES: &[&str] = &["省委", "市委", "县委", "区委", "州委"];
 
@@ -1508,6 +1617,7 @@ fn head_organizations(
     people: &[Entity],
 ) -> Vec<Entity> {
     let blocked = covered(ix.chars.len(), people.iter().map(Entity::span));
+    let roleless: HashSet<(usize, usize)> = people.iter().filter(|p| p.role.is_none()).map(Entity::span).collect();
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
@@ -1550,6 +1660,7 @@ fn head_organizations(
             i = end;
             continue;
         }
+        let company = COMPANY_HEADS.iter().any(|c| suf.iter().copied().eq(c.chars()));
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
@@ -1565,10 +1676,15 @@ fn head_organizations(
             if after_place && !matches!(t.pos, "nt" | "nz" | "j") {
                 break;
             }
-            if ts < floor
-                || blocked[ts..start].iter().any(|&b| b)
-                || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b"))
-            {
+            if ts >= floor && blocked[ts..start].iter().any(|&b| b) {
+                // A company named by a word jieba reads as a name (比亚迪/nr 股份有限公司):
+                // the name is the company's, when no role makes it a person.
+                if company && roleless.contains(&(ts, start)) {
+                    start = ts;
+                }
+                break;
+            }
+            if ts < floor || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b")) {
                 break;
             }
             if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])
@@ -1586,6 +1702,15 @@ fn head_organizations(
                 break;
             }
             start = ts;
+        }
+        // A company's legal form after the body found right before it (中国农业银行/股份/
+        // 有限公司): the body's full name. Not another company run on (中国集邮总公司中国金币总公司).
+        if start == floor && start < i && company && ix.chars[start..i].iter().all(|&c| LEGAL_FORM.contains(c)) {
+            if let Some(prev) = out.last_mut().filter(|o| o.end as usize == floor) {
+                *prev = org_entity(ix, prev.start as usize, end);
+                i = end;
+                continue;
+            }
         }
         if start < i && specific(ix, lexicon, place_by_end, start, i) {
             out.push(org_entity(ix, start, end));
