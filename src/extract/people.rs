@@ -1306,7 +1306,7 @@ pub(crate) fn organizations(
     }
     let mut known = merged;
     // Last, the dictionary's bodies: a longer name holds them (中国社科院历史研究所, 大连市委宣传部).
-    let mut bodies = place_bodies(ix, lexicon, places);
+    let mut bodies = place_bodies(ix, lexicon, &place_end_at);
     if !bodies.is_empty() {
         let taken = covered(ix.chars.len(), known.iter().map(Entity::span));
         bodies.retain(|b| !taken[b.start as usize..b.end as usize].contains(&true));
@@ -1440,12 +1440,8 @@ fn known_organizations(
 /// names and close in a body's head (中国证监会, 中国互联网络信息中心, 北京军区, 伊朗议会): the
 /// place makes them names, not kinds (商业银行/nt, 联合政府/nt). Not its venues and other
 /// "bodies" (北京音乐厅, 北京市区, 台湾歌手).
-fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, places: &[Entity]) -> Vec<Entity> {
+fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, place_end_at: &HashMap<usize, usize>) -> Vec<Entity> {
     let mut out = Vec::new();
-    if !ix.doc.tokens.iter().any(|t| t.pos == "nt") {
-        return out;
-    }
-    let place_end_at: HashMap<usize, usize> = places.iter().map(|p| (p.start as usize, p.end as usize)).collect();
     for t in ix.doc.tokens.iter().filter(|t| t.pos == "nt" && t.len >= 4) {
         let (s, e) = (t.start as usize, (t.start + t.len) as usize);
         let w = ix.doc.token_text(t);
