@@ -1019,6 +1019,25 @@ mod tests {
     }
 
     #[test]
+    fn names_beside_a_role_and_in_a_list_with_countries() {
+        // A name jieba's dictionary files rarely under a place tag, with a clean word
+        // boundary after it; a common noun after a role is none (大使官邸).
+        let p = people(&run(
+            "国务院副总理李岚清、国务委员罗干以及有关方面负责人参加。首长康生很平易近人。大使官邸位于市中心。\n",
+        ));
+        assert!(p.contains(&("罗干".into(), Some("国务委员".into()))), "{p:?}");
+        assert!(p.contains(&("康生".into(), Some("首长".into()))), "{p:?}");
+        assert!(!p.iter().any(|(n, _)| n == "官邸"), "{p:?}");
+        // Two or more names each with a country in brackets: a list of people; one alone
+        // may be a brand.
+        let n = names("罗纳尔多(巴西)、乔丹(美国)、葛菲(中国)当选。\n");
+        for want in ["罗纳尔多", "乔丹", "葛菲"] {
+            assert!(n.contains(&want.to_string()), "{want}: {n:?}");
+        }
+        assert!(names("乔丹(美国)的产品很受欢迎。\n").is_empty());
+    }
+
+    #[test]
     fn organisations_are_names_not_kinds() {
         let d = run("这家上市公司和国家队、首钢队、人民日报、影响以色列政府的决定。\n");
         let orgs = texts(&d, EntityKind::Organization);

@@ -384,13 +384,19 @@ impl Finder<'_, '_> {
             }
         }
         // A clean word boundary after the name: a word of two characters or more begins
-        // there (大使齐治家/日前).
+        // there (大使齐治家/日前). Not where jieba's own name ends a character earlier and an
+        // adverb, preposition or particle follows it (首长康生/nr 很/zg), a frequent one (not 汪家/nr 镠/zg).
         {
             let len = sl + 2;
             let q = p + len;
             if q < ix.chars.len()
                 && ix.is_token_end(q)
                 && !self.cut_off_after(q)
+                && !(jieba_name.is_some_and(|t| t.len as usize == sl + 1)
+                    && ix.token(q - 1).is_some_and(|t| t.len == 1)
+                    && self.lexicon.word_info(ix.slice(q - 1, q)).is_some_and(|(tag, freq)| {
+                        freq >= 1000 && matches!(tag.as_bytes()[0], b'd' | b'p' | b'c' | b'u' | b'r' | b'z')
+                    }))
                 && ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos))
                 && ix.token(p).is_none_or(|t| t.start as usize + t.len as usize <= q)
                 && self.reads_as_name(p, q)
@@ -416,6 +422,21 @@ impl Finder<'_, '_> {
             && self.valid_as(p, q, true)
         {
             return Some(4);
+        }
+        // A two-character word jieba keeps whole and a clean word boundary after it
+        // (国务委员罗干/以及): a name the dictionary files rarely under another tag (罗干/ns 92, 利维/nrt);
+        // not a common noun (大使/官邸) nor a function word (主任/应由).
+        {
+            let q = p + sl + 1;
+            if q < ix.chars.len()
+                && ix.token(p).is_some_and(|t| {
+                    t.start as usize == p && (t.start + t.len) as usize == q && matches!(t.pos, "ns" | "nrt" | "nz")
+                })
+                && ix.token(q).is_some_and(|t| t.start as usize == q && t.len >= 2 && !is_nr(t.pos))
+                && self.valid_as(p, q, true)
+            {
+                return Some(sl + 1);
+            }
         }
         let len = jieba_name?.len as usize;
         (((2..=sl + 2).contains(&len) || len == 4 && double_surname) && self.valid_as(p, p + len, true)).then_some(len)
@@ -868,6 +889,27 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             for span in names {
                 mentions.insert(span, Some(role()));
             }
+        }
+    }
+    // Lists of people each with a country in brackets, as results and award lists print
+    // them (罗纳尔多(巴西)、乔丹(美国)、葛菲(中国)): two such in a sentence make each a name.
+    // One alone may be a company or a brand (麦当劳(美国)).
+    let mut flagged: Vec<(usize, usize, u32)> = Vec::new();
+    for p in places.iter().filter(|p| p.level == Some("country")) {
+        let (ps, pe) = (p.start as usize, p.end as usize);
+        let open = |c: Option<&char>| matches!(c, Some('(' | '（'));
+        let close = |c: Option<&char>| matches!(c, Some(')' | '）'));
+        if ps < 2 || !open(ix.chars.get(ps - 1)) || !close(ix.chars.get(pe)) {
+            continue;
+        }
+        if let Some(len) = f.name_before(ps - 1) {
+            flagged.push((ps - 1 - len, ps - 1, ix.sentence_of(ps)));
+        }
+    }
+    for (k, &(s, e, sentence)) in flagged.iter().enumerate() {
+        let pair = |j: usize| flagged.get(j).is_some_and(|&(_, _, o)| o == sentence);
+        if pair(k + 1) || k > 0 && pair(k - 1) {
+            mentions.entry((s, e)).or_insert(None);
         }
     }
     // Role after the name (习近平总书记, 王阿姨).
