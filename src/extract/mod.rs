@@ -1095,6 +1095,26 @@ mod tests {
     }
 
     #[test]
+    fn a_county_report() {
+        // jieba tags the level alone as a morpheme (县/zg), 民政局 ends in 政局, a school's
+        // ordinal is a number; a given name may be an adjective (黄/明亮); a year is no village.
+        let d = run("县委书记黄明亮出席会议。县纪委监委、县民政局、县财政局、县人民医院、县第一中学参加,2024年度村(社区)党组织书记述职。\n");
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["县纪委监委", "县民政局", "县财政局", "县人民医院", "县第一中学"]
+        );
+        assert_eq!(people_roles(&d), [("黄明亮", Some("县委书记"))]);
+        assert!(texts(&d, EntityKind::Place).is_empty(), "{:?}", d.entities);
+        // Not the political scene, nor a session's ordinal.
+        let d = run("形成发展新格局,政局稳定。政协第八届全国委员会开幕。\n");
+        assert!(
+            !texts(&d, EntityKind::Organization).iter().any(|o| o.contains("格局") || o.contains("第八届")),
+            "{:?}",
+            d.entities
+        );
+    }
+
+    #[test]
     fn a_minister_or_a_member_is_no_mention_of_the_body() {
         let d = run("国防部长迟浩田会见了外交部部长，两位共产党员、公安部门和财政部官员参加。\n");
         let orgs = texts(&d, EntityKind::Organization);

@@ -683,7 +683,13 @@ impl Finder<'_, '_> {
         // (孟西安/nr: 西安).
         let jieba_name =
             self.ix.token(s).is_some_and(|t| t.start as usize == s && (t.start + t.len) as usize == e && is_nr(t.pos));
-        self.valid_as(s, e, true) && (jieba_name || !(e - s == 3 && (common(s + 1, e, 500) || common(s, s + 2, 100))))
+        // A given name that is an adjective jieba keeps as one word after the surname (黄/明亮):
+        // no other reading puts an adjective there.
+        let adjective_given = e - s == 3
+            && self.ix.token(s + 1).is_some_and(|t| t.start as usize == s + 1 && t.len == 2 && t.pos == "a")
+            && self.ix.token(s).is_some_and(|t| t.len == 1);
+        self.valid_as(s, e, true)
+            && (jieba_name || adjective_given || !(e - s == 3 && (common(s + 1, e, 500) || common(s, s + 2, 100))))
     }
 
     /// Length of the name of an enumeration item ending at `q` (a 、 follows): a surname
@@ -1589,7 +1595,7 @@ fn common_words(lexicon: &Lexicon, w: &str) -> bool {
 /// the noun ends in a word of its own (新格局, 顾全大局); 厅 names a province's department
 /// (省财政厅, 浙江省民政厅) or a general office (办公厅), not a hall (上海音乐厅, 售票厅).
 #[inline]
-fn office_head<'t>(ix: &'t TextIndex, i: usize) -> Option<&'t [char]> {
+fn office_head<'t>(ix: &'t TextIndex, lexicon: &Lexicon, i: usize) -> Option<&'t [char]> {
     let c = *ix.chars.get(i)?;
     if c != '局' && c != '厅' {
         return None;
@@ -1600,7 +1606,8 @@ fn office_head<'t>(ix: &'t TextIndex, i: usize) -> Option<&'t [char]> {
         return None;
     }
     let office = if c == '局' {
-        !NOT_OFFICES.contains(&ix.slice(i - 1, i + 1))
+        // An office's field may end so too (民政/局, 财政/局: not 政局, the political scene).
+        !NOT_OFFICES.contains(&ix.slice(i - 1, i + 1)) || i - ts == 2 && lexicon.jieba.has_word(ix.slice(ts, i))
     } else {
         // A province's (浙江省/民政厅, 省财政厅, 自治区文化厅), not any place's (上海/音乐厅).
         ix.slice(i - 2, i + 1) == "办公厅"
@@ -1659,7 +1666,7 @@ fn head_organizations(
     let mut out: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < ix.chars.len() {
-        let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, i)) else {
+        let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, lexicon, i)) else {
             i += 1;
             continue;
         };
@@ -1722,7 +1729,15 @@ fn head_organizations(
                 }
                 break;
             }
-            if ts < floor || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b")) {
+            // jieba tags a level alone as a morpheme (县/zg 民政局): one that opens the phrase,
+            // not one after a verb (推广/村/党支部, a kind of body). And a school's or a
+            // hospital's ordinal as a number (县/zg 第一/m 中学, 第二/m 人民医院; not 第八届).
+            let level = t.len == 1 && ADMIN_LEVELS.contains(ix.chars[ts]) && (ts == 0 || !is_han(ix.chars[ts - 1]));
+            let ordinal = t.pos == "m"
+                && ix.chars[ts] == '第'
+                && i - start <= 2
+                && ix.chars[ts + 1..start].iter().all(|c| "一二三四五六七八九十".contains(*c));
+            if ts < floor || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b") || level || ordinal) {
                 break;
             }
             if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])

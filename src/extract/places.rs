@@ -464,6 +464,14 @@ impl PlaceMatcher {
             return None;
         }
         let first = chars[start];
+        // A year or month after its number (2024年度村(社区)党组织) is no name.
+        if "年月".contains(first)
+            && start > 0
+            && (chars[start - 1].is_ascii_digit()
+                || "０１２３４５６７８９〇零一二三四五六七八九十".contains(chars[start - 1]))
+        {
+            return None;
+        }
         if "全各每本该这那此其某一两二三四五六七八九十百千万多个我你他".contains(first) && n <= 2
         {
             return None;
