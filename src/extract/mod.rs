@@ -1105,6 +1105,10 @@ mod tests {
         );
         assert_eq!(people_roles(&d), [("黄明亮", Some("县委书记"))]);
         assert!(texts(&d, EntityKind::Place).is_empty(), "{:?}", d.entities);
+        // A town or village named with a numeral, even where jieba glues the next village
+        // to its suffix (三阳/乡金窝村); a count of places is none.
+        let d = run("会上,三阳乡金窝村党总支书记刘建华述职。全县两镇十多村和一个村参加。\n");
+        assert_eq!(texts(&d, EntityKind::Place), ["三阳乡", "金窝村"]);
         // Not the political scene, nor a session's ordinal.
         let d = run("形成发展新格局,政局稳定。政协第八届全国委员会开幕。\n");
         assert!(

@@ -392,7 +392,9 @@ impl PlaceMatcher {
             // A word that starts with the suffix may only add a locative (村边, 镇西); 乡村振兴
             // and 村干部 are other words.
             // Exception: jieba glued the next village's name on (峡门/乡二沟/村).
-            let village_follows = lists.village_suffixes.iter().any(|v| ix.at(te, v));
+            // So did a word that ends in a village's suffix (三阳/乡金窝村, 安定/镇三和村).
+            let village_follows =
+                lists.village_suffixes.iter().any(|v| ix.at(te, v) || te >= v.len() && ix.at(te - v.len(), v));
             if ts == at && te > end && !chars[end..te].iter().all(|c| LOCATIVES.contains(*c)) && !village_follows {
                 return None;
             }
@@ -472,8 +474,17 @@ impl PlaceMatcher {
         {
             return None;
         }
-        if "全各每本该这那此其某一两二三四五六七八九十百千万多个我你他".contains(first) && n <= 2
-        {
+        if "全各每本该这那此其某多个我你他".contains(first) && n <= 2 {
+            return None;
+        }
+        // The whole of an area, then a count (全县两镇, 各市三村).
+        if "全各每".contains(first) && "省市县区乡镇村".contains(chars[start + 1]) {
+            return None;
+        }
+        // A number before the level counts places (两镇, 十多村, 一个村); a numeral and
+        // another character names one (三和村, 三阳乡, 五星村, 八一村).
+        let numeral = |c: char| "一两二三四五六七八九十百千万几".contains(c);
+        if numeral(first) && n <= 2 && (numeral(chars[start + 1]) || "个多余些".contains(chars[start + 1])) {
             return None;
         }
         Some(start)
