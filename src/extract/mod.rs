@@ -1428,6 +1428,15 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_in_two_parts_and_a_fiscal_year() {
+        // 1亿2000万元 is one amount, as is Taiwan's 3兆0350亿元 (兆, a trillion); 115年度 is
+        // the Republic's fiscal year, no count of years.
+        let d = run("通过115年度总预算案,岁出规模达3兆0350亿元,其中1亿2000万元用于补助,100兆瓦机组投产。\n");
+        let q: Vec<(&str, f64)> = d.quantities.iter().map(|q| (q.text.as_str(), q.value)).collect();
+        assert_eq!(q, [("3兆0350亿元", 3_035_000_000_000.0), ("1亿2000万元", 120_000_000.0)]);
+    }
+
+    #[test]
     fn quotes_and_campaigns() {
         let d = run("朱阳关镇党委书记孙新文说:“我们将坚持党建引领,发挥联合社优势。”村“两委”干部带头创建“五星”支部,“微”治理见实效。\n");
         assert_eq!(d.quotes.len(), 1);

@@ -350,6 +350,17 @@ impl Units {
                 }
             }
         }
+        // A second number with a smaller multiplier right after the first one's is the rest
+        // of one amount (1亿2000万元, Taiwan's 3兆0350亿元), not an amount of its own.
+        let mut rest: Option<(Num, f64)> = None;
+        if arabic && mult >= 10_000.0 && upper.is_none() && chars.get(j).is_some_and(char::is_ascii_digit) {
+            if let Some((second, None, k)) = Self::number(ix, j, true) {
+                if let Some((w, m)) = self.multipliers.iter().find(|(w, m)| *m < mult && ix.at(k, w)) {
+                    rest = Some((second, *m));
+                    j = k + w.len();
+                }
+            }
+        }
         let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
         let unit_end = j + unit.word.len();
         // 2021年 is a year; 9月 and 14日 are dates.
@@ -365,7 +376,9 @@ impl Units {
             let spelt_year = !arabic && spelt_digits(&chars[i..first_end]);
             // 1453年5月: a year with its month after it.
             let dated = arabic && first_end - i == 4 && next.is_some_and(|c| c.is_ascii_digit());
-            if decade || spelt_year || dated {
+            // 2024年度, Taiwan's 115年度 (the Republic's year): a fiscal year, no count.
+            let fiscal = next == Some('度');
+            if decade || spelt_year || dated || fiscal {
                 return None;
             }
         }
@@ -399,7 +412,7 @@ impl Units {
             qualifier.get_or_insert_with(|| w.iter().collect());
             after += w.len();
         }
-        let value = first.times(mult * unit.factor);
+        let value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
         let value_max = upper.map(|u| u.times(mult * unit.factor));
         let object = if unit.kind == "count" { counted_object(ix, after) } else { None };
         Some((
