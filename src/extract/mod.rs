@@ -448,6 +448,9 @@ impl<'a> TextIndex<'a> {
     }
 }
 
+/// Levels of government written as one character (镇党委书记, 县/zg 民政局, 全县两镇).
+pub(crate) const ADMIN_LEVELS: &str = "省市县区乡镇村";
+
 /// One flag per character of a text of `n` characters: whether one of `spans` covers it.
 /// Overlap tests against the spans found so far then cost the tested span's length; scans
 /// of every span found made extraction quadratic in a document's length (one 7.4 MB text

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{covered, is_han, CharSet, Lists, TextIndex};
+use super::{covered, is_han, CharSet, Lists, TextIndex, ADMIN_LEVELS};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::Lexicon;
 
@@ -39,9 +39,6 @@ const STANDING_ROLES: &[&str] = &["被告人", "被害人", "犯罪嫌疑人", "
 /// Tags of people's names: a role reaching left over nouns that stops at one has taken
 /// the rest of a name jieba cut in two (宁德/nr 时代/n 董事长), not a unit.
 const PROPER_POS: &[&str] = &["nr", "nrfg", "nrt"];
-
-/// Levels of government written as one character before a title (镇党委书记, 县长 aside).
-const ADMIN_LEVELS: &str = "省市县区乡镇村";
 
 /// Dictionary tags of common words: a candidate name that is such a word is no name.
 const WORD_POS: &[&str] = &[
@@ -1327,12 +1324,11 @@ pub(crate) fn organizations(
     // A phrase that opens with a listed body and runs on over nothing else listed is that
     // body's full name (中国农业银行股份有限公司, 招商银行北京分行): it replaces the short one.
     let known_end: HashMap<usize, usize> = known.iter().map(|k| (k.start as usize, k.end as usize)).collect();
-    let place_end_at: HashMap<usize, usize> = places.iter().map(|p| (p.start as usize, p.end as usize)).collect();
     let extends = |p: &Entity| {
         known_end.get(&(p.start as usize)).is_some_and(|&ke| {
             ke < p.end as usize
                 && !taken[ke..p.end as usize].contains(&true)
-                && branch_of(ix, &place_end_at, ke, p.end as usize)
+                && branch_of(ix, &place_by_end, ke, p.end as usize)
         })
     };
     let longer: HashSet<usize> = phrases.iter().filter(|p| extends(p)).map(|p| p.start as usize).collect();
@@ -1346,7 +1342,7 @@ pub(crate) fn organizations(
     for o in known {
         let (s, e) = (o.start as usize, o.end as usize);
         match merged.last_mut() {
-            Some(prev) if prev.end as usize == s && branch_of(ix, &place_end_at, s, e) => {
+            Some(prev) if prev.end as usize == s && branch_of(ix, &place_by_end, s, e) => {
                 *prev = org_entity(ix, prev.start as usize, e);
             }
             _ => merged.push(o),
@@ -1354,7 +1350,7 @@ pub(crate) fn organizations(
     }
     let mut known = merged;
     // Last, the dictionary's bodies: a longer name holds them (中国社科院历史研究所, 大连市委宣传部).
-    let mut bodies = place_bodies(ix, lexicon, &place_end_at);
+    let mut bodies = place_bodies(ix, lexicon, &place_by_end);
     if !bodies.is_empty() {
         let taken = covered(ix.chars.len(), known.iter().map(Entity::span));
         bodies.retain(|b| !taken[b.start as usize..b.end as usize].contains(&true));
@@ -1398,6 +1394,8 @@ impl PrefixMax {
 struct PlaceEnds {
     /// Where each place ends → where it starts.
     start_of: HashMap<usize, usize>,
+    /// Where each place starts → where it ends: bodies and branches open with a place.
+    end_of: HashMap<usize, usize>,
     /// The places' ends, sorted: a scan of every place for each candidate name was
     /// quadratic in a document's length.
     ends: Vec<usize>,
@@ -1406,9 +1404,10 @@ struct PlaceEnds {
 impl PlaceEnds {
     fn new(places: &[Entity]) -> PlaceEnds {
         let start_of: HashMap<usize, usize> = places.iter().map(|p| (p.end as usize, p.start as usize)).collect();
+        let end_of: HashMap<usize, usize> = places.iter().map(|p| (p.start as usize, p.end as usize)).collect();
         let mut ends: Vec<usize> = start_of.keys().copied().collect();
         ends.sort_unstable();
-        PlaceEnds { start_of, ends }
+        PlaceEnds { start_of, end_of, ends }
     }
 
     /// Whether a place ends after `s` and no later than `e`.
@@ -1488,12 +1487,12 @@ fn known_organizations(
 /// names and close in a body's head (中国证监会, 中国互联网络信息中心, 北京军区, 伊朗议会): the
 /// place makes them names, not kinds (商业银行/nt, 联合政府/nt). Not its venues and other
 /// "bodies" (北京音乐厅, 北京市区, 台湾歌手).
-fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, place_end_at: &HashMap<usize, usize>) -> Vec<Entity> {
+fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, places: &PlaceEnds) -> Vec<Entity> {
     let mut out = Vec::new();
     for t in ix.doc.tokens.iter().filter(|t| t.pos == "nt" && t.len >= 4) {
         let (s, e) = (t.start as usize, (t.start + t.len) as usize);
         let w = ix.doc.token_text(t);
-        if place_end_at.get(&s).is_some_and(|&pe| pe < e)
+        if places.end_of.get(&s).is_some_and(|&pe| pe < e)
             && (BODY_HEADS.contains(ix.chars[e - 1]) || ["军区", "使馆"].iter().any(|h| w.ends_with(h)))
             && ix.chars[s..e].iter().all(|&c| is_han(c))
             && lexicon.jieba.has_word(w)
@@ -1632,9 +1631,9 @@ const LEGAL_FORM: &str = "股份有限责任控";
 
 /// Whether `s..e`, right after a body's name, names a branch of it: places (河南省驻马店,
 /// 江西金溪县) and a branch's head (分行, 分公司), or the body's legal form alone (股份有限公司).
-fn branch_of(ix: &TextIndex, place_end_at: &HashMap<usize, usize>, s: usize, e: usize) -> bool {
+fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
     let mut p = s;
-    while let Some(&pe) = place_end_at.get(&p).filter(|&&pe| pe < e) {
+    while let Some(&pe) = places.end_of.get(&p).filter(|&&pe| pe < e) {
         p = pe;
     }
     let rest = ix.slice(p, e);

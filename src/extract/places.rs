@@ -478,7 +478,7 @@ impl PlaceMatcher {
             return None;
         }
         // The whole of an area, then a count (全县两镇, 各市三村).
-        if "全各每".contains(first) && "省市县区乡镇村".contains(chars[start + 1]) {
+        if "全各每".contains(first) && super::ADMIN_LEVELS.contains(chars[start + 1]) {
             return None;
         }
         // A number before the level counts places (两镇, 十多村, 一个村); a numeral and
