@@ -1629,6 +1629,12 @@ const BRANCH_HEADS: &[&str] = &["分行", "支行", "分公司", "有限公司",
 /// Characters of a company's legal form (股份有限公司, 有限责任公司, 控股集团).
 const LEGAL_FORM: &str = "股份有限责任控";
 
+/// Whether the characters before a company's head are its legal form alone (股份有限 of
+/// 股份有限公司).
+fn legal_form(chars: &[char]) -> bool {
+    !chars.is_empty() && chars.iter().all(|&c| LEGAL_FORM.contains(c))
+}
+
 /// Whether `s..e`, right after a body's name, names a branch of it: places (河南省驻马店,
 /// 江西金溪县) and a branch's head (分行, 分公司), or the body's legal form alone (股份有限公司).
 fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
@@ -1640,7 +1646,7 @@ fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
     if p > s {
         return BRANCH_HEADS.contains(&rest);
     }
-    rest.strip_suffix("公司").is_some_and(|form| !form.is_empty() && form.chars().all(|c| LEGAL_FORM.contains(c)))
+    rest.ends_with("公司") && legal_form(&ix.chars[p..e - 2])
 }
 
 /// Heads of a company's name, which may be a word jieba reads as a person's (比亚迪).
@@ -1757,7 +1763,7 @@ fn head_organizations(
         }
         // A company's legal form after the body found right before it (中国农业银行/股份/
         // 有限公司): the body's full name. Not another company run on (中国集邮总公司中国金币总公司).
-        if start == floor && start < i && company && ix.chars[start..i].iter().all(|&c| LEGAL_FORM.contains(c)) {
+        if start == floor && company && legal_form(&ix.chars[start..i]) {
             if let Some(prev) = out.last_mut().filter(|o| o.end as usize == floor) {
                 *prev = org_entity(ix, prev.start as usize, end);
                 i = end;
