@@ -113,7 +113,7 @@ impl DateRules {
             out.extend(days);
             out.sort_by_key(|d| d.start);
         }
-        out
+        day_ranges(ix, out)
     }
 
     fn months_and_years(
@@ -235,6 +235,32 @@ fn is_dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
     }
     let head = chars[..s].iter().rev().take_while(|&&c| super::is_han(c)).count();
     head <= 16 && (head == s || chars[s - head - 1] == '\n')
+}
+
+/// Two days joined by 至, 到 or a dash (3月18日至3月24日, 6月13日至15日) are one period, from
+/// the first to the second, as a run of months is (1至10月): a notice's period or an
+/// event's days, which a query for what happened when wants whole. Only forwards, and
+/// both resolved; 13日、14日 are two days.
+fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
+    let mut out: Vec<DateMention> = Vec::with_capacity(dates.len());
+    for d in dates {
+        if let Some(last) = out.last_mut() {
+            let joined = d.start == last.end + 1
+                && matches!(ix.chars[last.end as usize], '至' | '到' | '-' | '—' | '~')
+                && last.granularity == "day"
+                && d.granularity == "day";
+            if let (true, Some(from), Some(to)) = (joined, last.start_date, d.end_date) {
+                if from < to {
+                    last.text = ix.slice(last.start as usize, d.end as usize).to_string();
+                    last.end_date = Some(to);
+                    last.end = d.end;
+                    continue;
+                }
+            }
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Words for a day relative to the publication date, with its offset in days.

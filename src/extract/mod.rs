@@ -1014,6 +1014,22 @@ mod tests {
                 ("王立新".to_string(), Some("市交通运输局局长".to_string())),
             ]
         );
+        // A notice before appointment (任前公示) gives each person's profile on a line: the
+        // post held now is the role, else the post proposed; posts held together stay
+        // together.
+        let p = people(&run(
+            "经县委研究,拟提拔任用以下同志:\n王建华,男,汉族,1978年5月生,大学学历,现任文林镇党委副书记、镇长,拟任文林镇党委书记。\n\
+             刘丽萍,女,1983年11月生,拟任县审计局局长(试用期一年)。\n李明,男,1980年生,群众。\n\
+             公示期为2025年3月18日至3月24日。\n",
+        ));
+        assert_eq!(
+            p,
+            [
+                ("王建华".to_string(), Some("文林镇党委副书记、镇长".to_string())),
+                ("刘丽萍".to_string(), Some("县审计局局长".to_string())),
+                ("李明".to_string(), None),
+            ]
+        );
         // A dictionary "name" of a rare surname and a common word is that word (强降雨/nr).
         assert!(names("受强降雨影响，多地出现洪涝灾害。\n").is_empty());
         // A verb jieba's HMM ran into a name the document gives elsewhere is cut off.
@@ -1527,11 +1543,13 @@ mod tests {
                 ("30日", s("2023-11-30")),
                 ("25日", s("2023-12-25")),
                 ("昨天", s("2023-12-12")),
-                ("6月13日", s("2023-06-13")),
-                ("15日", s("2023-06-15")),
+                ("6月13日至15日", s("2023-06-13")),
                 ("16日", s("2023-12-16")),
             ]
         );
+        // Two days joined by 至 are one period; two days listed are two.
+        let period = &d.dates[4];
+        assert_eq!((period.end_date.map(|v| v.to_string()), period.granularity), (s("2023-06-15"), "day"));
         let days = |text: &str| -> Vec<(String, Option<String>)> {
             run(text).dates.iter().map(|x| (x.text.clone(), x.start_date.map(|v| v.to_string()))).collect()
         };
@@ -1546,7 +1564,10 @@ mod tests {
             days("标题\n2023-12-20 来源:新华网\n双方在12月1日电话会议上达成共识,今天签署协议。\n会上,据新华社北京11月1日电,昨天发布了数据。\n"),
             [o("12月1日", "2023-12-01"), o("今天", "2023-12-20"), o("11月1日", "2023-11-01"), o("昨天", "2023-12-19")]
         );
-        assert!(d.dates.iter().all(|x| x.granularity == "day" && x.start_date == x.end_date));
+        assert!(d
+            .dates
+            .iter()
+            .all(|x| x.granularity == "day" && (x.start_date == x.end_date) != x.text.contains('至')));
 
         // After a dateline, days count from its date: the printed paper of the 2nd carries the
         // story filed on the 1st.

@@ -794,17 +794,41 @@ impl Finder<'_, '_> {
 /// clause's end (为市财政局副局长), or 的 and the post before 职务 (的市交通运输局局长职务),
 /// when it ends in a role word.
 fn appointed_post(ix: &TextIndex, lists: &Lists, q: usize) -> Option<String> {
-    let marker = *ix.chars.get(q)?;
-    if marker != '为' && marker != '的' {
-        return None;
+    match *ix.chars.get(q)? {
+        '为' => post_at(ix, lists, q + 1, false),
+        '的' => post_at(ix, lists, q + 1, true),
+        _ => None,
     }
-    let end = (q + 1..(q + 32).min(ix.chars.len()))
+}
+
+/// The post a notice writes from char `s` to the clause's end, if it ends in a role word;
+/// with `duty`, written before 职务, which is left out.
+fn post_at(ix: &TextIndex, lists: &Lists, s: usize, duty: bool) -> Option<String> {
+    let end = (s..(s + 31).min(ix.chars.len()))
         .find(|&k| "；;，,。、(（:：\n".contains(ix.chars[k]))
-        .unwrap_or_else(|| (q + 32).min(ix.chars.len()));
-    let post = ix.slice(q + 1, end);
-    let post = if marker == '的' { post.strip_suffix("职务")? } else { post };
-    let ends_in_role = post.char_indices().any(|(b, _)| lists.role_words.contains(&post[b..]));
-    ends_in_role.then(|| post.to_string())
+        .unwrap_or_else(|| (s + 31).min(ix.chars.len()));
+    let post = ix.slice(s, end);
+    let post = if duty { post.strip_suffix("职务")? } else { post };
+    ends_in_role(lists, post).then(|| post.to_string())
+}
+
+/// Whether a post ends in a role word (…局副局长, …党委书记): a notice's clause that does not
+/// is no post (群众, 大学学历).
+fn ends_in_role(lists: &Lists, post: &str) -> bool {
+    post.char_indices().any(|(b, _)| lists.role_words.contains(&post[b..]))
+}
+
+/// The post in a profile after char `from`, on the same line: after 现任 (held now), else
+/// after 拟任 (proposed), to the clause's end, when it ends in a role word. Posts held
+/// together stay together (党组成员、副局长).
+fn profile_post(ix: &TextIndex, lists: &Lists, from: usize) -> Option<String> {
+    let line_end = (from..(from + 200).min(ix.chars.len())).find(|&k| ix.chars[k] == '\n').unwrap_or(ix.chars.len());
+    let line = &ix.chars[from..line_end];
+    let after = |w: [char; 2]| line.windows(2).position(|p| p == w).map(|k| from + k + 2);
+    let s = after(['现', '任']).or_else(|| after(['拟', '任']))?;
+    let end = (s..line_end).find(|&k| matches!(ix.chars[k], ',' | ';' | '。' | '(' | '；' | '，')).unwrap_or(line_end);
+    let post = ix.slice(s, end);
+    (end - s <= 40 && ends_in_role(lists, post)).then(|| post.to_string())
 }
 
 /// Verbs of appointment and removal that a name follows, each a word of two characters.
@@ -1008,9 +1032,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // the words, not the characters: a pass over the characters for each cost 1% of the
     // extract stage.
     let mut appointed_at = Vec::new();
+    let mut profiles = Vec::new();
     for t in &ix.doc.tokens {
         let s = t.start as usize;
-        if t.len <= 3 && ix.chars.get(s + 1) == Some(&'某') {
+        if t.len == 1 && matches!(ix.chars[s], '男' | '女') {
+            if s > 0 && ix.chars[s - 1] == ',' && ix.chars.get(s + 1) == Some(&',') {
+                profiles.push(s - 1);
+            }
+        } else if t.len <= 3 && ix.chars.get(s + 1) == Some(&'某') {
             if let Some(len) = f.anonymized_at(s) {
                 mentions.entry((s, s + len)).or_insert(None);
             }
@@ -1082,6 +1111,20 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let role = mentions.entry((e, e + len)).or_insert(None);
         if post.is_some() || role.as_deref() == Some("同志") {
             *role = post;
+        }
+    }
+    // Profiles, as a notice before appointment (任前公示) or a list of candidates prints
+    // them: a line opening with the name, then 男 or 女 between commas (王建华,男,汉族,1978年
+    // 5月生,…,现任文林镇党委副书记,拟任…). The name is a person; the post held now (现任) is
+    // the role, else the post proposed (拟任).
+    for comma in profiles {
+        let line = ix.chars[..comma].iter().rposition(|&c| c == '\n').map_or(0, |k| k + 1);
+        if f.name_at(line) != Some(comma - line) {
+            continue;
+        }
+        let role = mentions.entry((line, comma)).or_insert(None);
+        if role.is_none() {
+            *role = profile_post(ix, lists, comma);
         }
     }
     // Speech verb after the name (after every title, as `or_insert` gives the first its

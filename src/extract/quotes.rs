@@ -53,10 +53,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
         let n = e - s;
         let is_double = matches!(c, '”' | '」');
         // One character in quotation marks is emphasis (“微”治理, “星”级), not a name.
-        if (2..=max_campaign).contains(&n)
-            && !content.chars().any(clause_punct)
-            && content.chars().any(super::is_han)
-        {
+        if (2..=max_campaign).contains(&n) && !content.chars().any(clause_punct) && content.chars().any(super::is_han) {
             campaigns.push(Entity {
                 sentence_idx: ix.sentence_of(s),
                 kind: EntityKind::Campaign,
