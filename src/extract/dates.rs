@@ -239,8 +239,9 @@ fn is_dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
 
 /// Two days joined by 至, 到 or a dash (3月18日至3月24日, 6月13日至15日) are one period, from
 /// the first to the second, as a run of months is (1至10月): a notice's period or an
-/// event's days, which a query for what happened when wants whole. Only forwards, and
-/// both resolved; 13日、14日 are two days.
+/// event's days, which a query for what happened when wants whole. Only forwards, or both
+/// unresolved (no publication date: the period's text, without dates); 13日、14日 are two
+/// days.
 fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::with_capacity(dates.len());
     for d in dates {
@@ -249,13 +250,16 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
                 && matches!(ix.chars[last.end as usize], '至' | '到' | '-' | '—' | '~')
                 && last.granularity == "day"
                 && d.granularity == "day";
-            if let (true, Some(from), Some(to)) = (joined, last.start_date, d.end_date) {
-                if from < to {
-                    last.text = ix.slice(last.start as usize, d.end as usize).to_string();
-                    last.end_date = Some(to);
-                    last.end = d.end;
-                    continue;
-                }
+            let forwards = match (last.start_date, last.end_date, d.start_date, d.end_date) {
+                (Some(from), _, _, Some(to)) => from < to,
+                (None, None, None, None) => true,
+                _ => false,
+            };
+            if joined && forwards {
+                last.text = ix.slice(last.start as usize, d.end as usize).to_string();
+                last.end_date = d.end_date;
+                last.end = d.end;
+                continue;
             }
         }
         out.push(d);

@@ -1138,6 +1138,31 @@ mod tests {
     }
 
     #[test]
+    fn a_townships_party_building_report_and_a_police_bulletin() {
+        // A town whose name holds a function character inside a word (太和/nz 镇, 永和镇/ns),
+        // also where jieba glued the next character to the suffix (镇以); not 原由/n 村 (原 由村).
+        let d = run("东坡区太和镇以党建引领乡村治理。永和镇党委书记王涛说。费县原由村集体兴建水利设施。\n");
+        assert_eq!(texts(&d, EntityKind::Place), ["东坡区", "太和镇", "永和镇", "费县"]);
+        // A cooperative or a company names its trade, a verb in jieba's dictionary.
+        let d = run("他们牵头成立了眉山市东坡区永丰粮油种植专业合作社,北京中诚信租赁有限公司参与。\n");
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["眉山市东坡区永丰粮油种植专业合作社", "北京中诚信租赁有限公司"]
+        );
+        // A party's standing in a police case is the role.
+        let d = run("犯罪嫌疑人张某某当场被抓获,伤者李某已被送往医院救治。\n");
+        assert_eq!(people_roles(&d), [("张某某", Some("犯罪嫌疑人")), ("李某", Some("伤者"))]);
+        // A name opening with 冯 may be transliterated (von der Leyen).
+        let d = run("欧盟委员会主席冯德莱恩当天在布鲁塞尔说。\n");
+        assert_eq!(people_roles(&d), [("冯德莱恩", Some("欧盟委员会主席"))]);
+        // Two days joined by 至 without a publication date: one period, unresolved.
+        let d = run("北约峰会将于6月24日至25日在海牙举行。\n");
+        let got: Vec<(&str, Option<chrono::NaiveDate>)> =
+            d.dates.iter().map(|x| (x.text.as_str(), x.end_date)).collect();
+        assert_eq!(got, [("6月24日至25日", None)]);
+    }
+
+    #[test]
     fn a_minister_or_a_member_is_no_mention_of_the_body() {
         let d = run("国防部长迟浩田会见了外交部部长，两位共产党员、公安部门和财政部官员参加。\n");
         let orgs = texts(&d, EntityKind::Organization);

@@ -106,7 +106,7 @@ const ADDRESS_TERMS: &[&str] = &[
 ];
 
 /// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
-const TRANSLITERATION: &str = "顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓雅伽勃嘎察圭瓜";
+const TRANSLITERATION: &str = "冯顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓雅伽勃嘎察圭瓜";
 
 /// [`TRANSLITERATION`] as a bit set (a search of the string per character showed in the
 /// profile).
@@ -1695,6 +1695,15 @@ fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
 /// Heads of a company's name, which may be a word jieba reads as a person's (比亚迪).
 const COMPANY_HEADS: &[&str] = &["公司", "集团"];
 
+/// Heads of bodies that name their trade in their name, and the trades, verbs in jieba's
+/// dictionary (永丰粮油种植专业合作社, 眉山市鑫源农产品加工有限公司): inside such a name they are
+/// part of it; before any other head a verb is the sentence's (协调/联系新城国际小区物业公司).
+const TRADE_HEADS: &[&str] = &["公司", "集团", "合作社", "联合社", "厂"];
+const TRADES: &[&str] = &[
+    "种植", "养殖", "加工", "销售", "服务", "经营", "开发", "营销", "运输", "制造", "生产", "收购", "批发", "零售",
+    "研发", "咨询", "培训", "租赁", "配送", "孵化", "种养",
+];
+
 /// Heads that name a party committee by its level: only after a place.
 const PARTY_COMMITTEES: &[&str] = &["省委", "市委", "县委", "区委", "州委"];
 
@@ -1754,6 +1763,10 @@ fn head_organizations(
             continue;
         }
         let company = COMPANY_HEADS.iter().any(|c| suf.iter().copied().eq(c.chars()));
+        let trade = TRADE_HEADS.iter().any(|h| {
+            let n = h.chars().count();
+            suf.len() >= n && suf[suf.len() - n..].iter().copied().eq(h.chars())
+        });
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
@@ -1785,7 +1798,10 @@ fn head_organizations(
                 && ix.chars[ts] == '第'
                 && i - start <= 2
                 && ix.chars[ts + 1..start].iter().all(|c| "一二三四五六七八九十".contains(*c));
-            if ts < floor || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b") || level || ordinal) {
+            let trade_word = trade && TRADES.contains(&ix.doc.token_text(t));
+            if ts < floor
+                || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b") || level || ordinal || trade_word)
+            {
                 break;
             }
             if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])

@@ -35,6 +35,10 @@ fn name_pos(pos: &str) -> bool {
 /// walk leftwards from the suffix.
 const STOP_CHARS: &str = "的在了和与及是到从对为将把被让向由等个我你他她它这那该各每全本其此";
 
+/// Function characters jieba glues onto a place suffix as the sentence goes on (镇以/v of
+/// 太和镇以党建引领): the word is the suffix and the character, not another word (村民, 镇长).
+const GLUED_AFTER: &str = "以在的和与及是将为把对于从向由也都就还又已";
+
 /// Characters a word may add after a place suffix and still hold the place (村边, 镇西).
 const LOCATIVES: &str = "边里内外头口上中东西南北前后";
 
@@ -395,20 +399,29 @@ impl PlaceMatcher {
             // So did a word that ends in a village's suffix (三阳/乡金窝村, 安定/镇三和村).
             let village_follows =
                 lists.village_suffixes.iter().any(|v| ix.at(te, v) || te >= v.len() && ix.at(te - v.len(), v));
-            if ts == at && te > end && !chars[end..te].iter().all(|c| LOCATIVES.contains(*c)) && !village_follows {
+            // And one function character the sentence goes on with (太和/镇以/党建引领).
+            let glued = te == end + 1 && GLUED_AFTER.contains(chars[end]);
+            if ts == at
+                && te > end
+                && !chars[end..te].iter().all(|c| LOCATIVES.contains(*c))
+                && !village_follows
+                && !glued
+            {
                 return None;
             }
         }
         // Walk left over name-like tokens, at most 6 characters, never past `floor`. A
         // single-character token is taken unless it is a stop character: jieba tags the
-        // pieces of unknown names erratically (湾/zg, 子/ng).
+        // pieces of unknown names erratically (湾/zg, 子/ng). A stop character inside a word
+        // jieba files as a place or proper name is none (太和/nz 镇, 永和镇/ns); inside other
+        // words it may be one jieba glued on (每镇, 原由/n 村: 原 由村集体).
         let mut start = at;
         while start > floor && at - start < 6 {
             let c = chars[start - 1];
-            if !is_han(c) || STOP_CHARS.contains(c) {
+            let Some(t) = ix.token(start - 1) else { break };
+            if !is_han(c) || STOP_CHARS.contains(c) && !(t.len > 1 && matches!(t.pos, "ns" | "nz")) {
                 break;
             }
-            let Some(t) = ix.token(start - 1) else { break };
             let mut ts = (t.start as usize).max(floor);
             // Never reach back over another place's suffix (峡门乡 | 二沟村).
             if let Some(k) = (ts..start).rev().find(|&k| {
