@@ -1149,6 +1149,14 @@ mod tests {
             texts(&d, EntityKind::Organization),
             ["眉山市东坡区永丰粮油种植专业合作社", "北京中诚信租赁有限公司"]
         );
+        // Kindergartens, an affiliate after its parent, the launch centres by name.
+        let d = run(
+            "认定眉山市东坡区第一幼儿园、彭山区实验小学附属幼儿园为示范幼儿园。我国在酒泉卫星发射中心成功发射卫星。\n",
+        );
+        assert_eq!(
+            texts(&d, EntityKind::Organization),
+            ["眉山市东坡区第一幼儿园", "彭山区实验小学附属幼儿园", "酒泉卫星发射中心"]
+        );
         // A party's standing in a police case is the role.
         let d = run("犯罪嫌疑人张某某当场被抓获,伤者李某已被送往医院救治。\n");
         assert_eq!(people_roles(&d), [("张某某", Some("犯罪嫌疑人")), ("李某", Some("伤者"))]);

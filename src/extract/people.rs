@@ -1767,6 +1767,14 @@ fn head_organizations(
             let n = h.chars().count();
             suf.len() >= n && suf[suf.len() - n..].iter().copied().eq(h.chars())
         });
+        // An affiliate after its parent body (…大学附属医院, …实验小学附属幼儿园): one name.
+        if i >= 2 && floor == i - 2 && ix.slice(i - 2, i) == "附属" {
+            if let Some(prev) = out.last_mut() {
+                *prev = org_entity(ix, prev.start as usize, end);
+                i = end;
+                continue;
+            }
+        }
         let mut start = i;
         let mut after_place = false;
         while start > floor && i - start < 16 {
