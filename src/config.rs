@@ -101,7 +101,8 @@ pub struct RunConfig {
     /// Worker threads; 0 means one per core. Default 0.
     pub threads: usize,
     /// Documents processed per parallel chunk; bounds memory. Default 128: on 2 cores as fast
-    /// as 256 within 3%, with a peak 45 MB lower and steadier from run to run (see README).
+    /// as 256 within 3%, with a peak 45 MB lower and steadier from run to run (see
+    /// docs/performance-history.md).
     pub chunk_size: usize,
     /// Processed chunks that may wait for the writer; bounds memory. Default 1.
     pub in_flight: usize,
