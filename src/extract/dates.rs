@@ -247,7 +247,7 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
     for d in dates {
         if let Some(last) = out.last_mut() {
             let joined = d.start == last.end + 1
-                && matches!(ix.chars[last.end as usize], '至' | '到' | '-' | '—' | '~')
+                && ix.chars.get(last.end as usize).is_some_and(|c| matches!(c, '至' | '到' | '-' | '—' | '~'))
                 && last.granularity == "day"
                 && d.granularity == "day";
             let forwards = match (last.start_date, last.end_date, d.start_date, d.end_date) {

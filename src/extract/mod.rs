@@ -707,8 +707,20 @@ mod tests {
     /// 200,000 unclosed “ took 50 s).
     #[test]
     fn unclosed_quotation_marks_cost_linear_time() {
-        let text = |times: usize| format!("{}他说：“我们要把工作做好。”\n", "群众说“好「".repeat(times));
-        let (small, large) = (segmented(text(5_000)), segmented(text(20_000)));
+        assert_linear(|times| format!("{}他说：“我们要把工作做好。”\n", "群众说“好「".repeat(times)), 5_000);
+    }
+
+    /// A profile's line start and post are looked for near it, not from the text's start
+    /// or to its end: a page of one line of profiles stays linear.
+    #[test]
+    fn profiles_on_one_long_line_cost_linear_time() {
+        assert_linear(|times| format!("{}\n", "王建华,男,汉族,现任文林镇镇长,拟任镇党委书记;".repeat(times)), 2_000);
+    }
+
+    /// That extracting `text(4 * times)` takes less than ten times as long as `text(times)`
+    /// (four times, were it linear), the best of three rounds each.
+    fn assert_linear(text: impl Fn(usize) -> String, times: usize) {
+        let (small, large) = (segmented(text(times)), segmented(text(4 * times)));
         let ratio = extract_time_ratio(&small, &large, 3, |_, _| {});
         assert!(ratio < 10.0, "4 times the text took {ratio:.1} times as long to extract");
     }

@@ -822,7 +822,8 @@ fn ends_in_role(lists: &Lists, post: &str) -> bool {
 /// after 拟任 (proposed), to the clause's end, when it ends in a role word. Posts held
 /// together stay together (党组成员、副局长).
 fn profile_post(ix: &TextIndex, lists: &Lists, from: usize) -> Option<String> {
-    let line_end = (from..(from + 200).min(ix.chars.len())).find(|&k| ix.chars[k] == '\n').unwrap_or(ix.chars.len());
+    let reach = (from + 200).min(ix.chars.len());
+    let line_end = (from..reach).find(|&k| ix.chars[k] == '\n').unwrap_or(reach);
     let line = &ix.chars[from..line_end];
     let after = |w: [char; 2]| line.windows(2).position(|p| p == w).map(|k| from + k + 2);
     let s = after(['现', '任']).or_else(|| after(['拟', '任']))?;
@@ -830,6 +831,9 @@ fn profile_post(ix: &TextIndex, lists: &Lists, from: usize) -> Option<String> {
     let post = ix.slice(s, end);
     (end - s <= 40 && ends_in_role(lists, post)).then(|| post.to_string())
 }
+
+/// The most characters a profile's name may have (a dotted name: 买买提·艾力).
+const MAX_NAME_CHARS: usize = 16;
 
 /// Verbs of appointment and removal that a name follows, each a word of two characters.
 const APPOINTMENTS: &[&str] = &["任命", "免去", "提名", "聘任", "聘请", "推选", "拟任"];
@@ -1118,7 +1122,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // 5月生,…,现任文林镇党委副书记,拟任…). The name is a person; the post held now (现任) is
     // the role, else the post proposed (拟任).
     for comma in profiles {
-        let line = ix.chars[..comma].iter().rposition(|&c| c == '\n').map_or(0, |k| k + 1);
+        // The line's start, looked for only as far back as a name reaches: a page of one
+        // long line with a profile after every name must not be read back from each.
+        let from = comma.saturating_sub(MAX_NAME_CHARS);
+        let line = match ix.chars[from..comma].iter().rposition(|&c| c == '\n') {
+            Some(k) => from + k + 1,
+            None if from == 0 => 0,
+            None => continue,
+        };
         if f.name_at(line) != Some(comma - line) {
             continue;
         }
@@ -1699,6 +1710,7 @@ const COMPANY_HEADS: &[&str] = &["公司", "集团"];
 /// dictionary (永丰粮油种植专业合作社, 眉山市鑫源农产品加工有限公司): inside such a name they are
 /// part of it; before any other head a verb is the sentence's (协调/联系新城国际小区物业公司).
 const TRADE_HEADS: &[&str] = &["公司", "集团", "合作社", "联合社", "厂"];
+/// The trades of [`TRADE_HEADS`].
 const TRADES: &[&str] = &[
     "种植", "养殖", "加工", "销售", "服务", "经营", "开发", "营销", "运输", "制造", "生产", "收购", "批发", "零售",
     "研发", "咨询", "培训", "租赁", "配送", "孵化", "种养",
