@@ -1355,6 +1355,25 @@ mod tests {
         );
     }
 
+    /// Rain, water levels, air quality, boats and energy, as flood and environment reports
+    /// give them; a unit smaller than its base keeps the decimal value exact.
+    #[test]
+    fn rain_air_boats_and_energy() {
+        let d = run("平均降雨量412.6毫米,水位上涨0.3毫米,PM2.5浓度为38微克/立方米,储备冲锋舟86艘,发电118亿千瓦时。\n");
+        let q: Vec<(&str, f64, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        assert_eq!(
+            q,
+            [
+                ("412.6毫米", 0.4126, "米"),
+                ("0.3毫米", 0.0003, "米"),
+                ("38微克/立方米", 38.0, "微克/立方米"),
+                ("86艘", 86.0, "艘"),
+                ("118亿千瓦时", 11_800_000_000.0, "千瓦时"),
+            ]
+        );
+    }
+
     #[test]
     fn incidents_and_cases_are_counted() {
         // 一起 (together), 一例一策 and 起 after a date are no counts.

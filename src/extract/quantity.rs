@@ -56,10 +56,18 @@ struct Num {
 
 impl Num {
     /// The value times `factor`, multiplying before dividing so that 6651.85 × 10000 stays exact.
+    /// A factor below 1 (毫米 to 米, 0.001) is no exact binary fraction: the value is divided
+    /// by its inverse instead, in one division with the decimals, so that 0.3毫米 is 0.0003
+    /// and not 0.00030000000000000003.
     fn times(self, factor: f64) -> f64 {
-        match self.cn {
-            Some(v) => v as f64 * factor,
-            None => self.mantissa as f64 * factor / 10f64.powi(self.decimals as i32),
+        let (m, scale) = match self.cn {
+            Some(v) => (v as f64, 1.0),
+            None => (self.mantissa as f64, 10f64.powi(self.decimals as i32)),
+        };
+        if factor >= 1.0 {
+            m * factor / scale
+        } else {
+            m / (scale * (1.0 / factor).round())
         }
     }
 }
