@@ -8,7 +8,8 @@
 byte-order mark, CRLF line ends, an HTML page with a navigation bar and a footer, GBK, GBK
 with the lines rotated, UTF-16LE and UTF-16BE with their marks, two line rotations): the
 "ten-variant corpus" of the throughput figures, 32.6 MB from the 520 People's Daily
-development texts (`zhetl eval pd 199801.txt --export-texts texts.jsonl`, one file each).
+development texts (`zhetl eval pd 199801.txt --export-texts texts.jsonl`: SRC_DIR may be
+that one file, or a folder of articles one per file).
 
 `grow` repeats the articles up to a size, copy k with its lines rotated by k and a
 numbered line added, so that no two files are byte-identical (each is a document of its
@@ -28,7 +29,10 @@ def articles(src):
     if os.path.isfile(src):
         found = [(os.path.dirname(src), os.path.basename(src))]
     else:
-        found = [(d, n) for d, _, names in os.walk(src) for n in sorted(names)]
+        found = []
+        for d, dirs, names in os.walk(src):
+            dirs.sort()  # walked in name order, so that the files are numbered the same anywhere
+            found.extend((d, n) for n in sorted(names))
     for dirpath, n in found:
         raw = open(os.path.join(dirpath, n), "rb").read()
         try:
@@ -36,7 +40,9 @@ def articles(src):
         except UnicodeDecodeError:
             continue  # the forms are made from Unicode text: leave other encodings out
         if n.endswith(".jsonl"):
-            for i, line in enumerate(text.splitlines()):
+            # Records end at "\n" only: JSON keeps U+2028 and U+0085 raw inside strings,
+            # which splitlines() would also break at.
+            for i, line in enumerate(text.split("\n")):
                 if line.strip():
                     yield f"{os.path.splitext(n)[0]}_{i:04d}", json.loads(line)["text"].splitlines()
         else:

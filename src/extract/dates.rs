@@ -289,6 +289,9 @@ fn days(
     let chars = &ix.chars;
     let anchor = |p: usize| datelines.iter().rev().find(|&&(s, _)| s < p).map(|&(_, d)| d).or(published);
     let mut out: Vec<DateMention> = Vec::new();
+    // Whether a day, resolved or not, ends at char `e`.
+    let ends_day =
+        |e: usize, out: &[DateMention]| dated.iter().chain(out).any(|m| m.end as usize == e && m.granularity == "day");
     // The day just before a connective (6月13日至15日, 6月13日、14日): its month is this one's.
     let day_before = |s: usize, out: &[DateMention]| -> Option<NaiveDate> {
         if s < 2 || !"至到、和~-".contains(chars[s - 1]) {
@@ -321,7 +324,10 @@ fn days(
             let before = if s > 0 { chars[s - 1] } else { ' ' };
             let after = ix.slice(p + 1, (p + 3).min(chars.len()));
             let counts = ["内", "游", "元", "后", "以内", "之内", "以上", "左右"].iter().any(|w| after.starts_with(w));
-            if before.is_ascii_digit() || "月第近每个前后约.-/".contains(before) || counts {
+            // A dash before the number joins it to a day just before (6月13日-15日); else it
+            // is part of another figure (2023-12-15日).
+            let ranged = before == '-' && ends_day(s - 1, &out);
+            if before.is_ascii_digit() || !ranged && "月第近每个前后约.-/".contains(before) || counts {
                 continue;
             }
             let Ok(day) = ix.slice(s, p).parse::<u32>() else { continue };

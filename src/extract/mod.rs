@@ -645,6 +645,11 @@ mod tests {
             .collect()
     }
 
+    /// The document's quantities as (text, value, unit), in order.
+    fn values(d: &Document) -> Vec<(&str, f64, &str)> {
+        d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect()
+    }
+
     /// The document's quantities as (text, value, value_max, unit), in order.
     fn ranges(d: &Document) -> Vec<(&str, f64, Option<f64>, &str)> {
         d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect()
@@ -1042,6 +1047,19 @@ mod tests {
                 ("李明".to_string(), None),
             ]
         );
+        // A notice in one paragraph: each profile's own post, and 拟任命 is no post.
+        let p = people(&run(
+            "王建华,男,1978年5月生,拟任文林镇党委书记;刘丽萍,女,1983年生,现任县审计局副局长,拟任县审计局局长。\n\
+             张建国,男,1975年生,拟任命为县财政局局长。\n",
+        ));
+        assert_eq!(
+            p,
+            [
+                ("王建华".to_string(), Some("文林镇党委书记".to_string())),
+                ("刘丽萍".to_string(), Some("县审计局副局长".to_string())),
+                ("张建国".to_string(), None),
+            ]
+        );
         // A dictionary "name" of a rare surname and a common word is that word (强降雨/nr).
         assert!(names("受强降雨影响，多地出现洪涝灾害。\n").is_empty());
         // A verb jieba's HMM ran into a name the document gives elsewhere is cut off.
@@ -1155,12 +1173,18 @@ mod tests {
         // also where jieba glued the next character to the suffix (镇以); not 原由/n 村 (原 由村).
         let d = run("东坡区太和镇以党建引领乡村治理。永和镇党委书记王涛说。费县原由村集体兴建水利设施。\n");
         assert_eq!(texts(&d, EntityKind::Place), ["东坡区", "太和镇", "永和镇", "费县"]);
+        // Other stop characters stay stops inside a word jieba files as a place (波及/ns).
+        let d = run("此次洪水波及村里300多户群众。\n");
+        assert!(texts(&d, EntityKind::Place).is_empty(), "{:?}", d.entities);
         // A cooperative or a company names its trade, a verb in jieba's dictionary.
         let d = run("他们牵头成立了眉山市东坡区永丰粮油种植专业合作社,北京中诚信租赁有限公司参与。\n");
         assert_eq!(
             texts(&d, EntityKind::Organization),
             ["眉山市东坡区永丰粮油种植专业合作社", "北京中诚信租赁有限公司"]
         );
+        // Not a trade after a place or a brand: the verb is the sentence's.
+        let d = run("美国制造公司纷纷回流。\n");
+        assert!(!texts(&d, EntityKind::Organization).iter().any(|o| o.contains("制造")), "{:?}", d.entities);
         // Kindergartens, an affiliate after its parent, the launch centres by name.
         let d = run(
             "认定眉山市东坡区第一幼儿园、彭山区实验小学附属幼儿园为示范幼儿园。我国在酒泉卫星发射中心成功发射卫星。\n",
@@ -1175,11 +1199,12 @@ mod tests {
         // A name opening with 冯 may be transliterated (von der Leyen).
         let d = run("欧盟委员会主席冯德莱恩当天在布鲁塞尔说。\n");
         assert_eq!(people_roles(&d), [("冯德莱恩", Some("欧盟委员会主席"))]);
-        // Two days joined by 至 without a publication date: one period, unresolved.
-        let d = run("北约峰会将于6月24日至25日在海牙举行。\n");
+        // Two days joined by 至 or a dash without a publication date: one period, unresolved;
+        // two days listed stay two.
+        let d = run("北约峰会将于6月24日至25日在海牙举行。展会6月13日-15日举办,13日、14日开放。\n");
         let got: Vec<(&str, Option<chrono::NaiveDate>)> =
             d.dates.iter().map(|x| (x.text.as_str(), x.end_date)).collect();
-        assert_eq!(got, [("6月24日至25日", None)]);
+        assert_eq!(got, [("6月24日至25日", None), ("6月13日-15日", None), ("13日", None), ("14日", None)]);
     }
 
     #[test]
@@ -1360,8 +1385,7 @@ mod tests {
     #[test]
     fn rain_air_boats_and_energy() {
         let d = run("平均降雨量412.6毫米,水位上涨0.3毫米,PM2.5浓度为38微克/立方米,储备冲锋舟86艘,发电118亿千瓦时。\n");
-        let q: Vec<(&str, f64, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        let q = values(&d);
         assert_eq!(
             q,
             [
@@ -1378,8 +1402,7 @@ mod tests {
     fn incidents_and_cases_are_counted() {
         // 一起 (together), 一例一策 and 起 after a date are no counts.
         let d = run("今年全市共发生各类生产安全事故12起,死亡9人;新增确诊病例3例。大家一起努力,一例一策。自12月1日起施行,13日起开放。\n");
-        let q: Vec<(&str, f64, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        let q = values(&d);
         assert_eq!(q, [("12起", 12.0, "起"), ("9人", 9.0, "人"), ("3例", 3.0, "例")]);
     }
 
@@ -1393,8 +1416,7 @@ mod tests {
         assert_eq!(q, ["800元"], "a list stays a list: {}", list.text);
         let d =
             run("负载4,180万瓩,投资1,234.5万元,补贴12,000,000元,共有3,500人。同比增长5%,1200人参加,12345,678元。\n");
-        let q: Vec<(&str, f64, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        let q = values(&d);
         assert_eq!(
             q,
             [
@@ -1505,8 +1527,7 @@ mod tests {
         // Days of the month, years, decades and 四周 (all around) are no quantities; 日 with
         // a cue before or after is a count of days, and an anniversary counts years.
         let d = run("新华社北京1月8日电 泽鲁阿勒12日会见了代表团。1453年5月29日,一九九七年,80年代,住宅四周绿化。为期3日的会议定于三日内结束,连续四周,改革开放20周年。\n");
-        let q: Vec<(&str, f64, &str)> =
-            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str())).collect();
+        let q = values(&d);
         assert_eq!(q, [("3日", 3.0, "天"), ("三日", 3.0, "天"), ("四周", 4.0, "周"), ("20周年", 20.0, "年")]);
     }
 

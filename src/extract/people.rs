@@ -804,12 +804,24 @@ fn appointed_post(ix: &TextIndex, lists: &Lists, q: usize) -> Option<String> {
 /// The post a notice writes from char `s` to the clause's end, if it ends in a role word;
 /// with `duty`, written before 职务, which is left out.
 fn post_at(ix: &TextIndex, lists: &Lists, s: usize, duty: bool) -> Option<String> {
-    let end = (s..(s + 31).min(ix.chars.len()))
-        .find(|&k| "；;，,。、(（:：\n".contains(ix.chars[k]))
-        .unwrap_or_else(|| (s + 31).min(ix.chars.len()));
-    let post = ix.slice(s, end);
+    let post = ix.slice(s, clause_end(ix, s, 31, false));
     let post = if duty { post.strip_suffix("职务")? } else { post };
     ends_in_role(lists, post).then(|| post.to_string())
+}
+
+/// Where the clause from char `s` ends, looking at most `reach` characters on: at a comma,
+/// a semicolon, a full stop, a bracket, a colon or a line's end, and at an enumeration comma
+/// unless `posts_together` (a profile's 党组成员、副局长 is one post; an appointment's list
+/// names one post per item). The cleaner has folded full-width commas and semicolons.
+fn clause_end(ix: &TextIndex, s: usize, reach: usize, posts_together: bool) -> usize {
+    let limit = (s + reach).min(ix.chars.len());
+    (s..limit)
+        .find(|&k| match ix.chars[k] {
+            ',' | ';' | '。' | '(' | ':' | '\n' => true,
+            '、' => !posts_together,
+            _ => false,
+        })
+        .unwrap_or(limit)
 }
 
 /// Whether a post ends in a role word (…局副局长, …党委书记): a notice's clause that does not
@@ -818,22 +830,33 @@ fn ends_in_role(lists: &Lists, post: &str) -> bool {
     post.char_indices().any(|(b, _)| lists.role_words.contains(&post[b..]))
 }
 
-/// The post in a profile after char `from`, on the same line: after 现任 (held now), else
-/// after 拟任 (proposed), to the clause's end, when it ends in a role word. Posts held
-/// together stay together (党组成员、副局长).
-fn profile_post(ix: &TextIndex, lists: &Lists, from: usize) -> Option<String> {
-    let reach = (from + 200).min(ix.chars.len());
-    let line_end = (from..reach).find(|&k| ix.chars[k] == '\n').unwrap_or(reach);
-    let line = &ix.chars[from..line_end];
-    let after = |w: [char; 2]| line.windows(2).position(|p| p == w).map(|k| from + k + 2);
-    let s = after(['现', '任']).or_else(|| after(['拟', '任']))?;
-    let end = (s..line_end).find(|&k| matches!(ix.chars[k], ',' | ';' | '。' | '(' | '；' | '，')).unwrap_or(line_end);
-    let post = ix.slice(s, end);
-    (end - s <= 40 && ends_in_role(lists, post)).then(|| post.to_string())
+/// The post in the profile whose 男 or 女 follows the comma at `comma`: after 现任 (held
+/// now), else after 拟任 (proposed), to the clause's end, when it ends in a role word. Read
+/// only up to the profile's end (a semicolon, a full stop, a line's end or the next
+/// profile's 男 or 女), so that a notice written as one paragraph does not lend the next
+/// person's post. 拟任命 is a verb, no proposed post.
+fn profile_post(ix: &TextIndex, lists: &Lists, comma: usize) -> Option<String> {
+    let chars = &ix.chars;
+    let from = comma + 3;
+    let reach = (from + 200).min(chars.len());
+    let next_profile =
+        |k: usize| chars[k] == ',' && matches!(chars.get(k + 1), Some('男' | '女')) && chars.get(k + 2) == Some(&',');
+    let end = (from..reach).find(|&k| matches!(chars[k], ';' | '。' | '\n') || next_profile(k)).unwrap_or(reach);
+    let post_after = |marker: [char; 2]| {
+        (from..end.saturating_sub(1))
+            .filter(|&k| chars[k..k + 2] == marker && ix.is_token_start(k) && chars.get(k + 2) != Some(&'命'))
+            .find_map(|k| {
+                let post = ix.slice(k + 2, clause_end(ix, k + 2, 40, true).min(end));
+                ends_in_role(lists, post).then(|| post.to_string())
+            })
+    };
+    post_after(['现', '任']).or_else(|| post_after(['拟', '任']))
 }
 
-/// The most characters a profile's name may have (a dotted name: 买买提·艾力).
-const MAX_NAME_CHARS: usize = 16;
+/// The most characters of a name a profile opens with, as [`Finder::name_at`] reads one: a
+/// surname and a given name of one or two characters each, or jieba's own name token,
+/// rarely longer.
+const MAX_NAME_CHARS: usize = 8;
 
 /// Verbs of appointment and removal that a name follows, each a word of two characters.
 const APPOINTMENTS: &[&str] = &["任命", "免去", "提名", "聘任", "聘请", "推选", "拟任"];
@@ -1118,14 +1141,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         }
     }
     // Profiles, as a notice before appointment (任前公示) or a list of candidates prints
-    // them: a line opening with the name, then 男 or 女 between commas (王建华,男,汉族,1978年
+    // them: a line or clause opening with the name, then 男 or 女 between commas (王建华,男,汉族,1978年
     // 5月生,…,现任文林镇党委副书记,拟任…). The name is a person; the post held now (现任) is
     // the role, else the post proposed (拟任).
     for comma in profiles {
-        // The line's start, looked for only as far back as a name reaches: a page of one
-        // long line with a profile after every name must not be read back from each.
-        let from = comma.saturating_sub(MAX_NAME_CHARS);
-        let line = match ix.chars[from..comma].iter().rposition(|&c| c == '\n') {
+        // The profile's start, a line's or after the last one's semicolon or full stop
+        // (a notice written as one paragraph), looked for only as far back as a name
+        // reaches: a page of one long line of profiles must not be read back from each.
+        let from = comma.saturating_sub(MAX_NAME_CHARS + 1);
+        let line = match ix.chars[from..comma].iter().rposition(|&c| matches!(c, '\n' | ';' | '。')) {
             Some(k) => from + k + 1,
             None if from == 0 => 0,
             None => continue,
@@ -1703,14 +1727,28 @@ fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
     rest.ends_with("公司") && legal_form(&ix.chars[p..e - 2])
 }
 
+/// Extends the last organisation found, if it ends at `floor`, to `end`: a name that goes
+/// on after it (its legal form, an affiliate). Whether there was one.
+fn extend_last(out: &mut [Entity], ix: &TextIndex, floor: usize, end: usize) -> bool {
+    match out.last_mut().filter(|o| o.end as usize == floor) {
+        Some(prev) => {
+            *prev = org_entity(ix, prev.start as usize, end);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Heads of a company's name, which may be a word jieba reads as a person's (比亚迪).
 const COMPANY_HEADS: &[&str] = &["公司", "集团"];
 
-/// Heads of bodies that name their trade in their name, and the trades, verbs in jieba's
-/// dictionary (永丰粮油种植专业合作社, 眉山市鑫源农产品加工有限公司): inside such a name they are
-/// part of it; before any other head a verb is the sentence's (协调/联系新城国际小区物业公司).
-const TRADE_HEADS: &[&str] = &["公司", "集团", "合作社", "联合社", "厂"];
-/// The trades of [`TRADE_HEADS`].
+/// Heads of bodies that name their trade in their name (永丰粮油种植专业合作社, 湖北省矿产开发
+/// 总公司, 北京中诚信租赁有限公司).
+const TRADE_HEADS: &[&str] = &["公司", "集团", "合作社", "联合社"];
+/// The trades of [`TRADE_HEADS`], words jieba may tag as verbs, which end a name's walk
+/// elsewhere. Part of the name only between a common noun and the head (粮油/种植, 矿产/开发)
+/// or before 专业 or a legal form (租赁/有限公司): after a place or a brand, a verb is the
+/// sentence's (美国/制造/公司纷纷回流, 腾讯/收购/公司股份).
 const TRADES: &[&str] = &[
     "种植", "养殖", "加工", "销售", "服务", "经营", "开发", "营销", "运输", "制造", "生产", "收购", "批发", "零售",
     "研发", "咨询", "培训", "租赁", "配送", "孵化", "种养",
@@ -1780,12 +1818,9 @@ fn head_organizations(
             suf.len() >= n && suf[suf.len() - n..].iter().copied().eq(h.chars())
         });
         // An affiliate after its parent body (…大学附属医院, …实验小学附属幼儿园): one name.
-        if i >= 2 && floor == i - 2 && ix.slice(i - 2, i) == "附属" {
-            if let Some(prev) = out.last_mut() {
-                *prev = org_entity(ix, prev.start as usize, end);
-                i = end;
-                continue;
-            }
+        if floor + 2 == i && ix.slice(floor, i) == "附属" && extend_last(&mut out, ix, floor, end) {
+            i = end;
+            continue;
         }
         let mut start = i;
         let mut after_place = false;
@@ -1818,7 +1853,10 @@ fn head_organizations(
                 && ix.chars[ts] == '第'
                 && i - start <= 2
                 && ix.chars[ts + 1..start].iter().all(|c| "一二三四五六七八九十".contains(*c));
-            let trade_word = trade && TRADES.contains(&ix.doc.token_text(t));
+            let trade_word = trade
+                && TRADES.contains(&ix.doc.token_text(t))
+                && (["专业", "有限", "股份"].iter().any(|w| ix.slice(start, (start + 2).min(i)) == *w)
+                    || ts > 0 && ix.token(ts - 1).is_some_and(|p| p.pos == "n"));
             if ts < floor
                 || !(t.pos.starts_with('n') || matches!(t.pos, "j" | "vn" | "b") || level || ordinal || trade_word)
             {
@@ -1842,12 +1880,9 @@ fn head_organizations(
         }
         // A company's legal form after the body found right before it (中国农业银行/股份/
         // 有限公司): the body's full name. Not another company run on (中国集邮总公司中国金币总公司).
-        if start == floor && company && legal_form(&ix.chars[start..i]) {
-            if let Some(prev) = out.last_mut().filter(|o| o.end as usize == floor) {
-                *prev = org_entity(ix, prev.start as usize, end);
-                i = end;
-                continue;
-            }
+        if start == floor && company && legal_form(&ix.chars[start..i]) && extend_last(&mut out, ix, floor, end) {
+            i = end;
+            continue;
         }
         if start < i && specific(ix, lexicon, place_by_end, start, i) {
             out.push(org_entity(ix, start, end));

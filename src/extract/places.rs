@@ -412,14 +412,16 @@ impl PlaceMatcher {
         }
         // Walk left over name-like tokens, at most 6 characters, never past `floor`. A
         // single-character token is taken unless it is a stop character: jieba tags the
-        // pieces of unknown names erratically (湾/zg, 子/ng). A stop character inside a word
-        // jieba files as a place or proper name is none (太和/nz 镇, 永和镇/ns); inside other
-        // words it may be one jieba glued on (每镇, 原由/n 村: 原 由村集体).
+        // pieces of unknown names erratically (湾/zg, 子/ng). 和 inside a word jieba files as
+        // a place or proper name is no conjunction (太和/nz 镇, 永和镇/ns, 共和村); other stop
+        // characters stay stops even there, since jieba files some verbs so (波及/ns 村里,
+        // 广为/ns), and inside other words 和 may be one jieba glued on.
         let mut start = at;
         while start > floor && at - start < 6 {
             let c = chars[start - 1];
             let Some(t) = ix.token(start - 1) else { break };
-            if !is_han(c) || STOP_CHARS.contains(c) && !(t.len > 1 && matches!(t.pos, "ns" | "nz")) {
+            let named = c == '和' && t.len > 1 && matches!(t.pos, "ns" | "nz");
+            if !is_han(c) || STOP_CHARS.contains(c) && !named {
                 break;
             }
             let mut ts = (t.start as usize).max(floor);
