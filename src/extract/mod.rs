@@ -1193,9 +1193,12 @@ mod tests {
             texts(&d, EntityKind::Organization),
             ["眉山市东坡区第一幼儿园", "彭山区实验小学附属幼儿园", "酒泉卫星发射中心"]
         );
-        // A party's standing in a police case is the role.
-        let d = run("犯罪嫌疑人张某某当场被抓获,伤者李某已被送往医院救治。\n");
-        assert_eq!(people_roles(&d), [("张某某", Some("犯罪嫌疑人")), ("李某", Some("伤者"))]);
+        // A party's standing in a police case is the role, and a cooperative member's.
+        let d = run("犯罪嫌疑人张某某当场被抓获,伤者李某已被送往医院救治。社员李秀英说,今年茶叶好卖。\n");
+        assert_eq!(
+            people_roles(&d),
+            [("张某某", Some("犯罪嫌疑人")), ("李某", Some("伤者")), ("李秀英", Some("社员"))]
+        );
         // A name opening with 冯 may be transliterated (von der Leyen).
         let d = run("欧盟委员会主席冯德莱恩当天在布鲁塞尔说。\n");
         assert_eq!(people_roles(&d), [("冯德莱恩", Some("欧盟委员会主席"))]);
