@@ -56,18 +56,20 @@ struct Num {
 
 impl Num {
     /// The value times `factor`, multiplying before dividing so that 6651.85 × 10000 stays exact.
-    /// A factor below 1 (毫米 to 米, 0.001) is no exact binary fraction: the value is divided
-    /// by its inverse instead, in one division with the decimals, so that 0.3毫米 is 0.0003
-    /// and not 0.00030000000000000003.
+    /// A factor that is one over a whole number (毫米 to 米, 0.001) is no exact binary
+    /// fraction: the value is divided by that number instead, in one division with the
+    /// decimals, so that 0.3毫米 is 0.0003 and not 0.00030000000000000003. Any other factor
+    /// (a user's 英寸 = 0.0254 米) multiplies.
     fn times(self, factor: f64) -> f64 {
         let (m, scale) = match self.cn {
             Some(v) => (v as f64, 1.0),
             None => (self.mantissa as f64, 10f64.powi(self.decimals as i32)),
         };
-        if factor >= 1.0 {
-            m * factor / scale
+        let inverse = 1.0 / factor;
+        if factor < 1.0 && (inverse - inverse.round()).abs() < 1e-9 * inverse {
+            m / (scale * inverse.round())
         } else {
-            m / (scale * (1.0 / factor).round())
+            m * factor / scale
         }
     }
 }
@@ -487,6 +489,17 @@ fn counted_object(ix: &TextIndex, at: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One over a whole number divides (exact decimals); any other factor multiplies.
+    #[test]
+    fn factors_below_one() {
+        let n = |mantissa: u128, decimals: u32| Num { mantissa, decimals, cn: None };
+        assert_eq!(n(3, 1).times(0.001), 0.0003);
+        assert_eq!(n(4126, 1).times(0.001), 0.4126);
+        assert_eq!(n(2, 0).times(0.5), 1.0);
+        assert!((n(10, 0).times(0.0254) - 0.254).abs() < 1e-12);
+        assert_eq!(n(665_185, 2).times(10_000.0), 66_518_500.0);
+    }
 
     #[test]
     fn chinese_numerals() {
