@@ -289,16 +289,12 @@ fn days(
     let chars = &ix.chars;
     let anchor = |p: usize| datelines.iter().rev().find(|&&(s, _)| s < p).map(|&(_, d)| d).or(published);
     let mut out: Vec<DateMention> = Vec::new();
-    // Whether a day, resolved or not, ends at char `e`.
-    let ends_day =
-        |e: usize, out: &[DateMention]| dated.iter().chain(out).any(|m| m.end as usize == e && m.granularity == "day");
     // The day just before a connective (6月13日至15日, 6月13日、14日): its month is this one's.
     let day_before = |s: usize, out: &[DateMention]| -> Option<NaiveDate> {
         if s < 2 || !"至到、和~-".contains(chars[s - 1]) {
             return None;
         }
-        let before = |m: &&DateMention| m.end as usize == s - 1 && m.granularity == "day";
-        dated.iter().chain(out).find(before).and_then(|m| m.end_date)
+        day_ending(dated, out, s - 1).and_then(|m| m.end_date)
     };
     let push = |out: &mut Vec<DateMention>, s: usize, e: usize, date: Option<NaiveDate>| {
         out.push(DateMention {
@@ -326,7 +322,7 @@ fn days(
             let counts = ["内", "游", "元", "后", "以内", "之内", "以上", "左右"].iter().any(|w| after.starts_with(w));
             // A dash before the number joins it to a day just before (6月13日-15日); else it
             // is part of another figure (2023-12-15日).
-            let ranged = before == '-' && ends_day(s - 1, &out);
+            let ranged = before == '-' && day_ending(dated, &out, s - 1).is_some();
             if before.is_ascii_digit() || !ranged && "月第近每个前后约.-/".contains(before) || counts {
                 continue;
             }
@@ -352,6 +348,12 @@ fn days(
         }
     }
     out
+}
+
+/// The day, resolved or not, that ends at char `e`, among the dates found before (`dated`)
+/// and the days found so far (`out`).
+fn day_ending<'a>(dated: &'a [DateMention], out: &'a [DateMention], e: usize) -> Option<&'a DateMention> {
+    dated.iter().chain(out).find(|m| m.end as usize == e && m.granularity == "day")
 }
 
 /// The date with day-of-month `day` nearest to `published`, in its month or the one before

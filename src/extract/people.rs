@@ -1419,11 +1419,8 @@ pub(crate) fn organizations(
     let mut merged: Vec<Entity> = Vec::with_capacity(known.len());
     for o in known {
         let (s, e) = (o.start as usize, o.end as usize);
-        match merged.last_mut() {
-            Some(prev) if prev.end as usize == s && branch_of(ix, &place_by_end, s, e) => {
-                *prev = org_entity(ix, prev.start as usize, e);
-            }
-            _ => merged.push(o),
+        if !(branch_of(ix, &place_by_end, s, e) && extend_last(&mut merged, ix, s, e)) {
+            merged.push(o);
         }
     }
     let mut known = merged;
@@ -1728,7 +1725,7 @@ fn branch_of(ix: &TextIndex, places: &PlaceEnds, s: usize, e: usize) -> bool {
 }
 
 /// Extends the last organisation found, if it ends at `floor`, to `end`: a name that goes
-/// on after it (its legal form, an affiliate). Whether there was one.
+/// on after it (a branch, its legal form, an affiliate). Whether there was one.
 fn extend_last(out: &mut [Entity], ix: &TextIndex, floor: usize, end: usize) -> bool {
     match out.last_mut().filter(|o| o.end as usize == floor) {
         Some(prev) => {
