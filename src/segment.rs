@@ -85,26 +85,49 @@ fn is_closing(c: char) -> bool {
     matches!(c, '”' | '’' | '」' | '』' | ')' | '》' | '"' | '\'' | '】')
 }
 
+/// Whether a word is whitespace only, as `w.trim().is_empty()`, with the common answer
+/// from the first byte: a Chinese character's (E4-E9) or a visible ASCII one's opens no
+/// whitespace. The trim was 3% of the segment stage, once per word.
+#[inline]
+fn blank(w: &str) -> bool {
+    match w.as_bytes().first() {
+        None => true,
+        Some(&b) if (b > b' ' && b < 0x80) || (0xE4..=0xE9).contains(&b) => false,
+        Some(_) => w.trim().is_empty(),
+    }
+}
+
 /// Splits one paragraph into sentence ranges (byte offsets within `para`).
+///
+/// Scans bytes, not chars: a sentence end is an ASCII byte (! ? ;) or one of two
+/// three-byte sequences (。 …), and neither can occur inside another character's encoding,
+/// so only the characters after an end are decoded. Decoding every character was 4% of the
+/// segment stage.
 pub fn split_sentences(para: &str) -> Vec<(usize, usize)> {
+    let bytes = para.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut it = para.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !is_terminal(c) {
-            continue;
-        }
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = match bytes[i] {
+            b @ (b'!' | b'?' | b';') => b as char,
+            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => '。',
+            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) => '…',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
-            if is_terminal(d) || is_closing(d) {
-                end = j + d.len_utf8();
-                it.next();
-            } else {
+        for d in para[end..].chars() {
+            if !(is_terminal(d) || is_closing(d)) {
                 break;
             }
+            end += d.len_utf8();
         }
+        i = end;
         // An ellipsis followed by a closing-free comma continues the sentence.
-        if c == '…' && it.peek().is_some_and(|&(_, d)| matches!(d, ',' | '、')) {
+        if c == '…' && para[end..].chars().next().is_some_and(|d| matches!(d, ',' | '、')) {
             continue;
         }
         if !para[start..end].trim().is_empty() {
@@ -159,7 +182,7 @@ impl Segmenter {
             }
             let mut si = first_sentence;
             for t in self.lexicon.jieba.tag(&p.text, self.hmm) {
-                if t.word.trim().is_empty() {
+                if blank(t.word) {
                     continue;
                 }
                 let byte_start = (byte_base + t.byte_start) as u32;
@@ -186,6 +209,60 @@ impl Segmenter {
 mod tests {
     use super::*;
     use crate::document::{Paragraph, Role};
+
+/// The char-by-char split `split_sentences` replaced.
+fn reference_split(para: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = para.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !is_terminal(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if is_terminal(d) || is_closing(d) {
+                end = j + d.len_utf8();
+                it.next();
+            } else {
+                break;
+            }
+        }
+        // An ellipsis followed by a closing-free comma continues the sentence.
+        if c == '…' && it.peek().is_some_and(|&(_, d)| matches!(d, ',' | '、')) {
+            continue;
+        }
+        if !para[start..end].trim().is_empty() {
+            out.push((start, end));
+        }
+        start = end;
+    }
+    if !para[start..].trim().is_empty() {
+        out.push((start, para.len()));
+    }
+    out
+}
+
+    #[test]
+    fn byte_scan_splits_as_the_char_scan_did() {
+        let samples = [
+            "他说:“好!”然后走了。又来了……,还是来了……。结束?是的;对",
+            "……」」!!??;;。。…",
+            "a!b?c;d。e…f…,g…、h",
+            "  。  ",
+            "",
+        ];
+        for s in samples {
+            assert_eq!(split_sentences(s), reference_split(s), "{s}");
+        }
+        for f in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds")).unwrap() {
+            let bytes = std::fs::read(f.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for line in text.lines() {
+                assert_eq!(split_sentences(line), reference_split(line), "{line}");
+            }
+        }
+    }
 
     fn sents(s: &str) -> Vec<&str> {
         split_sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect()
