@@ -210,38 +210,38 @@ mod tests {
     use super::*;
     use crate::document::{Paragraph, Role};
 
-/// The char-by-char split `split_sentences` replaced.
-fn reference_split(para: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut it = para.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !is_terminal(c) {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
-            if is_terminal(d) || is_closing(d) {
-                end = j + d.len_utf8();
-                it.next();
-            } else {
-                break;
+    /// The char-by-char split `split_sentences` replaced.
+    fn reference_split(para: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut it = para.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if !is_terminal(c) {
+                continue;
             }
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = it.peek() {
+                if is_terminal(d) || is_closing(d) {
+                    end = j + d.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            // An ellipsis followed by a closing-free comma continues the sentence.
+            if c == '…' && it.peek().is_some_and(|&(_, d)| matches!(d, ',' | '、')) {
+                continue;
+            }
+            if !para[start..end].trim().is_empty() {
+                out.push((start, end));
+            }
+            start = end;
         }
-        // An ellipsis followed by a closing-free comma continues the sentence.
-        if c == '…' && it.peek().is_some_and(|&(_, d)| matches!(d, ',' | '、')) {
-            continue;
+        if !para[start..].trim().is_empty() {
+            out.push((start, para.len()));
         }
-        if !para[start..end].trim().is_empty() {
-            out.push((start, end));
-        }
-        start = end;
+        out
     }
-    if !para[start..].trim().is_empty() {
-        out.push((start, para.len()));
-    }
-    out
-}
 
     #[test]
     fn byte_scan_splits_as_the_char_scan_did() {

@@ -26,16 +26,17 @@ pub(crate) struct DateRules {
 
 const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 /// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
-const YEAR: &str = r"(?:(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+/// A run of years in figures (1996—2000年) opens with its first year.
+const YEAR: &str = r"(?:(?:(?P<y0>[0-9]{4})(?:至|到|-|—|~))?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
-/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日); a run of months
-/// (1至10月, 1-9月份, 一至三月) and the year's first months or quarters (前10月, 前三季度;
+/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
+/// run of months (1至10月, 1-9月份, 一至三月, 1月至11月) and the year's first months or quarters (前10月, 前三季度;
 /// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
 /// statistics reports write them.
 const PART: &str = concat!(
-    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?:至|到|-|—|~))?",
-    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?",
+    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?(?:至|到|-|—|~))?",
+    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
     r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末)",
@@ -69,10 +70,14 @@ impl DateRules {
         let mut stretches: Vec<(usize, usize)> = Vec::new();
         for (p, &c) in ix.chars.iter().enumerate() {
             if !matches!(c, '年' | '月' | '季') {
-                if matches!(c, '日' | '今' | '昨' | '前' | '明') {
+                if matches!(c, '日' | '今' | '昨' | '前' | '明' | '代' | '世') {
                     day_marks.push(p);
                 }
                 continue;
+            }
+            // 本月, 上月, 上个月: a month named relative to publication, read with the days.
+            if c == '月' && p > 0 && matches!(ix.chars[p - 1], '本' | '上' | '下' | '个') {
+                day_marks.push(p);
             }
             let (a, b) = (p.saturating_sub(REACH), (p + 1 + REACH).min(n));
             match stretches.last_mut() {
@@ -108,7 +113,8 @@ impl DateRules {
                 Some((m.start as usize, d))
             })
             .collect();
-        let days = days(ix, published, &datelines, &day_marks, &out);
+        let mut days = days(ix, published, &datelines, &day_marks, &out);
+        days.extend(eras(ix, published, &day_marks));
         if !days.is_empty() {
             out.extend(days);
             out.sort_by_key(|d| d.start);
@@ -124,7 +130,11 @@ impl DateRules {
     ) -> Vec<DateMention> {
         let text = &ix.doc.text;
         let mut out = Vec::new();
-        for start in self.starts(ix, day_marks) {
+        let mut starts = self.starts(ix, day_marks);
+        let mut k = 0;
+        while k < starts.len() {
+            let start = starts[k];
+            k += 1;
             let Some(mut c) = self.re.captures_at(text, start) else { continue };
             // 初 after a year opens its first month only as a word of its own (今年/初), not
             // as the start of one (今年初步建成, 1998年初期): then the year alone.
@@ -133,14 +143,50 @@ impl DateRules {
                 c = shorter;
             }
             // A run of months is one only forwards within a year and of whole months; else the
-            // last month alone, as written without the run (12-2月, 5-6月5日, 2021-9月).
+            // last month alone, as written without the run (12-2月, 5-6月5日, 2021-9月), or,
+            // where the first month has its own 月 (3月至5月5日), each month on its own.
             if let (Some(m0), Some(m)) = (c.name("m0"), c.name("m")) {
                 let run = whole_months(&c)
                     && number(m0.as_str()) < number(m.as_str())
                     && !counted_or_ordinal(ix, &c, ix.char_at(m0.start()));
                 if !run {
-                    let Some(shorter) = self.re.captures_at(text, m.start()) else { continue };
+                    let own_month = m0.end() + '月'.len_utf8();
+                    let shorter = if text[m0.end()..].starts_with('月') {
+                        starts.insert(k, m.start());
+                        self.re.captures_at(&text[..own_month], start)
+                    } else {
+                        self.re.captures_at(text, m.start())
+                    };
+                    let Some(shorter) = shorter else { continue };
                     c = shorter;
+                }
+            }
+            // A run of years in figures is one only forwards and of whole years (1996—2000年);
+            // else the last year, as written without the run.
+            if let (Some(y0), Some(y)) = (c.name("y0"), c.name("y")) {
+                let b = ix.char_at(y0.start());
+                let inside = b > 0 && ix.chars[b - 1].is_ascii_digit();
+                let whole_years = !["m", "half", "q", "ye", "yp", "nm"].iter().any(|g| c.name(g).is_some());
+                if inside || !whole_years || year_number(y0.as_str()) >= year_number(y.as_str()) {
+                    let Some(shorter) = self.re.captures_at(text, y.start()) else { continue };
+                    c = shorter;
+                }
+            }
+            // 元月 is January, but 3000元月薪 is money and a month's pay.
+            if c.name("m").is_some_and(|m| m.as_str() == "元") {
+                let b = ix.char_at(c.name("m").expect("checked").start());
+                if b > 0
+                    && (ix.chars[b - 1].is_ascii_digit()
+                        || super::quantity::cn_digit(ix.chars[b - 1]).is_some()
+                        || "十百千万".contains(ix.chars[b - 1]))
+                {
+                    continue;
+                }
+            }
+            // 年初, 年底 with no year before them start a word (not 青年/初中).
+            if let Some(ye) = c.name("ye") {
+                if c.name("y").is_none() && c.name("rel").is_none() && !ix.is_token_start(ix.char_at(ye.start())) {
+                    continue;
                 }
             }
             // 前三季度, 前10月: from 1 January, as a word of its own (not 目前 or 此前 before a
@@ -171,9 +217,7 @@ impl DateRules {
                 if b > 0 && (ix.chars[b - 1].is_ascii_digit() || cn_digit(ix.chars[b - 1]).is_some()) {
                     continue;
                 }
-                if !has_part_of_year
-                    && ix.chars.get(ix.char_at(whole.end())).is_some_and(|&ch| ch == '代' || ch == '度')
-                {
+                if !has_part_of_year && ix.chars.get(ix.char_at(whole.end())) == Some(&'代') {
                     continue;
                 }
             }
@@ -194,8 +238,17 @@ impl DateRules {
                 Some((s, e, g)) => (Some(s), Some(e), g),
                 None => (None, None, granularity_of(&c)),
             };
+            // A run of years from its first year.
+            let start = match c.name("y0").and_then(|y0| year_number(y0.as_str())) {
+                Some(y0) => NaiveDate::from_ymd_opt(y0, 1, 1),
+                None => start,
+            };
             let upto = c.name("upto").is_some();
-            let end_char = ix.char_at(whole.end());
+            let mut end_char = ix.char_at(whole.end());
+            // 1998年度, 一九九六年度: the year (a budget's or a plan's).
+            if granularity == "year" && c.name("y").is_some() && ix.chars.get(end_char) == Some(&'度') {
+                end_char += 1;
+            }
             out.push(DateMention {
                 sentence_idx: ix.sentence_of(start_char),
                 text: ix.slice(start_char, end_char).to_string(),
@@ -237,8 +290,9 @@ fn is_dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
     head <= 16 && (head == s || chars[s - head - 1] == '\n')
 }
 
-/// Two days joined by 至, 到 or a dash (3月18日至3月24日, 6月13日至15日) are one period, from
-/// the first to the second, as a run of months is (1至10月): a notice's period or an
+/// Two days, months or years joined by 至, 到 or a dash (3月18日至3月24日, 6月13日至15日,
+/// 1997年1月至1998年3月, 1993年至1997年) are one period, from the first to the second, as a
+/// run of months is (1至10月): a notice's period or an
 /// event's days, which a query for what happened when wants whole. Only forwards, or both
 /// unresolved (no publication date: the period's text, without dates); 13日、14日 are two
 /// days.
@@ -248,8 +302,8 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
         if let Some(last) = out.last_mut() {
             let joined = d.start == last.end + 1
                 && ix.chars.get(last.end as usize).is_some_and(|c| matches!(c, '至' | '到' | '-' | '—' | '~'))
-                && last.granularity == "day"
-                && d.granularity == "day";
+                && last.granularity == d.granularity
+                && matches!(d.granularity, "day" | "month" | "year");
             let forwards = match (last.start_date, last.end_date, d.start_date, d.end_date) {
                 (Some(from), _, _, Some(to)) => from < to,
                 (None, None, None, None) => true,
@@ -266,6 +320,13 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
     }
     out
 }
+
+/// What follows a Chinese numeral's 日 when it counts days or names a title (三日游, 十日内,
+/// 七日之后, 十日谈).
+const CHINESE_DAY_NOT: [&str; 9] = ["内", "游", "后", "前", "以", "之", "谈", "间", "起"];
+
+/// Parts of a day jieba joins to the day before them (今天下午).
+const TIMES_OF_DAY: [&str; 7] = ["上午", "下午", "晚上", "中午", "早上", "凌晨", "傍晚"];
 
 /// Words for a day relative to the publication date, with its offset in days.
 const RELATIVE_DAYS: [(&str, i64); 7] =
@@ -314,7 +375,27 @@ fn days(
             while s > 0 && chars[s - 1].is_ascii_digit() && p - s < 3 {
                 s -= 1;
             }
-            if s == p || p - s > 2 {
+            // Wire copy of the 1990s wrote the day in Chinese numerals (美国政府八日宣布): two
+            // to thirty-one, a word of its own (一日 is mostly one day: 一日三餐).
+            if s == p {
+                if let Some((cs, day)) = numeral_before(chars, p, 0) {
+                    let before = if cs > 0 { chars[cs - 1] } else { ' ' };
+                    let after = ix.slice(p + 1, (p + 3).min(chars.len()));
+                    let counts = CHINESE_DAY_NOT.iter().any(|w| after.starts_with(w));
+                    // 两日 counts days (连续两日).
+                    if (2..=31).contains(&day)
+                        && chars[cs] != '两'
+                        && ix.is_token_start(cs)
+                        && !"月第近每个前后约初几数两半".contains(before)
+                        && !counts
+                    {
+                        let date = anchor(cs).and_then(|d| nearest_day(d, day));
+                        push(&mut out, cs, p + 1, date);
+                    }
+                }
+                continue;
+            }
+            if p - s > 2 {
                 continue;
             }
             let before = if s > 0 { chars[s - 1] } else { ' ' };
@@ -335,6 +416,41 @@ fn days(
                 None => anchor(s).and_then(|d| nearest_day(d, day)),
             };
             push(&mut out, s, p + 1, date);
+        } else if c == '月' {
+            // 本月, 上月, 下月, 上个月, 下个月, and a day of it (本月10日).
+            let (s, offset) = match (p.checked_sub(2).map(|q| chars[q]), chars[p - 1]) {
+                (_, '本') => (p - 1, 0),
+                (_, '上') => (p - 1, -1),
+                (_, '下') => (p - 1, 1),
+                (Some('上'), '个') => (p - 2, -1),
+                (Some('下'), '个') => (p - 2, 1),
+                _ => continue,
+            };
+            if !ix.is_token_start(s) || dated.iter().any(|m| (m.start as usize) <= p && p < m.end as usize) {
+                continue;
+            }
+            let month = anchor(s).and_then(|d| {
+                let m0 = d.year() * 12 + d.month0() as i32 + offset;
+                NaiveDate::from_ymd_opt(m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1)
+            });
+            let mut e = p + 1;
+            while e < chars.len() && chars[e].is_ascii_digit() && e - p <= 2 {
+                e += 1;
+            }
+            let day =
+                (e > p + 1 && chars.get(e) == Some(&'日')).then(|| ix.slice(p + 1, e).parse::<u32>().ok()).flatten();
+            match day {
+                Some(d) => push(&mut out, s, e + 1, month.and_then(|m| m.with_day(d))),
+                None => out.push(DateMention {
+                    sentence_idx: ix.sentence_of(s),
+                    text: ix.slice(s, p + 1).to_string(),
+                    start_date: month,
+                    end_date: month.and_then(|m| last_day(m.year(), m.month())),
+                    granularity: "month",
+                    start: s as u32,
+                    end: (p + 1) as u32,
+                }),
+            }
         } else if let Some(&(_, offset)) =
             RELATIVE_DAYS.iter().find(|&&(w, _)| w == ix.slice(p, (p + 2).min(chars.len())))
         {
@@ -342,9 +458,123 @@ fn days(
             let e = p + 2;
             // 今天的中国, 明天的观众: the present and the future, not a day.
             let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
-            if ix.is_token_start(p) && ix.is_token_end(e) && !figurative {
+            // 今天下午: jieba's one word of the day and its part.
+            let part_of_day = TIMES_OF_DAY.iter().any(|w| {
+                let w: Vec<char> = w.chars().collect();
+                ix.at(e, &w)
+            });
+            if ix.is_token_start(p) && (ix.is_token_end(e) || part_of_day) && !figurative {
                 push(&mut out, p, e, anchor(p).map(|d| d + chrono::Duration::days(offset)));
             }
+        }
+    }
+    out
+}
+
+/// The numeral that ends just before char `e`: Arabic digits (at most `max` of them) or a
+/// Chinese numeral (at most three characters), with where it starts and its value.
+fn numeral_before(chars: &[char], e: usize, max: usize) -> Option<(usize, u32)> {
+    let mut s = e;
+    while s > 0 && chars[s - 1].is_ascii_digit() && e - s < max {
+        s -= 1;
+    }
+    if s < e {
+        if s > 0 && chars[s - 1].is_ascii_digit() {
+            return None;
+        }
+        return chars[s..e].iter().collect::<String>().parse().ok().map(|v| (s, v));
+    }
+    while s > 0 && e - s < 3 && (cn_digit(chars[s - 1]).is_some() || chars[s - 1] == '十') {
+        s -= 1;
+    }
+    if s == e || s > 0 && (cn_digit(chars[s - 1]).is_some() || "十百千".contains(chars[s - 1])) {
+        return None;
+    }
+    parse_chinese(&chars[s..e]).map(|v| (s, v as u32))
+}
+
+/// The century a publication date falls in (1998 is in the 20th, 2001 in the 21st).
+fn century_of(d: NaiveDate) -> i32 {
+    (d.year() - 1) / 100 + 1
+}
+
+/// Words before 世纪 that name a century relative to publication, with its offset.
+const RELATIVE_CENTURIES: [(&str, i32); 7] =
+    [("上个", -1), ("下个", 1), ("下一", 1), ("本", 0), ("上", -1), ("下", 1), ("这个", 0)];
+
+/// Decades and centuries (`marks` holds the char offsets of every 代 and 世): 90年代, 六十年代,
+/// 1990年代, 20世纪90年代, 上世纪70年代; 20世纪, 二十一世纪, 本世纪, 下个世纪. A decade
+/// written without its century is the latest one not after publication (in a paper of 1998,
+/// 90年代 is the 1990s), and without a publication date, from 30年代 on, of the 1900s (20年代
+/// could be either century: its text is kept, without dates). 新世纪, 跨世纪 and 世纪之交 are
+/// no calendar's names.
+fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<DateMention> {
+    let chars = &ix.chars;
+    let mut out: Vec<DateMention> = Vec::new();
+    let mention = |s: usize, e: usize, years: Option<(i32, i32)>, granularity: &'static str| DateMention {
+        sentence_idx: ix.sentence_of(s),
+        text: ix.slice(s, e).to_string(),
+        start_date: years.and_then(|(a, _)| NaiveDate::from_ymd_opt(a, 1, 1)),
+        end_date: years.and_then(|(_, b)| NaiveDate::from_ymd_opt(b, 12, 31)),
+        granularity,
+        start: s as u32,
+        end: e as u32,
+    };
+    // The century named by the words ending at char `e` (20世纪, 上世纪): where they start and
+    // the century, None when it is relative and there is no publication date.
+    let century_before = |e: usize| -> Option<(usize, Option<i32>)> {
+        if let Some((s, n)) = numeral_before(chars, e, 2).filter(|&(_, n)| (1..=30).contains(&n)) {
+            return Some((s, Some(n as i32)));
+        }
+        RELATIVE_CENTURIES.iter().find_map(|&(w, off)| {
+            let w: Vec<char> = w.chars().collect();
+            (e >= w.len() && ix.at(e - w.len(), &w) && ix.is_token_start(e - w.len()))
+                .then(|| (e - w.len(), published.map(|p| century_of(p) + off)))
+        })
+    };
+    for &p in marks {
+        if chars[p] == '代' && p >= 1 && chars[p - 1] == '年' {
+            let Some((s, n)) = numeral_before(chars, p - 1, 4) else { continue };
+            if s > 0 && matches!(chars[s - 1], '第' | '.') {
+                continue;
+            }
+            let (start, first_year) = if (1000..=2990).contains(&n) && n % 10 == 0 {
+                (s, Some(n as i32))
+            } else if n % 10 == 0 && n < 100 {
+                let d = n as i32;
+                let century =
+                    (s >= 2 && chars[s - 2] == '世' && chars[s - 1] == '纪').then(|| century_before(s - 2)).flatten();
+                match century {
+                    Some((cs, c)) => (cs, c.map(|c| (c - 1) * 100 + d)),
+                    None => {
+                        let year = match published {
+                            Some(pd) => {
+                                let y = pd.year() / 100 * 100 + d;
+                                Some(if y > pd.year() { y - 100 } else { y })
+                            }
+                            None => (d >= 30).then_some(1900 + d),
+                        };
+                        (s, year)
+                    }
+                }
+            } else {
+                continue;
+            };
+            out.push(mention(start, p + 1, first_year.map(|y| (y, y + 9)), "decade"));
+        } else if chars[p] == '世' && chars.get(p + 1) == Some(&'纪') {
+            // Inside a decade's name (20世纪90年代), read with the decade.
+            if out.last().is_some_and(|m| (m.start as usize) <= p && p < m.end as usize) {
+                continue;
+            }
+            let after = &chars[p + 2..(p + 7).min(chars.len())];
+            if let Some(k) = after.iter().position(|&c| c == '代') {
+                if k >= 2 && after[k - 1] == '年' {
+                    continue;
+                }
+            }
+            let Some((s, century)) = century_before(p) else { continue };
+            let years = century.map(|c| ((c - 1) * 100 + 1, c * 100));
+            out.push(mention(s, p + 2, years, "century"));
         }
     }
     out
@@ -397,6 +627,9 @@ fn year_number(s: &str) -> Option<i32> {
 }
 
 fn number(s: &str) -> Option<u32> {
+    if s == "元" {
+        return Some(1);
+    }
     s.parse::<u32>().ok().or_else(|| parse_chinese(&s.chars().collect::<Vec<_>>()).map(|v| v as u32))
 }
 
@@ -512,5 +745,69 @@ mod tests {
         );
         // Nor is a run of five spelt digits a year.
         assert!(found("编号一二三四五年", None).is_empty());
+    }
+
+    /// Cases from the hand annotation of People's Daily texts (tests/fixtures/gold/pd_sample.json).
+    #[test]
+    fn decades_and_centuries() {
+        let y = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        let got =
+            found("进入90年代以来,六十年代,20世纪90年代,面向21世纪,二十世纪,本世纪末,跨世纪,新世纪。", y(1998, 1, 5));
+        assert_eq!(
+            got,
+            [
+                ("90年代".to_string(), y(1990, 1, 1), y(1999, 12, 31), "decade"),
+                ("六十年代".to_string(), y(1960, 1, 1), y(1969, 12, 31), "decade"),
+                ("20世纪90年代".to_string(), y(1990, 1, 1), y(1999, 12, 31), "decade"),
+                ("21世纪".to_string(), y(2001, 1, 1), y(2100, 12, 31), "century"),
+                ("二十世纪".to_string(), y(1901, 1, 1), y(2000, 12, 31), "century"),
+                ("本世纪".to_string(), y(1901, 1, 1), y(2000, 12, 31), "century"),
+            ]
+        );
+        // A decade after publication is the century before's; without a publication date
+        // 20年代 could be either.
+        let got = found("上世纪80年代,90年代,20年代。", y(2025, 3, 1));
+        assert_eq!(got[0], ("上世纪80年代".to_string(), y(1980, 1, 1), y(1989, 12, 31), "decade"));
+        assert_eq!(got[1].1, y(1990, 1, 1));
+        assert_eq!(got[2].1, y(2020, 1, 1));
+        let got = found("90年代,20年代。", None);
+        assert_eq!((got[0].1, got[1].1), (y(1990, 1, 1), None));
+    }
+
+    #[test]
+    fn runs_of_years_and_months_with_their_own_marks() {
+        let y = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        let got = found("1993年至1997年,1996—2000年,1997年1月至11月份,3月至5月5日,1998年元月上旬,元月2日,月薪3000元月月发,1998年度预算。", y(1998, 1, 5));
+        assert_eq!(
+            got,
+            [
+                ("1993年至1997年".to_string(), y(1993, 1, 1), y(1997, 12, 31), "year"),
+                ("1996—2000年".to_string(), y(1996, 1, 1), y(2000, 12, 31), "year"),
+                ("1997年1月至11月份".to_string(), y(1997, 1, 1), y(1997, 11, 30), "month"),
+                ("3月".to_string(), y(1998, 3, 1), y(1998, 3, 31), "month"),
+                ("5月5日".to_string(), y(1998, 5, 5), y(1998, 5, 5), "day"),
+                ("1998年元月上旬".to_string(), y(1998, 1, 1), y(1998, 1, 10), "dekad"),
+                ("元月2日".to_string(), y(1998, 1, 2), y(1998, 1, 2), "day"),
+                ("1998年度".to_string(), y(1998, 1, 1), y(1998, 12, 31), "year"),
+            ]
+        );
+    }
+
+    #[test]
+    fn days_in_chinese_numerals_and_months_named_from_publication() {
+        let y = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        let got = found(
+            "美国政府八日宣布,连续两日上涨,三日游,克林顿将于本月20日访问,耐克公司上月称,今天下午会见。",
+            y(1998, 1, 10),
+        );
+        assert_eq!(
+            got,
+            [
+                ("八日".to_string(), y(1998, 1, 8), y(1998, 1, 8), "day"),
+                ("本月20日".to_string(), y(1998, 1, 20), y(1998, 1, 20), "day"),
+                ("上月".to_string(), y(1997, 12, 1), y(1997, 12, 31), "month"),
+                ("今天".to_string(), y(1998, 1, 10), y(1998, 1, 10), "day"),
+            ]
+        );
     }
 }

@@ -1448,6 +1448,86 @@ mod tests {
         );
     }
 
+    /// Cases from the hand annotation of People's Daily texts (tests/fixtures/gold/pd_sample.json).
+    #[test]
+    fn old_print_decimals_written_percentages_and_ranges_with_two_units() {
+        let d = run("增长17·2%,达5·8万名,收入二十二点八万元,递增百分之十,百分之三十五点六,百分之百的努力,下降5℃—10℃,有5级—6级偏北风,价格10元至20元,升幅30%—40%。\n");
+        let q = ranges(&d);
+        assert_eq!(
+            q,
+            [
+                ("17·2%", 17.2, None, "%"),
+                ("5·8万名", 58000.0, None, "名"),
+                ("二十二点八万元", 228000.0, None, "元"),
+                ("百分之十", 10.0, None, "%"),
+                ("百分之三十五点六", 35.6, None, "%"),
+                ("百分之百", 100.0, None, "%"),
+                ("5℃—10℃", 5.0, Some(10.0), "℃"),
+                ("5级—6级", 5.0, Some(6.0), "级"),
+                ("10元至20元", 10.0, Some(20.0), "元"),
+                ("30%—40%", 30.0, Some(40.0), "%"),
+            ]
+        );
+    }
+
+    #[test]
+    fn halves_vague_round_numbers_and_below_zero() {
+        let d = run("用了两年半,飞行4天半,将近半年的时间,数千名群众,几十年来,十几年,上万人,万余名学员,二千多万元,气温在零下20摄氏度左右。\n");
+        let q: Vec<(&str, f64, &str, Option<&str>)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.qualifier.as_deref())).collect();
+        assert_eq!(
+            q,
+            [
+                ("两年半", 2.5, "年", None),
+                ("4天半", 4.5, "天", None),
+                ("半年", 0.5, "年", Some("将近")),
+                ("数千名", 1000.0, "名", Some("数")),
+                ("几十年", 10.0, "年", Some("几")),
+                ("十几年", 10.0, "年", Some("几")),
+                ("上万人", 10000.0, "人", Some("上")),
+                ("万余名", 10000.0, "名", Some("余")),
+                ("二千多万元", 20_000_000.0, "元", Some("多")),
+                ("零下20摄氏度", -20.0, "℃", Some("左右")),
+            ]
+        );
+    }
+
+    #[test]
+    fn index_points_currencies_and_counts_of_points() {
+        let d = run("纽约股市以7908.25点封关,下跌554点,晚上8点开会。日本有1200万亿日元的资产,重660磅,我愿提出三点意见,主要有两点:翻了两番,106对新人,1对1帮扶。\n");
+        let q = values(&d);
+        assert_eq!(
+            q,
+            [
+                ("7908.25点", 7908.25, "点"),
+                ("554点", 554.0, "点"),
+                ("1200万亿日元", 1.2e15, "日元"),
+                ("660磅", 660.0 * 0.45359237, "公斤"),
+                ("三点", 3.0, "点"),
+                ("两点", 2.0, "点"),
+                ("两番", 2.0, "番"),
+                ("106对", 106.0, "对"),
+            ]
+        );
+    }
+
+    /// Numbers that name rather than count: a congress, a figure of speech, a day or year
+    /// named, a school grade, 成 inside a word.
+    #[test]
+    fn named_days_sessions_and_figures_of_speech_are_no_quantities() {
+        let d = run("经八届人大常委会会议,党的十四届三中全会,此处万人大会,惠泽万家,时间真是一年比一年值钱,比前一年增长,这一天,从一年级到毕业,取得的这一成绩,20余万的成人,连任两届。\n");
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(q, ["两届"]);
+    }
+
+    /// 年初 without a year starts a word: not the 年 of 青年 before 初中.
+    #[test]
+    fn a_years_start_is_a_word_of_its_own() {
+        let d = run("农村青年初中毕业升入高中。年初,全县召开大会。\n");
+        let got: Vec<&str> = d.dates.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(got, ["年初"]);
+    }
+
     #[test]
     fn approximate_and_decimal_chinese_numerals() {
         let d = run("五六个歹徒,六七十位教师,两三公里,全长二百二十五点九公里,十五六岁。\n");
@@ -1528,10 +1608,10 @@ mod tests {
     #[test]
     fn dates_are_no_durations() {
         // Days of the month, years, decades and 四周 (all around) are no quantities; 日 with
-        // a cue before or after is a count of days, and an anniversary counts years.
+        // a cue before or after is a count of days; an anniversary is a unit of its own.
         let d = run("新华社北京1月8日电 泽鲁阿勒12日会见了代表团。1453年5月29日,一九九七年,80年代,住宅四周绿化。为期3日的会议定于三日内结束,连续四周,改革开放20周年。\n");
         let q = values(&d);
-        assert_eq!(q, [("3日", 3.0, "天"), ("三日", 3.0, "天"), ("四周", 4.0, "周"), ("20周年", 20.0, "年")]);
+        assert_eq!(q, [("3日", 3.0, "天"), ("三日", 3.0, "天"), ("四周", 4.0, "周"), ("20周年", 20.0, "周年")]);
     }
 
     #[test]

@@ -186,7 +186,7 @@ impl Units {
             duration_before: by_length_desc(&f.durations.before),
             duration_after: by_length_desc(&f.durations.after),
             cue_words: by_length_desc(&f.durations.words),
-            starts: CharSet::new(('0'..='9').chain("零〇一二两三四五六七八九十万百千".chars())),
+            starts: CharSet::new(('0'..='9').chain("零〇一二两三四五六七八九十万百千半数几上".chars())),
         })
     }
 
@@ -205,14 +205,36 @@ impl Units {
             // ordinal (第23分钟 is a moment of the match, 第12轮 a round, not amounts).
             if i > 0
                 && (chars[i - 1].is_ascii_alphanumeric()
-                    || chars[i - 1] == '.'
+                    || matches!(chars[i - 1], '.' | '·')
                     || chars[i - 1] == ':' && i > 1 && chars[i - 2].is_ascii_digit())
             {
                 i += 1;
                 continue;
             }
+            if c == '百' && ix.at(i, &PER_CENT) {
+                if let Some((q, next)) = self.per_cent(ix, i) {
+                    out.push(q);
+                    i = next;
+                    continue;
+                }
+            }
+            // 数千名, 几十年, 上万人: an approximate amount, its round number the value.
+            if matches!(c, '数' | '几' | '上') {
+                let vague = chars.get(i + 1).is_some_and(|&n| match c {
+                    '上' => matches!(n, '百' | '千' | '万'),
+                    _ => cn_unit(n).is_some(),
+                });
+                match vague.then(|| self.read(ix, i + 1, false, Some(c))).flatten() {
+                    Some((q, next)) => {
+                        out.push(q);
+                        i = next;
+                    }
+                    None => i += 1,
+                }
+                continue;
+            }
             let ordinal = i > 0 && chars[i - 1] == '第';
-            let found = if ordinal { None } else { self.read(ix, i, arabic) };
+            let found = if ordinal { None } else { self.read(ix, i, arabic, None) };
             match found {
                 Some((q, next)) => {
                     out.push(q);
@@ -223,7 +245,7 @@ impl Units {
                     let mut j = i + 1;
                     while j < chars.len()
                         && (chars[j].is_ascii_digit()
-                            || chars[j] == '.'
+                            || matches!(chars[j], '.' | '·')
                             || cn_digit(chars[j]).is_some()
                             || ordinal && cn_unit(chars[j]).is_some())
                     {
@@ -258,7 +280,13 @@ impl Units {
                     if let Some(n) = dec.as_mut() {
                         *n += 1;
                     }
-                } else if c == '.' && dec.is_none() && chars.get(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                } else if matches!(c, '.' | '·')
+                    && dec.is_none()
+                    && j > i
+                    && chars.get(j + 1).is_some_and(|d| d.is_ascii_digit())
+                {
+                    // The People's Daily of the 1990s printed the decimal point as a middle
+                    // dot (17·2%, 1·062亿桶).
                     dec = Some(0);
                 } else if c == ','
                     && dec.is_none()
@@ -276,6 +304,10 @@ impl Units {
             }
             (j > i).then_some((Num { mantissa: digits, decimals: dec.unwrap_or(0), cn: None }, None, j))
         } else {
+            // Half a year, half a day (半年, 半天): the caller asks for a duration after it.
+            if chars[i] == '半' {
+                return Some((Num { mantissa: 5, decimals: 1, cn: None }, None, i + 1));
+            }
             while j < chars.len() && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some()) {
                 j += 1;
             }
@@ -320,22 +352,87 @@ impl Units {
         }
     }
 
+    /// The longest qualifier written right before char `i`, and whether it is one the
+    /// quantity's text includes (近): 将近半年 is qualified by 将近, not by the 近 it ends with.
+    fn prefix_before(&self, ix: &TextIndex, i: usize) -> Option<(&[char], bool)> {
+        let fits = |w: &&Vec<char>| i >= w.len() && ix.at(i - w.len(), w);
+        let bound = self.bound_prefixes.iter().find(fits);
+        let plain = self.prefixes.iter().find(fits);
+        match (bound, plain) {
+            (Some(b), Some(p)) if p.len() > b.len() => Some((p, false)),
+            (Some(b), _) => Some((b, true)),
+            (None, Some(p)) => Some((p, false)),
+            (None, None) => None,
+        }
+    }
+
+    /// A percentage written out (百分之五十, 百分之三十五点六, 百分之百) starting at `i`.
+    fn per_cent(&self, ix: &TextIndex, i: usize) -> Option<(Quantity, usize)> {
+        let unit = self.units.iter().find(|u| u.word == ['%'])?;
+        let at = i + PER_CENT.len();
+        let arabic = ix.chars.get(at)?.is_ascii_digit();
+        let (n, _, end) = Self::number(ix, at, arabic)?;
+        if ix.chars[at] == '半' {
+            return None;
+        }
+        let mut qualifier = None;
+        let mut start = i;
+        if let Some((w, bound)) = self.prefix_before(ix, i) {
+            if bound {
+                start = i - w.len();
+            }
+            qualifier = Some(w.iter().collect::<String>());
+        }
+        if let Some(w) = self.suffixes.iter().find(|w| ix.at(end, w)) {
+            qualifier.get_or_insert_with(|| w.iter().collect());
+        }
+        Some((
+            Quantity {
+                sentence_idx: ix.sentence_of(start),
+                text: ix.slice(start, end).to_string(),
+                value: n.times(unit.factor),
+                value_max: None,
+                unit: unit.base.clone(),
+                kind: unit.kind,
+                qualifier,
+                object: None,
+                start: start as u32,
+                end: end as u32,
+            },
+            end,
+        ))
+    }
+
     /// Reads one quantity whose number starts at `i`; returns it and where to go on.
-    fn read(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
+    /// `vague` is the character before the number that makes it approximate (数千名, 几十年,
+    /// 上万人): it opens the quantity's text and is its qualifier.
+    fn read(&self, ix: &TextIndex, i: usize, arabic: bool, vague: Option<char>) -> Option<(Quantity, usize)> {
         let chars = &ix.chars;
         // A numeral inside a longer word (统一, 万一, 一心一意) is not a number.
-        if !arabic && !ix.is_token_start(i) {
+        // A word jieba makes of a qualifier and the number (近两年, 将近半年) starts at the
+        // qualifier.
+        let opens = if vague.is_some() { i - 1 } else { i };
+        let starts_word = |p: usize| ix.is_token_start(p);
+        let prefixed = || {
+            self.bound_prefixes
+                .iter()
+                .chain(&self.prefixes)
+                .any(|w| i >= w.len() && ix.at(i - w.len(), w) && starts_word(i - w.len()))
+        };
+        if !(arabic || starts_word(opens) || vague.is_none() && prefixed()) {
             return None;
         }
         let (first, approximate, mut j) = Self::number(ix, i, arabic)?;
         let first_end = j;
         let (mantissa, decimals, cn_value) = (first.mantissa, first.decimals, first.cn);
-        // A range shares its multiplier and unit: 3至5年, 10-20万元.
+        let half = !arabic && chars[i] == '半';
+        // 万 alone (万人大会, 惠泽万家) is a figure of speech, unless a qualifier makes it an
+        // amount (近万人, 上万人).
+        let bare_wan = !arabic && first_end == i + 1 && chars[i] == '万' && vague.is_none();
+        // A range shares its multiplier and unit: 3至5年, 10-20万元, 10—15%.
         let mut upper: Option<Num> = approximate;
         if let Some(&c) = chars.get(j) {
-            if matches!(c, '至' | '到' | '-' | '–' | '~' | '～')
-                && chars.get(j + 1).is_some_and(|&d| d.is_ascii_digit() == arabic)
-            {
+            if is_range_mark(c) && chars.get(j + 1).is_some_and(|&d| d.is_ascii_digit() == arabic) {
                 if let Some((second, _, k)) = Self::number(ix, j + 1, arabic) {
                     upper = Some(second);
                     j = k;
@@ -345,8 +442,12 @@ impl Units {
         // Multiplier and inner qualifier come in either order: 3.5万余名, 140余万元.
         let mut mult = 1.0;
         let mut qualifier: Option<String> = None;
+        // Digits after 点 make a Chinese numeral a decimal, which takes a multiplier as
+        // Arabic digits do (二十二点八万元).
+        let takes_multiplier = arabic || (cn_value.is_none() && !half);
         for _ in 0..2 {
-            if arabic && mult == 1.0 {
+            // After an inner qualifier a Chinese numeral takes one too (二千多万元).
+            if (takes_multiplier || qualifier.is_some()) && mult == 1.0 {
                 if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(j, w)) {
                     mult = *m;
                     j += w.len();
@@ -372,7 +473,39 @@ impl Units {
             }
         }
         let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
-        let unit_end = j + unit.word.len();
+        let mut unit_end = j + unit.word.len();
+        if half && unit.kind != "duration" {
+            return None;
+        }
+        // The unit written twice, on both ends of a range (30%—40%, 10元至20元, 5级—6级).
+        let mut upper_mult = mult;
+        if upper.is_none() && chars.get(unit_end).is_some_and(|&c| is_range_mark(c)) {
+            let k = unit_end + 1;
+            if chars.get(k).is_some_and(|&d| d.is_ascii_digit() == arabic && self.starts.contains(&d)) {
+                if let Some((second, None, mut e)) = Self::number(ix, k, arabic) {
+                    let mut m2 = 1.0;
+                    if takes_multiplier {
+                        if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(e, w)) {
+                            m2 = *m;
+                            e += w.len();
+                        }
+                    }
+                    if ix.at(e, &unit.word) {
+                        upper = Some(second);
+                        upper_mult = m2;
+                        unit_end = e + unit.word.len();
+                    }
+                }
+            }
+        }
+        // Two and a half years (两年半, 4天半).
+        let and_half = unit.kind == "duration" && !half && chars.get(unit_end) == Some(&'半');
+        if and_half {
+            unit_end += 1;
+        }
+        if !self.unit_reads_as_one(ix, unit, i, unit_end, arabic, &first) {
+            return None;
+        }
         // 2021年 is a year; 9月 and 14日 are dates.
         if unit.kind == "duration" && arabic && decimals == 0 && (1900..=2100).contains(&mantissa) && first_end - i == 4
         {
@@ -402,6 +535,18 @@ impl Units {
         if !arabic && cn_value == Some(1) && qualifier.is_none() && unit.kind == "count" {
             return None;
         }
+        // 这一天, 前一年, 每一天, 一年级, 一年比一年: a day or a year named, not counted.
+        if !arabic && cn_value == Some(1) && unit.kind == "duration" {
+            let before = (i > 0).then(|| ix.token(i - 1)).flatten().filter(|t| (t.start + t.len) as usize == i);
+            let named = i > 0 && matches!(chars[i - 1], '这' | '那' | '头' | '同' | '当' | '另' | '每')
+                || before.is_some_and(|t| {
+                    matches!(ix.doc.token_text(t), "前" | "后" | "上" | "下" | "比" | "比前" | "比上" | "最后")
+                });
+            let next = chars.get(unit_end).copied();
+            if named || next == Some('级') || ix.at(unit_end, &['比', '一']) {
+                return None;
+            }
+        }
         // Numerals inside an idiom.
         if !arabic {
             if let Some(t) = ix.token(i) {
@@ -411,19 +556,43 @@ impl Units {
             }
         }
         let mut start = i;
-        if let Some(w) = self.bound_prefixes.iter().find(|w| i >= w.len() && ix.at(i - w.len(), w)) {
-            start = i - w.len();
-            qualifier = Some(w.iter().collect());
-        } else if let Some(w) = self.prefixes.iter().find(|w| i >= w.len() && ix.at(i - w.len(), w)) {
-            qualifier.get_or_insert_with(|| w.iter().collect());
+        if let Some(v) = vague {
+            start = i - 1;
+            qualifier = Some(v.to_string());
+        } else if let Some((w, bound)) = self.prefix_before(ix, i) {
+            if bound {
+                start = i - w.len();
+                qualifier = Some(w.iter().collect());
+            } else {
+                qualifier.get_or_insert_with(|| w.iter().collect());
+            }
         }
         let mut after = unit_end;
         if let Some(w) = self.suffixes.iter().find(|w| ix.at(unit_end, w)) {
             qualifier.get_or_insert_with(|| w.iter().collect());
             after += w.len();
         }
-        let value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
-        let value_max = upper.map(|u| u.times(mult * unit.factor));
+        if bare_wan && qualifier.is_none() {
+            return None;
+        }
+        let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
+        if and_half {
+            value += 0.5 * unit.factor;
+        }
+        let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
+        // Below zero (零下20摄氏度, -5℃).
+        if unit.base == "℃" {
+            let below = if start >= 2 && ix.at(start - 2, &['零', '下']) {
+                Some(start - 2)
+            } else {
+                (start == i && i > 0 && chars[i - 1] == '-' && !(i > 1 && chars[i - 2].is_ascii_digit())).then(|| i - 1)
+            };
+            if let Some(b) = below {
+                start = b;
+                value = -value;
+                value_max = value_max.map(|v| -v);
+            }
+        }
         let object = if unit.kind == "count" { counted_object(ix, after) } else { None };
         Some((
             Quantity {
@@ -440,6 +609,63 @@ impl Units {
             },
             unit_end,
         ))
+    }
+}
+
+/// 百分之: per cent, written out before its number.
+const PER_CENT: [char; 3] = ['百', '分', '之'];
+
+/// The marks between the two ends of a range (3至5年, 10—15%).
+fn is_range_mark(c: char) -> bool {
+    matches!(c, '至' | '到' | '-' | '–' | '—' | '~' | '～')
+}
+
+/// What a count of points names (三点意见, 主要有两点:): a Chinese numeral's 点 is a count
+/// only before one of these, else a time or a decimal point.
+const POINTS: [&str; 18] = [
+    "意见", "建议", "希望", "要求", "启示", "体会", "经验", "做法", "看法", "理由", "原因", "主张", "意义", "措施",
+    "共识", "认识", ":", "：",
+];
+
+/// What follows a numbered congress, plenum or committee (八届人大, 十四届三中全会, 十五届中央委员会).
+const SESSION_NAMES: [&str; 12] =
+    ["人大", "全国人大", "政协", "全国政协", "中央", "三中", "一中", "二中", "四中", "五中", "六中", "七中"];
+
+/// Characters after a force (级) that make it a wind's or an earthquake's (5级—6级偏北风,
+/// 7.1级地震); without one, 三级 is mostly a rank or grade (三级医院).
+const FORCE_CUES: [char; 2] = ['风', '震'];
+
+impl Units {
+    /// Whether a unit some readings share with other words reads as the unit here:
+    /// 成 ends its word (三成, not 成人 or 成绩), 对 is no pair before a number (1对1帮扶), 点 is an index's points only with decimals or
+    /// above 24 (7908.25点, 554点; 8点 is a time), 级 has a wind or an earthquake after it.
+    fn unit_reads_as_one(&self, ix: &TextIndex, unit: &Unit, i: usize, unit_end: usize, arabic: bool, n: &Num) -> bool {
+        match unit.word.as_slice() {
+            ['成'] => ix.is_token_end(unit_end),
+            ['对'] => !ix.chars.get(unit_end).is_some_and(|&c| c.is_ascii_digit() || cn_digit(c).is_some()),
+            ['点'] if !arabic => POINTS.iter().any(|w| {
+                let w: Vec<char> = w.chars().collect();
+                ix.at(unit_end, &w)
+            }),
+            ['点'] => {
+                (n.decimals > 0 || n.mantissa > 24)
+                    && !ix.chars.get(unit_end).is_some_and(|c| matches!(c, '钟' | '半' | '多' | '整'))
+            }
+            // 八届人大, 十四届三中全会: a numbered congress or plenum, not a count of terms.
+            ['届'] => !SESSION_NAMES.iter().any(|w| {
+                let w: Vec<char> = w.chars().collect();
+                ix.at(unit_end, &w)
+            }),
+            ['级'] => {
+                let after = &ix.chars[unit_end..(unit_end + 4).min(ix.chars.len())];
+                after.iter().any(|c| FORCE_CUES.contains(c))
+                    || ["风力", "里氏", "震级"].iter().any(|w| {
+                        let w: Vec<char> = w.chars().collect();
+                        i >= w.len() && ix.at(i - w.len(), &w)
+                    })
+            }
+            _ => true,
+        }
     }
 }
 
