@@ -1,6 +1,6 @@
 """Scores zhetl's quantities and dates against a hand annotation of People's Daily texts.
 
-usage: score_pd_sample.py ZHETL TEXTS_JSONL GOLD_JSON [--show N] [--out DIR]
+usage: score_pd_sample.py ZHETL TEXTS_JSONL GOLD_JSON [--show N] [--out DIR] [--floor KIND=F1 ...]
 
 TEXTS_JSONL is what `zhetl eval pd CORPUS --export-texts` writes (one development document
 per line: {"doc": i, "text": ...}). GOLD_JSON (tests/fixtures/gold/pd_sample.json) lists, for
@@ -17,6 +17,11 @@ overlaps none is a false positive. Items on lines zhetl keeps out of `documents.
 as the indefinite article (一个重要方针, 新的一年) is neither required nor counted against a
 row that finds it. Of the items found, the value (after both sides are put in one unit by
 the table below) and the dates are compared.
+
+--show N prints up to N misses, false rows and wrong values of each kind; --floor
+quantities=0.9 makes the script fail when that kind's F1 falls below 0.9 (CI's regression
+check). It also fails when an item's text is not on its line: the annotation and zhetl's
+paragraphs no longer agree.
 """
 
 import json
@@ -114,6 +119,12 @@ def main():
     args = sys.argv[1:]
     show = 0
     out_dir = None
+    floors = {}
+    while "--floor" in args:
+        i = args.index("--floor")
+        kind, value = args[i + 1].split("=")
+        floors[kind] = float(value)
+        del args[i : i + 2]
     if "--show" in args:
         i = args.index("--show")
         show = int(args[i + 1])
@@ -250,6 +261,9 @@ def main():
         line += f"; items outside the body {t['outside']}, not located {t['unlocated']}"
         print(line)
         if t["unlocated"]:
+            ok = False
+        if f1(p, r) < floors.get(kind, 0.0):
+            print(f"{kind}: F1 {f1(p, r):.3f} is below the floor {floors[kind]}")
             ok = False
     for kind in misses:
         for m in misses[kind][:show]:
