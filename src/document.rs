@@ -286,7 +286,7 @@ pub struct DateMention {
     pub start_date: Option<NaiveDate>,
     /// Last day covered; None when unresolvable.
     pub end_date: Option<NaiveDate>,
-    /// day, dekad, month, quarter, half or year.
+    /// day, dekad, month, quarter, half, year, decade or century.
     pub granularity: &'static str,
     /// Char offset.
     pub start: u32,
