@@ -11,9 +11,9 @@ use super::TextIndex;
 use crate::document::DateMention;
 use crate::error::{Error, Result};
 
-/// Characters either side of a 年, 月 or 季 that [`DateRules::starts`] scans: more than the 7
-/// a date reaches.
-const REACH: usize = 10;
+/// Characters either side of a 年, 月 or 季 that [`DateRules::starts`] scans: more than the 12
+/// a date reaches before its first (截止到1996—2000年) and the 7 after its last.
+const REACH: usize = 14;
 
 pub(crate) struct DateRules {
     /// The date pattern with its groups; every part optional.
@@ -58,7 +58,7 @@ impl DateRules {
     /// of them, most text holds none, and the pattern has no literal the regex engine could
     /// skip ahead to, so a scan of the whole text was half of this extractor's time.
     ///
-    /// A match starts at most 8 characters before its first 年/月/季 (截止到十一至十二月) and ends
+    /// A match starts at most 12 characters before its first 年/月/季 (截止到1996—2000年) and ends
     /// at most 7 after its last (月31日, 月份下旬), with at most 7 between two of them; so a
     /// stretch reaching [`REACH`] characters either side of each, stretches that overlap
     /// merged, holds every match whole, and no match crosses a stretch's edge.
@@ -704,7 +704,7 @@ mod tests {
                     "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
                     "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
                     "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
-                    "至", "-", "—", "1至10月", "截止到十一至十二月", "1-9月份", "前", "前三季度", "目前", "个月", "前11个月", "今年前十一个月",
+                    "至", "-", "—", "1至10月", "截止到十一至十二月", "截止到1996—2000年", "元月", "2021至", "1-9月份", "前", "前三季度", "目前", "个月", "前11个月", "今年前十一个月",
                 ]),
                 0..40,
             )

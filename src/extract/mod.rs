@@ -1571,6 +1571,32 @@ mod tests {
         assert_eq!(d.quotes[0].speaker_role.as_deref(), Some("镇党委书记"));
     }
 
+    /// Cases from the hand annotation of quotes in People's Daily texts
+    /// (tests/fixtures/gold/pd_quotes.json).
+    #[test]
+    fn speakers_in_narrative_and_further_back_in_the_sentence() {
+        let d =
+            run("外交部长钱其琛会见了南非外长恩佐。恩佐指出,南非和中国如果迟迟不能建立外交关系,“这不符合国际惯例。”\n\
+            军分区司令员彭楚政来到村里。“为什么不出栏卖些钱?”彭楚政不解地问。\n\
+            民警张晓伟跳进河里。“俺叫人民子弟警!”张晓伟边答边走。歹徒王强狂叫:“再追,老子就捅死你!”张晓伟冲了上去。\n\
+            日本首相桥本龙太郎访华。桥本表示:“我们深切反省。”\n\
+            老人李白来到村里。他紧紧地握住我的手,激动地说:“我们成功了,谢谢大家。”\n");
+        let q: Vec<(&str, Option<&str>, Option<&str>)> =
+            d.quotes.iter().map(|q| (&q.text[..6], q.speaker.as_deref(), q.speaker_role.as_deref())).collect();
+        assert_eq!(
+            q,
+            [
+                ("这不", Some("恩佐"), Some("外长")),
+                ("为什", Some("彭楚政"), Some("军分区司令员")),
+                ("俺叫", Some("张晓伟"), Some("民警")),
+                // The robber's words, introduced by a colon, are not the policeman's after them.
+                ("再追", None, None),
+                ("我们", Some("桥本龙太郎"), Some("首相")),
+                ("我们", Some("李白"), None),
+            ]
+        );
+    }
+
     #[test]
     fn words_that_look_like_a_name_are_none() {
         let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。\n");

@@ -3,6 +3,8 @@
 //! mark (。, !, ?, a comma, a colon …) or stand beside a speaker: the person named next to
 //! them with a speech verb, `“…。”王力介绍。` or `孙新文说:“…”`.
 
+use rustc_hash::FxHashMap;
+
 use super::{Lists, TextIndex};
 use crate::document::{Entity, EntityKind, Quote};
 
@@ -28,6 +30,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
     // after it. One stack of all kinds, searched back for the kind at every character, was
     // quadratic: 200,000 unclosed “ in one paragraph (a 3.5 KB gzip file) took 50 s.
     let mut open_at: [Vec<usize>; MARKS.len()] = Default::default();
+    // Built at the first quote: most documents have none.
+    let mut names: Option<Names> = None;
     for (i, &c) in chars.iter().enumerate() {
         if c == '\n' {
             open_at.iter_mut().for_each(Vec::clear);
@@ -64,7 +68,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 ..Entity::default()
             });
         } else if is_double && !nested && content.chars().any(super::is_han) {
-            let named = speaker_after(ix, lists, people, i + 1).or_else(|| speaker_before(ix, lists, people, open));
+            let named = speaker_after(ix, lists, people, i + 1)
+                .or_else(|| speaker_before(ix, lists, people, open))
+                .or_else(|| acting_after(ix, people, s, i));
             let (speaker, source) = match named {
                 Some(p) => (Some(p), Some("name")),
                 None => match pronoun_after(ix, lists, i + 1).or_else(|| pronoun_before(ix, lists, open)) {
@@ -85,10 +91,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
             if speaker.is_none() && !clause {
                 continue;
             }
+            let names = names.get_or_insert_with(|| Names::new(people));
+            let speaker = speaker.map(|p| (names.full_name(&p.text), p.role.as_deref()));
             quotes.push(Quote {
                 sentence_idx: ix.sentence_of(s),
-                speaker: speaker.map(|p| p.text.clone()),
-                speaker_role: speaker.and_then(|p| p.role.clone()),
+                speaker: speaker.map(|(name, _)| name.to_string()),
+                speaker_role: speaker.and_then(|(name, role)| role.or_else(|| names.role(name))).map(str::to_string),
                 speaker_source: source,
                 text: content.to_string(),
             });
@@ -114,20 +122,116 @@ fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: 
 }
 
 /// `朱阳关镇党委书记孙新文说:“…”`: a person shortly before the opening mark, with a speech
-/// verb and a colon or comma between.
+/// verb and a colon or comma between; or further back in the sentence as its subject
+/// ([`says_before`]).
 fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open: usize) -> Option<&'a Entity> {
-    let chars = &ix.chars;
     if !introduced(ix, open) {
         return None;
     }
     let last = people.partition_point(|p| (p.end as usize) <= open).checked_sub(1)?;
-    let p = &people[last];
-    if open - (p.end as usize) > 20 {
+    // Not a person named inside a title (毛泽东同志在《吊罗荣桓同志》一诗中写道:“): the one
+    // before the title.
+    let outside = |p: &Entity| {
+        let after = &ix.chars[p.end as usize..open];
+        after.iter().position(|&c| c == '》').is_none_or(|k| after[..k].contains(&'《'))
+    };
+    let p = people[..=last].iter().rev().take(3).find(|p| outside(p))?;
+    says_before(ix, lists, p.end as usize, open).then_some(p)
+}
+
+/// `“为什么不出栏卖些钱?”彭楚政皱着眉头` , `“…”张晓伟急忙转身`: in narrative, a whole
+/// utterance (it ends with its own full stop, question or exclamation mark) followed at once
+/// by a person who does something is that person's. Not `“…”李四的父亲说` (another's words),
+/// nor a name followed by a noun.
+fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize) -> Option<&'a Entity> {
+    let chars = &ix.chars;
+    // A quote introduced by a colon or comma has its speaker before it (歹徒狂叫:“…”吴宏权冲了上去).
+    if close == 0 || close <= s || !matches!(chars[close - 1], '。' | '!' | '?' | '…') || introduced(ix, s - 1) {
         return None;
     }
-    let between = &chars[p.end as usize..open];
-    (!between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”')) && has_speech_verb(ix, lists, p.end as usize, open))
-        .then_some(p)
+    let from = close + 1;
+    let first = people.partition_point(|p| (p.start as usize) < from);
+    let p = people.get(first).filter(|p| p.start as usize == from)?;
+    let next = ix.token(p.end as usize).filter(|t| t.start == p.end)?;
+    let acts = next.pos.starts_with('v') || next.pos.starts_with('d') || next.pos == "ad" || next.pos == "p";
+    acts.then_some(p)
+}
+
+/// The document's people by name, each with the first role it is given: a speaker named
+/// short (桥本) is reported by the one full name it begins (桥本龙太郎), with that person's role
+/// when the mention has none, so that a query groups every quote of one person. Looked up in
+/// the distinct names, not every mention: a long document's quotes stay linear in its length.
+struct Names<'a> {
+    roles: FxHashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(people: &'a [Entity]) -> Names<'a> {
+        let mut roles: FxHashMap<&str, Option<&str>> = FxHashMap::default();
+        for p in people {
+            let slot = roles.entry(p.text.as_str()).or_insert(None);
+            if slot.is_none() {
+                *slot = p.role.as_deref();
+            }
+        }
+        Names { roles }
+    }
+
+    fn full_name<'b>(&self, name: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        if name.chars().count() < 2 {
+            return name;
+        }
+        let mut longer = self.roles.keys().filter(|q| q.len() > name.len() && q.starts_with(name));
+        match (longer.next(), longer.next()) {
+            (Some(q), None) => q,
+            _ => name,
+        }
+    }
+
+    fn role(&self, name: &str) -> Option<&'a str> {
+        self.roles.get(name).copied().flatten()
+    }
+}
+
+/// How far before a quote its speaker may stand when the sentence goes on between them.
+const SUBJECT_REACH: usize = 50;
+
+/// Whether the subject ending at `subject_end` says the quote opening at `open`, in the same
+/// sentence (no full stop or closing mark between):
+/// - a speech verb between them, at most 20 characters apart (孙新文说:“, 他对镇干部说:“);
+/// - or the subject and its speech verb open the sentence and what it says runs on to the
+///   quote (他指出,南非和中国如果迟迟不能建交,“…”);
+/// - or one clause between, and the last, short and with no subject of its own, holds the
+///   speech verb (他紧紧地握住我的手,激动地说:“; not 他走过来,记者说:“).
+fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -> bool {
+    let chars = &ix.chars;
+    if open < subject_end || open - subject_end > SUBJECT_REACH {
+        return false;
+    }
+    let between = &chars[subject_end..open];
+    if between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”' | '“' | '\n')) {
+        return false;
+    }
+    let commas = between[..between.len() - 1].iter().filter(|&&c| matches!(c, ',' | ';')).count();
+    if between.len() <= 20 && commas == 0 {
+        return has_speech_verb(ix, lists, subject_end, open);
+    }
+    // A speech verb right after the subject, ending at a comma or colon.
+    let verb_end =
+        (subject_end..(subject_end + 8).min(open)).find_map(|q| lists.speech_verbs.at(ix, q).map(|w| q + w.len()));
+    if verb_end.is_some_and(|e| matches!(chars.get(e), Some(',' | ':'))) {
+        return true;
+    }
+    if commas != 1 || between.len() > 40 {
+        return false;
+    }
+    let clause =
+        subject_end + between[..between.len() - 1].iter().rposition(|&c| matches!(c, ',' | ';')).unwrap_or(0) + 1;
+    let own_subject = ix.token(clause).is_some_and(|t| t.pos.starts_with('n') || t.pos.starts_with('r'));
+    open - clause <= 12 && !own_subject && has_speech_verb(ix, lists, clause, open)
 }
 
 /// Where the sentence or clause after `from` ends (a full stop, a new quote, a new line),
@@ -174,14 +278,13 @@ fn pronoun_before(ix: &TextIndex, lists: &Lists, open: usize) -> Option<usize> {
     if !introduced(ix, open) {
         return None;
     }
-    let from = open.saturating_sub(16);
+    let from = open.saturating_sub(SUBJECT_REACH);
     let p = (from..open).rev().find(|&p| pronoun_at(ix, p))?;
-    let opens_clause = p == 0 || matches!(chars[p - 1], '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n');
-    let between = &chars[p + 1..open - 1];
-    if !opens_clause || between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”' | '“' | ',' | ';')) {
-        return None;
-    }
-    has_speech_verb(ix, lists, p + 1, open).then_some(p)
+    // At a sentence's or clause's start, or after when it happened (20年前他就说:“).
+    let opens_clause = p == 0
+        || matches!(chars[p - 1], '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n')
+        || ix.token(p - 1).is_some_and(|t| matches!(t.pos, "t" | "f"));
+    (opens_clause && says_before(ix, lists, p + 1, open)).then_some(p)
 }
 
 /// The person a pronoun at `at` stands for: the nearest one named before it in the same

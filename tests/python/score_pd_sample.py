@@ -1,4 +1,4 @@
-"""Scores zhetl's quantities and dates against a hand annotation of People's Daily texts.
+"""Scores zhetl's quantities, dates and quotes against a hand annotation of People's Daily texts.
 
 usage: score_pd_sample.py ZHETL TEXTS_JSONL GOLD_JSON [--show N] [--out DIR] [--floor KIND=F1 ...]
 
@@ -13,7 +13,8 @@ The script writes each annotated document to a file, runs `zhetl run` on them as
 would, and reads `paragraphs`, `quantities` and `dates` with DuckDB. A gold item is found
 when a row's [start, end) overlaps its span (each row matches one item at most); a row that
 overlaps none is a false positive. Items on lines zhetl keeps out of `documents.text`
-(title, byline, caption …) are counted apart, not scored. A quantity the annotators marked
+(title, byline, caption …) are counted apart, not scored. Quotes are scored by
+`score_quotes` (the quotes table has no offsets). A quantity the annotators marked
 as the indefinite article (一个重要方针, 新的一年) is neither required nor counted against a
 row that finds it. Of the items found, the value (after both sides are put in one unit by
 the table below) and the dates are compared.
@@ -115,6 +116,63 @@ def match(gold_spans, rows):
     return m
 
 
+def score_quotes(con, out, gold, docs):
+    """Quotes: the quotes table has no offsets, so a gold quote (the first 15 characters
+    inside its marks) is found by a row whose text starts with them. A speaker is right when
+    it is the same name; a role when one ends with the other (村党支部书记 and 书记). Rows that
+    name no speaker are not scored: zhetl keeps unattributed quotations, the annotation lists
+    attributed ones only."""
+    t = dict(gold=0, found=0, named=0, speaker_right=0, attributed_rows=0, with_role=0, role_right=0, outside=0, misses=[])
+    for g in gold:
+        items = g.get("quotes", [])
+        if not items:
+            continue
+        doc_id = docs["pd_%03d.txt" % g["doc"]]
+        kept = dict(
+            con.execute(f"select paragraph_idx, kept from '{out}/paragraphs/*.parquet' where doc_id = ?", [doc_id]).fetchall()
+        )
+        rows = con.execute(
+            f"select text, speaker, speaker_role from '{out}/quotes/*.parquet' where doc_id = ? order by sentence_idx", [doc_id]
+        ).fetchall()
+        used = set()
+        matched_rows = {}
+        for it in items:
+            if not kept.get(it["line"] - 1, False):
+                t["outside"] += 1
+                continue
+            t["gold"] += 1
+            if it.get("speaker"):
+                t["named"] += 1
+            ri = next((k for k, r in enumerate(rows) if k not in used and r[0].startswith(it["text"])), None)
+            if ri is None:
+                t["misses"].append(("miss", g["doc"], it["text"], f"speaker {it.get('speaker')}"))
+                continue
+            used.add(ri)
+            matched_rows[ri] = it
+            t["found"] += 1
+        for ri, r in enumerate(rows):
+            if r[1] is None:
+                it = matched_rows.get(ri)
+                if it and it.get("speaker"):
+                    t["misses"].append(("no speaker", g["doc"], r[0][:15], f"gold {it['speaker']}"))
+                continue
+            t["attributed_rows"] += 1
+            it = matched_rows.get(ri)
+            if it is None or it.get("speaker") != r[1]:
+                want = it.get("speaker") if it else "(no annotated quote)"
+                t["misses"].append(("speaker", g["doc"], r[0][:15], f"gold {want} / zhetl {r[1]}"))
+                continue
+            t["speaker_right"] += 1
+            if it.get("speaker_role"):
+                t["with_role"] += 1
+                role = r[2] or ""
+                if role and (role.endswith(it["speaker_role"]) or it["speaker_role"].endswith(role)):
+                    t["role_right"] += 1
+                else:
+                    t["misses"].append(("role", g["doc"], r[0][:15], f"gold {it['speaker_role']} / zhetl {r[2]}"))
+    return t
+
+
 def main():
     args = sys.argv[1:]
     show = 0
@@ -165,7 +223,7 @@ def main():
         "quantities": dict(gold=0, rows=0, found=0, tp_rows=0, article_rows=0, outside=0, unlocated=0, value_ok=0, text_ok=0),
         "dates": dict(gold=0, rows=0, found=0, tp_rows=0, article_rows=0, outside=0, unlocated=0, value_ok=0, valued=0, text_ok=0, gran_ok=0),
     }
-    misses = {"quantities": [], "dates": []}
+    misses = {"quantities": [], "dates": [], "quotes": []}
     for g in gold:
         doc_id = docs["pd_%03d.txt" % g["doc"]]
         paras = {
@@ -179,6 +237,8 @@ def main():
             ("quantities", 'text, value, value_max, unit, start, "end"'),
             ("dates", 'text, start_date, end_date, granularity, start, "end"'),
         ):
+            if kind not in g:
+                continue
             t = tally[kind]
             items = g.get(kind, [])
             spans = locate(items, paras)
@@ -244,9 +304,13 @@ def main():
                 else:
                     misses[kind].append(("false", g["doc"], r["text"], body[max(0, r["start"] - 12) : r["end"] + 12]))
 
+    quotes = score_quotes(con, out, gold, docs)
+
     print(f"People's Daily sample: {len(gold)} documents annotated by hand ({gold_path})")
     ok = True
     for kind, t in tally.items():
+        if not any(kind in g for g in gold):
+            continue
         scored_rows = t["rows"] - t["article_rows"]
         p = t["tp_rows"] / scored_rows if scored_rows else 0.0
         r = t["found"] / t["gold"] if t["gold"] else 0.0
@@ -265,6 +329,20 @@ def main():
         if f1(p, r) < floors.get(kind, 0.0):
             print(f"{kind}: F1 {f1(p, r):.3f} is below the floor {floors[kind]}")
             ok = False
+    if quotes["gold"]:
+        q = quotes
+        p = q["speaker_right"] / q["attributed_rows"] if q["attributed_rows"] else 0.0
+        r = q["speaker_right"] / q["named"] if q["named"] else 0.0
+        print(
+            f"quotes     found {q['found']}/{q['gold']} (recall {q['found'] / q['gold']:.3f}); speakers: precision "
+            f"{p:.3f} ({q['speaker_right']}/{q['attributed_rows']} rows naming one), recall {r:.3f} "
+            f"({q['speaker_right']}/{q['named']} quotes of a named person), F1 {f1(p, r):.3f}; role right "
+            f"{q['role_right']} of {q['with_role']}; outside the body {q['outside']}"
+        )
+        if f1(p, r) < floors.get("quotes", 0.0):
+            print(f"quotes: F1 {f1(p, r):.3f} is below the floor {floors['quotes']}")
+            ok = False
+        misses["quotes"] = q["misses"]
     for kind in misses:
         for m in misses[kind][:show]:
             print(kind, *m, sep="\t")
