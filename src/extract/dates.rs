@@ -27,7 +27,7 @@ pub(crate) struct DateRules {
 const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 /// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
 /// A run of years in figures (1996—2000年) opens with its first year.
-const YEAR: &str = r"(?:(?:(?P<y0>[0-9]{4})(?:至|到|-|—|~))?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+const YEAR: &str = r"(?:(?:(?P<y0>[0-9]{4})(?:至|到|-|—|–|~|～))?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
@@ -35,7 +35,7 @@ const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
 /// statistics reports write them.
 const PART: &str = concat!(
-    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?(?:至|到|-|—|~))?",
+    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?(?:至|到|-|—|–|~|～))?",
     r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
@@ -64,7 +64,8 @@ impl DateRules {
     /// merged, holds every match whole, and no match crosses a stretch's edge.
     ///
     /// The same pass collects where a day may be named ([`days`]): at each 日, and at each
-    /// 今, 昨, 前 or 明 (today, yesterday …); a pass of its own cost as much as this one.
+    /// 今, 昨, 前 or 明 (today, yesterday …), each 月 after 本, 上, 下 or 个 (本月, 上个月); and
+    /// each 代 and 世 for [`eras`]. A pass of its own cost as much as this one.
     fn starts(&self, ix: &TextIndex, day_marks: &mut Vec<usize>) -> Vec<usize> {
         let n = ix.chars.len();
         let mut stretches: Vec<(usize, usize)> = Vec::new();
@@ -130,11 +131,18 @@ impl DateRules {
     ) -> Vec<DateMention> {
         let text = &ix.doc.text;
         let mut out = Vec::new();
-        let mut starts = self.starts(ix, day_marks);
+        let starts = self.starts(ix, day_marks);
         let mut k = 0;
-        while k < starts.len() {
-            let start = starts[k];
-            k += 1;
+        // A start found inside a match, read before the next scanned one (3月至5月5日: 5月5日).
+        let mut pending: Option<usize> = None;
+        while k < starts.len() || pending.is_some() {
+            let start = match pending.take() {
+                Some(p) => p,
+                None => {
+                    k += 1;
+                    starts[k - 1]
+                }
+            };
             let Some(mut c) = self.re.captures_at(text, start) else { continue };
             // 初 after a year opens its first month only as a word of its own (今年/初), not
             // as the start of one (今年初步建成, 1998年初期): then the year alone.
@@ -148,11 +156,12 @@ impl DateRules {
             if let (Some(m0), Some(m)) = (c.name("m0"), c.name("m")) {
                 let run = whole_months(&c)
                     && number(m0.as_str()) < number(m.as_str())
-                    && !counted_or_ordinal(ix, &c, ix.char_at(m0.start()));
+                    && !counted_or_ordinal(ix, &c, ix.char_at(m0.start()))
+                    && (m0.as_str() != "元" || is_january(ix, text, m0));
                 if !run {
                     let own_month = m0.end() + '月'.len_utf8();
                     let shorter = if text[m0.end()..].starts_with('月') {
-                        starts.insert(k, m.start());
+                        pending = Some(m.start());
                         self.re.captures_at(&text[..own_month], start)
                     } else {
                         self.re.captures_at(text, m.start())
@@ -172,16 +181,8 @@ impl DateRules {
                     c = shorter;
                 }
             }
-            // 元月 is January, but 3000元月薪 is money and a month's pay.
-            if c.name("m").is_some_and(|m| m.as_str() == "元") {
-                let b = ix.char_at(c.name("m").expect("checked").start());
-                if b > 0
-                    && (ix.chars[b - 1].is_ascii_digit()
-                        || super::quantity::cn_digit(ix.chars[b - 1]).is_some()
-                        || "十百千万".contains(ix.chars[b - 1]))
-                {
-                    continue;
-                }
+            if c.name("m").is_some_and(|m| m.as_str() == "元" && !is_january(ix, text, m)) {
+                continue;
             }
             // 年初, 年底 with no year before them start a word (not 青年/初中).
             if let Some(ye) = c.name("ye") {
@@ -270,6 +271,17 @@ fn counted_or_ordinal(ix: &TextIndex, c: &regex::Captures, p: usize) -> bool {
     p > 0 && (matches!(ix.chars[p - 1], '个' | '第' | '.') || c.name("y").is_none() && ix.chars[p - 1].is_ascii_digit())
 }
 
+/// Whether the 元 of a match is January: 元月, jieba's word, not the 元 of money before a
+/// month (3000元月薪, 5亿元月均, 5万元至12月份).
+fn is_january(ix: &TextIndex, text: &str, m: regex::Match) -> bool {
+    let b = ix.char_at(m.start());
+    let amount = b > 0 && {
+        let c = ix.chars[b - 1];
+        c.is_ascii_digit() || cn_digit(c).is_some() || matches!(c, '十' | '百' | '千' | '万' | '亿')
+    };
+    text[m.end()..].starts_with('月') && !amount && ix.is_token_start(b)
+}
+
 /// Whether a match names whole months: no day, no part of a month (上旬, 底).
 fn whole_months(c: &regex::Captures) -> bool {
     c.name("d").is_none() && c.name("part").is_none()
@@ -301,7 +313,7 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
     for d in dates {
         if let Some(last) = out.last_mut() {
             let joined = d.start == last.end + 1
-                && ix.chars.get(last.end as usize).is_some_and(|c| matches!(c, '至' | '到' | '-' | '—' | '~'))
+                && ix.chars.get(last.end as usize).is_some_and(|&c| super::is_range_mark(c))
                 && last.granularity == d.granularity
                 && matches!(d.granularity, "day" | "month" | "year");
             let forwards = match (last.start_date, last.end_date, d.start_date, d.end_date) {
@@ -323,7 +335,11 @@ fn day_ranges(ix: &TextIndex, dates: Vec<DateMention>) -> Vec<DateMention> {
 
 /// What follows a Chinese numeral's 日 when it counts days or names a title (三日游, 十日内,
 /// 七日之后, 十日谈).
-const CHINESE_DAY_NOT: [&str; 9] = ["内", "游", "后", "前", "以", "之", "谈", "间", "起"];
+const CHINESE_DAY_NOT: [&str; 8] = ["内", "游", "后", "前", "以", "之", "谈", "间"];
+
+/// What makes a Chinese numeral's 日 before it a count of days (连续三日, 历时五日), as
+/// `[durations].before` in units.toml does for the quantities table.
+const DAYS_COUNTED_AFTER: [&str; 9] = ["连续", "历时", "为期", "持续", "长达", "一连", "接连", "整整", "共"];
 
 /// Parts of a day jieba joins to the day before them (今天下午).
 const TIMES_OF_DAY: [&str; 7] = ["上午", "下午", "晚上", "中午", "早上", "凌晨", "傍晚"];
@@ -352,7 +368,7 @@ fn days(
     let mut out: Vec<DateMention> = Vec::new();
     // The day just before a connective (6月13日至15日, 6月13日、14日): its month is this one's.
     let day_before = |s: usize, out: &[DateMention]| -> Option<NaiveDate> {
-        if s < 2 || !"至到、和~-".contains(chars[s - 1]) {
+        if s < 2 || !(super::is_range_mark(chars[s - 1]) || matches!(chars[s - 1], '、' | '和')) {
             return None;
         }
         day_ending(dated, out, s - 1).and_then(|m| m.end_date)
@@ -381,7 +397,11 @@ fn days(
                 if let Some((cs, day)) = numeral_before(chars, p, 0) {
                     let before = if cs > 0 { chars[cs - 1] } else { ' ' };
                     let after = ix.slice(p + 1, (p + 3).min(chars.len()));
-                    let counts = CHINESE_DAY_NOT.iter().any(|w| after.starts_with(w));
+                    let counts = CHINESE_DAY_NOT.iter().any(|w| after.starts_with(w))
+                        || DAYS_COUNTED_AFTER.iter().any(|w| {
+                            let n = w.chars().count();
+                            cs >= n && ix.at_str(cs - n, w)
+                        });
                     // 两日 counts days (连续两日).
                     if (2..=31).contains(&day)
                         && chars[cs] != '两'
@@ -426,7 +446,10 @@ fn days(
                 (Some('下'), '个') => (p - 2, 1),
                 _ => continue,
             };
-            if !ix.is_token_start(s) || dated.iter().any(|m| (m.start as usize) <= p && p < m.end as usize) {
+            // `dated` is in text order: the one that may cover p is the last starting at or before it.
+            let covered =
+                dated[..dated.partition_point(|m| (m.start as usize) <= p)].last().is_some_and(|m| p < m.end as usize);
+            if !ix.is_token_start(s) || covered {
                 continue;
             }
             let month = anchor(s).and_then(|d| {
@@ -459,10 +482,7 @@ fn days(
             // 今天的中国, 明天的观众: the present and the future, not a day.
             let figurative = offset >= 0 && chars.get(e) == Some(&'的') || p > 0 && chars[p - 1] == '到';
             // 今天下午: jieba's one word of the day and its part.
-            let part_of_day = TIMES_OF_DAY.iter().any(|w| {
-                let w: Vec<char> = w.chars().collect();
-                ix.at(e, &w)
-            });
+            let part_of_day = TIMES_OF_DAY.iter().any(|w| ix.at_str(e, w));
             if ix.is_token_start(p) && (ix.is_token_end(e) || part_of_day) && !figurative {
                 push(&mut out, p, e, anchor(p).map(|d| d + chrono::Duration::days(offset)));
             }
@@ -527,9 +547,9 @@ fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
             return Some((s, Some(n as i32)));
         }
         RELATIVE_CENTURIES.iter().find_map(|&(w, off)| {
-            let w: Vec<char> = w.chars().collect();
-            (e >= w.len() && ix.at(e - w.len(), &w) && ix.is_token_start(e - w.len()))
-                .then(|| (e - w.len(), published.map(|p| century_of(p) + off)))
+            let n = w.chars().count();
+            (e >= n && ix.at_str(e - n, w) && ix.is_token_start(e - n))
+                .then(|| (e - n, published.map(|p| century_of(p) + off)))
         })
     };
     for &p in marks {
@@ -560,12 +580,14 @@ fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
             } else {
                 continue;
             };
-            out.push(mention(start, p + 1, first_year.map(|y| (y, y + 9)), "decade"));
+            // 七八十年代: the seventies and eighties (the numeral reads as 80).
+            let pair = p - 1 - s == 3
+                && chars[s + 2] == '十'
+                && cn_digit(chars[s]).zip(cn_digit(chars[s + 1])).is_some_and(|(a, b)| a >= 1 && b == a + 1);
+            let years = first_year.map(|y| if pair { (y - 10, y + 9) } else { (y, y + 9) });
+            out.push(mention(start, p + 1, years, "decade"));
         } else if chars[p] == '世' && chars.get(p + 1) == Some(&'纪') {
             // Inside a decade's name (20世纪90年代), read with the decade.
-            if out.last().is_some_and(|m| (m.start as usize) <= p && p < m.end as usize) {
-                continue;
-            }
             let after = &chars[p + 2..(p + 7).min(chars.len())];
             if let Some(k) = after.iter().position(|&c| c == '代') {
                 if k >= 2 && after[k - 1] == '年' {
@@ -789,6 +811,25 @@ mod tests {
                 ("1998年元月上旬".to_string(), y(1998, 1, 1), y(1998, 1, 10), "dekad"),
                 ("元月2日".to_string(), y(1998, 1, 2), y(1998, 1, 2), "day"),
                 ("1998年度".to_string(), y(1998, 1, 1), y(1998, 12, 31), "year"),
+            ]
+        );
+    }
+
+    /// Cases from a reader's review of the mending above.
+    #[test]
+    fn money_before_a_month_counted_days_and_approximate_decades() {
+        let y = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        let got = found(
+            "资金5万元至12月份全部到位,5亿元月均增长,连续三日下跌,自十日起施行,七八十年代,1997年6月13日—15日。",
+            y(1998, 1, 20),
+        );
+        assert_eq!(
+            got,
+            [
+                ("12月份".to_string(), y(1998, 12, 1), y(1998, 12, 31), "month"),
+                ("十日".to_string(), y(1998, 1, 10), y(1998, 1, 10), "day"),
+                ("七八十年代".to_string(), y(1970, 1, 1), y(1989, 12, 31), "decade"),
+                ("1997年6月13日—15日".to_string(), y(1997, 6, 13), y(1997, 6, 15), "day"),
             ]
         );
     }

@@ -80,6 +80,12 @@ pub(crate) struct Lists {
     pub organizations: BigramIndex,
 }
 
+/// The marks between the two ends of a range or a period (3至5年, 10—15%, 1993年至1997年,
+/// 6月13日—15日): one list for quantities and dates.
+pub(crate) fn is_range_mark(c: char) -> bool {
+    matches!(c, '至' | '到' | '-' | '–' | '—' | '~' | '～')
+}
+
 /// A set of characters as one bit per Basic Multilingual Plane character (8 KB): the
 /// surname test runs at every character of every text, where hashing showed in the profile.
 pub(crate) struct CharSet {
@@ -435,6 +441,12 @@ impl<'a> TextIndex<'a> {
     pub fn sentence_of(&self, pos: usize) -> u32 {
         let i = self.doc.sentences.partition_point(|s| (s.start as usize) <= pos);
         i.saturating_sub(1) as u32
+    }
+
+    /// Whether the chars at `pos` spell `word`, given as a string (a list of words kept as
+    /// `&str` constants, compared without collecting them).
+    pub fn at_str(&self, pos: usize, word: &str) -> bool {
+        (pos..).zip(word.chars()).all(|(k, c)| self.chars.get(k) == Some(&c))
     }
 
     /// Whether the chars at `pos` spell `word`.
@@ -1509,6 +1521,29 @@ mod tests {
                 ("106对", 106.0, "对"),
             ]
         );
+    }
+
+    /// Cases from a reader's review of the mending above.
+    #[test]
+    fn signs_halves_ranges_and_counters_that_begin_words() {
+        let d = run("气温-5~3℃,零下5至10摄氏度,用了3至4年半,投入3万至5万元,上亿元,百分之五六十,提出三点意见。\n");
+        let q: Vec<(&str, f64, Option<f64>, &str, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str(), q.kind)).collect();
+        assert_eq!(
+            q,
+            [
+                ("-5~3℃", -5.0, Some(3.0), "℃", "other"),
+                ("零下5至10摄氏度", -10.0, Some(-5.0), "℃", "other"),
+                ("3至4年半", 3.0, Some(4.5), "年", "duration"),
+                ("3万至5万元", 30000.0, Some(50000.0), "元", "money"),
+                ("上亿元", 100_000_000.0, None, "元", "money"),
+                ("百分之五六十", 50.0, Some(60.0), "%", "percent"),
+                ("三点", 3.0, None, "点", "count"),
+            ]
+        );
+        let d = run("从一年级到六年级,3年级学生,全国政协十三届四次会议,第十一届亚运会和十一届亚运会,三门峡市,一级风险,三级风景区,公布半年报,三百分之一。\n");
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert!(q.is_empty(), "{q:?}");
     }
 
     /// Numbers that name rather than count: a congress, a figure of speech, a day or year

@@ -1,5 +1,5 @@
 //! Quantities: a number (Arabic or Chinese numerals), an optional multiplier (万, 亿),
-//! an optional inner qualifier (余, 多), a unit from `config/units.toml`, and the qualifiers
+//! an optional inner qualifier (余, 多, 几), a unit from `config/units.toml`, and the qualifiers
 //! around it (近, 超过, 以上). Values are normalised to the base unit with exact decimal
 //! arithmetic where the input allows: 6651.85万元 is 66518500 元.
 //!
@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 
-use super::{by_length_desc, CharSet, TextIndex};
+use super::{by_length_desc, is_range_mark, CharSet, TextIndex};
 use crate::document::{Quantity, Token};
 use crate::error::{Error, Result};
 
@@ -96,7 +96,8 @@ pub(crate) struct Units {
     duration_after: Vec<Vec<char>>,
     /// Number-and-unit words that need such a cue (四周).
     cue_words: Vec<Vec<char>>,
-    /// Characters a number starts with (ASCII digits, Chinese numerals, 十百千万): the scan
+    /// Characters a quantity starts with (ASCII digits, Chinese numerals, 十百千万, 半, and 数, 几
+    /// and 上 before a round number): the scan
     /// tests every character of the text, and one bit test is cheaper than the matches of
     /// `cn_digit` and the units (the whole extract stage 3-6% faster in an extraction-only
     /// harness on the People's Daily texts, the same quantities).
@@ -221,7 +222,7 @@ impl Units {
             // 数千名, 几十年, 上万人: an approximate amount, its round number the value.
             if matches!(c, '数' | '几' | '上') {
                 let vague = chars.get(i + 1).is_some_and(|&n| match c {
-                    '上' => matches!(n, '百' | '千' | '万'),
+                    '上' => matches!(n, '百' | '千' | '万' | '亿'),
                     _ => cn_unit(n).is_some(),
                 });
                 match vague.then(|| self.read(ix, i + 1, false, Some(c))).flatten() {
@@ -371,7 +372,11 @@ impl Units {
         let unit = self.units.iter().find(|u| u.word == ['%'])?;
         let at = i + PER_CENT.len();
         let arabic = ix.chars.get(at)?.is_ascii_digit();
-        let (n, _, end) = Self::number(ix, at, arabic)?;
+        // 三百分之一 is a fraction of 300, not per cent.
+        if i > 0 && (cn_digit(ix.chars[i - 1]).is_some() || ix.chars[i - 1].is_ascii_digit()) {
+            return None;
+        }
+        let (n, upper, end) = Self::number(ix, at, arabic)?;
         if ix.chars[at] == '半' {
             return None;
         }
@@ -391,7 +396,7 @@ impl Units {
                 sentence_idx: ix.sentence_of(start),
                 text: ix.slice(start, end).to_string(),
                 value: n.times(unit.factor),
-                value_max: None,
+                value_max: upper.map(|u| u.times(unit.factor)),
                 unit: unit.base.clone(),
                 kind: unit.kind,
                 qualifier,
@@ -461,6 +466,19 @@ impl Units {
                 }
             }
         }
+        // A range whose ends each carry the multiplier, the unit written once (3万至5万元).
+        let mut upper_mult = mult;
+        if upper.is_none() && mult > 1.0 && chars.get(j).is_some_and(|&c| is_range_mark(c)) {
+            if let Some((second, None, k)) =
+                chars.get(j + 1).filter(|d| d.is_ascii_digit() == arabic).and_then(|_| Self::number(ix, j + 1, arabic))
+            {
+                if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(k, w)) {
+                    upper = Some(second);
+                    upper_mult = *m;
+                    j = k + w.len();
+                }
+            }
+        }
         // A second number with a smaller multiplier right after the first one's is the rest
         // of one amount (1亿2000万元, Taiwan's 3兆0350亿元), not an amount of its own.
         let mut rest: Option<(Num, f64)> = None;
@@ -474,11 +492,11 @@ impl Units {
         }
         let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
         let mut unit_end = j + unit.word.len();
-        if half && unit.kind != "duration" {
+        // 半年, 半天: a duration, a word of its own (not 半年报, a half-year report).
+        if half && (unit.kind != "duration" || !ix.is_token_end(j + unit.word.len())) {
             return None;
         }
         // The unit written twice, on both ends of a range (30%—40%, 10元至20元, 5级—6级).
-        let mut upper_mult = mult;
         if upper.is_none() && chars.get(unit_end).is_some_and(|&c| is_range_mark(c)) {
             let k = unit_end + 1;
             if chars.get(k).is_some_and(|&d| d.is_ascii_digit() == arabic && self.starts.contains(&d)) {
@@ -542,10 +560,13 @@ impl Units {
                 || before.is_some_and(|t| {
                     matches!(ix.doc.token_text(t), "前" | "后" | "上" | "下" | "比" | "比前" | "比上" | "最后")
                 });
-            let next = chars.get(unit_end).copied();
-            if named || next == Some('级') || ix.at(unit_end, &['比', '一']) {
+            if named || ix.at(unit_end, &['比', '一']) {
                 return None;
             }
+        }
+        // 一年级, 六年级, 3年级: a school grade.
+        if unit.word == ['年'] && chars.get(unit_end) == Some(&'级') {
+            return None;
         }
         // Numerals inside an idiom.
         if !arabic {
@@ -576,21 +597,27 @@ impl Units {
             return None;
         }
         let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
-        if and_half {
-            value += 0.5 * unit.factor;
-        }
         let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
+        // The half belongs to the end it is written after (3至4年半: 3 to 4.5).
+        if and_half {
+            match value_max.as_mut() {
+                Some(m) => *m += 0.5 * unit.factor,
+                None => value += 0.5 * unit.factor,
+            }
+        }
         // Below zero (零下20摄氏度, -5℃).
         if unit.base == "℃" {
-            let below = if start >= 2 && ix.at(start - 2, &['零', '下']) {
-                Some(start - 2)
-            } else {
-                (start == i && i > 0 && chars[i - 1] == '-' && !(i > 1 && chars[i - 2].is_ascii_digit())).then(|| i - 1)
-            };
-            if let Some(b) = below {
-                start = b;
+            // 零下 puts the whole range below zero (零下5至10摄氏度: -10 to -5); a minus sign
+            // only its first end (-5~3℃: -5 to 3).
+            if start >= 2 && ix.at(start - 2, &['零', '下']) {
+                start -= 2;
+                match value_max {
+                    Some(m) => (value, value_max) = (-m, Some(-value)),
+                    None => value = -value,
+                }
+            } else if start == i && i > 0 && chars[i - 1] == '-' && !(i > 1 && chars[i - 2].is_ascii_digit()) {
+                start = i - 1;
                 value = -value;
-                value_max = value_max.map(|v| -v);
             }
         }
         let object = if unit.kind == "count" { counted_object(ix, after) } else { None };
@@ -601,7 +628,8 @@ impl Units {
                 value,
                 value_max,
                 unit: unit.base.clone(),
-                kind: unit.kind,
+                // 三点意见 counts points; 554点 is an index's.
+                kind: if unit.word == ['点'] && !arabic { "count" } else { unit.kind },
                 qualifier,
                 object,
                 start: start as u32,
@@ -615,11 +643,6 @@ impl Units {
 /// 百分之: per cent, written out before its number.
 const PER_CENT: [char; 3] = ['百', '分', '之'];
 
-/// The marks between the two ends of a range (3至5年, 10—15%).
-fn is_range_mark(c: char) -> bool {
-    matches!(c, '至' | '到' | '-' | '–' | '—' | '~' | '～')
-}
-
 /// What a count of points names (三点意见, 主要有两点:): a Chinese numeral's 点 is a count
 /// only before one of these, else a time or a decimal point.
 const POINTS: [&str; 18] = [
@@ -628,41 +651,71 @@ const POINTS: [&str; 18] = [
 ];
 
 /// What follows a numbered congress, plenum or committee (八届人大, 十四届三中全会, 十五届中央委员会).
-const SESSION_NAMES: [&str; 12] =
-    ["人大", "全国人大", "政协", "全国政协", "中央", "三中", "一中", "二中", "四中", "五中", "六中", "七中"];
+const SESSION_NAMES: [&str; 20] = [
+    "人大",
+    "全国人大",
+    "政协",
+    "全国政协",
+    "中央",
+    "三中",
+    "一中",
+    "二中",
+    "四中",
+    "五中",
+    "六中",
+    "七中",
+    "全会",
+    "亚运会",
+    "奥运会",
+    "全运会",
+    "冬奥会",
+    "运动会",
+    "代表大会",
+    "党代会",
+];
 
-/// Characters after a force (级) that make it a wind's or an earthquake's (5级—6级偏北风,
-/// 7.1级地震); without one, 三级 is mostly a rank or grade (三级医院).
-const FORCE_CUES: [char; 2] = ['风', '震'];
+/// Counters of one character that begin longer words (三门峡, 二本, 成人, 天津): one of them is
+/// a unit only where jieba's word ends with it.
+const WORD_ENDING_UNITS: [char; 9] = ['门', '本', '代', '张', '对', '成', '番', '卷', '天'];
 
 impl Units {
-    /// Whether a unit some readings share with other words reads as the unit here:
-    /// 成 ends its word (三成, not 成人 or 成绩), 对 is no pair before a number (1对1帮扶), 点 is an index's points only with decimals or
-    /// above 24 (7908.25点, 554点; 8点 is a time), 级 has a wind or an earthquake after it.
+    /// Whether a unit some readings share with other words reads as the unit here: a
+    /// counter that begins other words ends jieba's word ([`WORD_ENDING_UNITS`]: 三成, not
+    /// 成人), 对 is no pair before a number (1对1帮扶), 点 counts points only before what
+    /// they name ([`POINTS`]) or, in figures, is an index's points with decimals or above 24
+    /// (7908.25点, 554点; 8点 is a time), 届 is no numbered session, 级 a wind's or a quake's.
     fn unit_reads_as_one(&self, ix: &TextIndex, unit: &Unit, i: usize, unit_end: usize, arabic: bool, n: &Num) -> bool {
+        let chars = &ix.chars;
+        let word_after = |words: &[&str]| words.iter().any(|w| ix.at_str(unit_end, w));
         match unit.word.as_slice() {
-            ['成'] => ix.is_token_end(unit_end),
-            ['对'] => !ix.chars.get(unit_end).is_some_and(|&c| c.is_ascii_digit() || cn_digit(c).is_some()),
-            ['点'] if !arabic => POINTS.iter().any(|w| {
-                let w: Vec<char> = w.chars().collect();
-                ix.at(unit_end, &w)
-            }),
+            // Counters that begin other words: 三门峡, 二本, 8·12天津港, 成人, 成绩.
+            [c] if WORD_ENDING_UNITS.contains(c) && !ix.is_token_end(unit_end) => false,
+            ['对'] => !chars.get(unit_end).is_some_and(|&c| c.is_ascii_digit() || cn_digit(c).is_some()),
+            ['点'] if !arabic => word_after(&POINTS),
             ['点'] => {
                 (n.decimals > 0 || n.mantissa > 24)
-                    && !ix.chars.get(unit_end).is_some_and(|c| matches!(c, '钟' | '半' | '多' | '整'))
+                    && !chars.get(unit_end).is_some_and(|c| matches!(c, '钟' | '半' | '多' | '整'))
             }
-            // 八届人大, 十四届三中全会: a numbered congress or plenum, not a count of terms.
-            ['届'] => !SESSION_NAMES.iter().any(|w| {
-                let w: Vec<char> = w.chars().collect();
-                ix.at(unit_end, &w)
-            }),
+            // 八届人大, 十四届三中全会, 十三届四次会议, 十一届亚运会: a numbered congress, session
+            // or games, not a count of terms.
+            ['届'] => {
+                let session = chars.get(unit_end).is_some_and(|&c| cn_digit(c).is_some())
+                    && chars.get(unit_end + 1) == Some(&'次');
+                !session && !word_after(&SESSION_NAMES)
+            }
+            // 十三届四次会议, 全国人大五次会议: the session of a congress, not a count of times.
+            ['次'] => {
+                !(i > 0 && ix.chars[i - 1] == '届' || i >= 2 && (ix.at_str(i - 2, "人大") || ix.at_str(i - 2, "政协")))
+            }
+            // A wind's force or a quake's magnitude: the word after names the wind (偏北风,
+            // 大风) or the quake, or 风力, 里氏 or 震级 comes before; 一级风险, 三级风景区 are no
+            // force.
             ['级'] => {
-                let after = &ix.chars[unit_end..(unit_end + 4).min(ix.chars.len())];
-                after.iter().any(|c| FORCE_CUES.contains(c))
-                    || ["风力", "里氏", "震级"].iter().any(|w| {
-                        let w: Vec<char> = w.chars().collect();
-                        i >= w.len() && ix.at(i - w.len(), &w)
-                    })
+                let wind = ix.token(unit_end).filter(|t| t.start as usize == unit_end).is_some_and(|t| {
+                    let w = ix.doc.token_text(t);
+                    w.ends_with('风') || matches!(w, "地震" | "强震" | "余震" | "大地震")
+                });
+                wind || ["风力", "里氏", "震级"].iter().any(|w| i >= 2 && ix.at_str(i - 2, w))
             }
             _ => true,
         }

@@ -105,8 +105,10 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
     (campaigns, quotes)
 }
 
+/// Whether a speech verb starts between `from` and `to`. A verb written with its adverb's
+/// 地 (不解地问) starts jieba's word: not the 地 of 当地问题.
 fn has_speech_verb(ix: &TextIndex, lists: &Lists, from: usize, to: usize) -> bool {
-    (from..to).any(|p| lists.speech_verbs.at(ix, p).is_some())
+    (from..to).any(|p| lists.speech_verbs.at(ix, p).is_some_and(|w| w[0] != '地' || ix.is_token_start(p)))
 }
 
 /// `“…。”卢氏县…理事长李帅民说。`: a person soon after the closing mark, then a speech verb,
@@ -158,10 +160,12 @@ fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize
 }
 
 /// The document's people by name, each with the first role it is given: a speaker named
-/// short (桥本) is reported by the one full name it begins (桥本龙太郎), with that person's role
-/// when the mention has none, so that a query groups every quote of one person. Looked up in
-/// the distinct names, not every mention: a long document's quotes stay linear in its length.
+/// short (桥本) is reported by the one full name of four characters or more it begins
+/// (桥本龙太郎), with that person's role when the mention has none, so that a query groups
+/// every quote of one person. Not a name of three characters: 李鹏 and 李鹏飞 are two people.
+/// The names are sorted, and the ones a mention begins are a range found by binary search.
 struct Names<'a> {
+    sorted: Vec<&'a str>,
     roles: FxHashMap<&'a str, Option<&'a str>>,
 }
 
@@ -174,7 +178,9 @@ impl<'a> Names<'a> {
                 *slot = p.role.as_deref();
             }
         }
-        Names { roles }
+        let mut sorted: Vec<&str> = roles.keys().copied().collect();
+        sorted.sort_unstable();
+        Names { sorted, roles }
     }
 
     fn full_name<'b>(&self, name: &'b str) -> &'b str
@@ -184,7 +190,9 @@ impl<'a> Names<'a> {
         if name.chars().count() < 2 {
             return name;
         }
-        let mut longer = self.roles.keys().filter(|q| q.len() > name.len() && q.starts_with(name));
+        let from = self.sorted.partition_point(|q| *q <= name);
+        let mut longer =
+            self.sorted[from..].iter().take_while(|q| q.starts_with(name)).filter(|q| q.chars().count() >= 4);
         match (longer.next(), longer.next()) {
             (Some(q), None) => q,
             _ => name,
@@ -202,8 +210,8 @@ const SUBJECT_REACH: usize = 50;
 /// Whether the subject ending at `subject_end` says the quote opening at `open`, in the same
 /// sentence (no full stop or closing mark between):
 /// - a speech verb between them, at most 20 characters apart (孙新文说:“, 他对镇干部说:“);
-/// - or the subject and its speech verb open the sentence and what it says runs on to the
-///   quote (他指出,南非和中国如果迟迟不能建交,“…”);
+/// - or a speech verb within 8 characters after the subject, ending at a comma or colon, and
+///   what it says runs on to the quote (他指出,南非和中国如果迟迟不能建交,“…”);
 /// - or one clause between, and the last, short and with no subject of its own, holds the
 ///   speech verb (他紧紧地握住我的手,激动地说:“; not 他走过来,记者说:“).
 fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -> bool {
@@ -211,12 +219,13 @@ fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -
     if open < subject_end || open - subject_end > SUBJECT_REACH {
         return false;
     }
-    let between = &chars[subject_end..open];
+    // The mark before the quote (the colon or comma `introduced` asks for) aside.
+    let Some((_, between)) = chars[subject_end..open].split_last() else { return false };
     if between.iter().any(|&c| matches!(c, '。' | '!' | '?' | '”' | '“' | '\n')) {
         return false;
     }
-    let commas = between[..between.len() - 1].iter().filter(|&&c| matches!(c, ',' | ';')).count();
-    if between.len() <= 20 && commas == 0 {
+    let commas = between.iter().filter(|&&c| matches!(c, ',' | ';')).count();
+    if between.len() < 20 && commas == 0 {
         return has_speech_verb(ix, lists, subject_end, open);
     }
     // A speech verb right after the subject, ending at a comma or colon.
@@ -225,11 +234,10 @@ fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -
     if verb_end.is_some_and(|e| matches!(chars.get(e), Some(',' | ':'))) {
         return true;
     }
-    if commas != 1 || between.len() > 40 {
+    if commas != 1 || between.len() >= 40 {
         return false;
     }
-    let clause =
-        subject_end + between[..between.len() - 1].iter().rposition(|&c| matches!(c, ',' | ';')).unwrap_or(0) + 1;
+    let clause = subject_end + between.iter().rposition(|&c| matches!(c, ',' | ';')).unwrap_or(0) + 1;
     let own_subject = ix.token(clause).is_some_and(|t| t.pos.starts_with('n') || t.pos.starts_with('r'));
     open - clause <= 12 && !own_subject && has_speech_verb(ix, lists, clause, open)
 }
