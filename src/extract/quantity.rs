@@ -86,6 +86,10 @@ struct Unit {
 pub(crate) struct Units {
     /// Longest first, so 平方公里 wins over 公里.
     units: Vec<Unit>,
+    /// First character → positions in `units`, longest first: the unit after a number is
+    /// looked up among the few that start with its character, not all of them (a scan of
+    /// the whole list was most of each read's instructions once it held 115 units).
+    by_first: HashMap<char, Vec<usize>>,
     multipliers: Vec<(Vec<char>, f64)>,
     bound_prefixes: Vec<Vec<char>>,
     prefixes: Vec<Vec<char>>,
@@ -174,11 +178,18 @@ impl Units {
             units.push(Unit { word: word.chars().collect(), kind, base, factor });
         }
         units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::default();
+        for (k, u) in units.iter().enumerate() {
+            if let Some(&c) = u.word.first() {
+                by_first.entry(c).or_default().push(k);
+            }
+        }
         let mut multipliers: Vec<(Vec<char>, f64)> =
             f.multipliers.into_iter().map(|(k, v)| (k.chars().collect(), v)).collect();
         multipliers.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
         Ok(Units {
             units,
+            by_first,
             multipliers,
             bound_prefixes: by_length_desc(&f.qualifiers.bound_prefixes),
             prefixes: by_length_desc(&f.qualifiers.prefixes),
@@ -353,6 +364,12 @@ impl Units {
         }
     }
 
+    /// The longest unit spelled at char `j`.
+    fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
+        let candidates = self.by_first.get(ix.chars.get(j)?)?;
+        candidates.iter().map(|&k| &self.units[k]).find(|u| ix.at(j, &u.word))
+    }
+
     /// The longest qualifier written right before char `i`, and whether it is one the
     /// quantity's text includes (近): 将近半年 is qualified by 将近, not by the 近 it ends with.
     fn prefix_before(&self, ix: &TextIndex, i: usize) -> Option<(&[char], bool)> {
@@ -490,7 +507,7 @@ impl Units {
                 }
             }
         }
-        let unit = self.units.iter().find(|u| ix.at(j, &u.word))?;
+        let unit = self.unit_at(ix, j)?;
         let mut unit_end = j + unit.word.len();
         // 半年, 半天: a duration, a word of its own (not 半年报, a half-year report).
         if half && (unit.kind != "duration" || !ix.is_token_end(j + unit.word.len())) {
