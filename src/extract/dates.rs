@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
-use super::quantity::{cn_digit, parse_chinese};
+use super::quantity::{cn_digit, cn_unit, parse_chinese};
 use super::TextIndex;
 use crate::document::DateMention;
 use crate::error::{Error, Result};
@@ -277,7 +277,7 @@ fn is_january(ix: &TextIndex, text: &str, m: regex::Match) -> bool {
     let b = ix.char_at(m.start());
     let amount = b > 0 && {
         let c = ix.chars[b - 1];
-        c.is_ascii_digit() || cn_digit(c).is_some() || matches!(c, '十' | '百' | '千' | '万' | '亿')
+        c.is_ascii_digit() || cn_digit(c).is_some() || cn_unit(c).is_some()
     };
     text[m.end()..].starts_with('月') && !amount && ix.is_token_start(b)
 }
@@ -374,15 +374,7 @@ fn days(
         day_ending(dated, out, s - 1).and_then(|m| m.end_date)
     };
     let push = |out: &mut Vec<DateMention>, s: usize, e: usize, date: Option<NaiveDate>| {
-        out.push(DateMention {
-            sentence_idx: ix.sentence_of(s),
-            text: ix.slice(s, e).to_string(),
-            start_date: date,
-            end_date: date,
-            granularity: "day",
-            start: s as u32,
-            end: e as u32,
-        });
+        out.push(mention(ix, s, e, date, date, "day"));
     };
     for &p in marks {
         let c = chars[p];
@@ -464,15 +456,10 @@ fn days(
                 (e > p + 1 && chars.get(e) == Some(&'日')).then(|| ix.slice(p + 1, e).parse::<u32>().ok()).flatten();
             match day {
                 Some(d) => push(&mut out, s, e + 1, month.and_then(|m| m.with_day(d))),
-                None => out.push(DateMention {
-                    sentence_idx: ix.sentence_of(s),
-                    text: ix.slice(s, p + 1).to_string(),
-                    start_date: month,
-                    end_date: month.and_then(|m| last_day(m.year(), m.month())),
-                    granularity: "month",
-                    start: s as u32,
-                    end: (p + 1) as u32,
-                }),
+                None => {
+                    let last = month.and_then(|m| last_day(m.year(), m.month()));
+                    out.push(mention(ix, s, p + 1, month, last, "month"));
+                }
             }
         } else if let Some(&(_, offset)) =
             RELATIVE_DAYS.iter().find(|&&(w, _)| w == ix.slice(p, (p + 2).min(chars.len())))
@@ -489,6 +476,27 @@ fn days(
         }
     }
     out
+}
+
+/// A date mention of chars `s..e`: days, relative months, decades and centuries are built
+/// the same way.
+fn mention(
+    ix: &TextIndex,
+    s: usize,
+    e: usize,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    granularity: &'static str,
+) -> DateMention {
+    DateMention {
+        sentence_idx: ix.sentence_of(s),
+        text: ix.slice(s, e).to_string(),
+        start_date,
+        end_date,
+        granularity,
+        start: s as u32,
+        end: e as u32,
+    }
 }
 
 /// The numeral that ends just before char `e`: Arabic digits (at most `max` of them) or a
@@ -531,14 +539,10 @@ const RELATIVE_CENTURIES: [(&str, i32); 7] =
 fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<DateMention> {
     let chars = &ix.chars;
     let mut out: Vec<DateMention> = Vec::new();
-    let mention = |s: usize, e: usize, years: Option<(i32, i32)>, granularity: &'static str| DateMention {
-        sentence_idx: ix.sentence_of(s),
-        text: ix.slice(s, e).to_string(),
-        start_date: years.and_then(|(a, _)| NaiveDate::from_ymd_opt(a, 1, 1)),
-        end_date: years.and_then(|(_, b)| NaiveDate::from_ymd_opt(b, 12, 31)),
-        granularity,
-        start: s as u32,
-        end: e as u32,
+    // Chars s..e naming the years from a to b.
+    let years_mention = |s: usize, e: usize, years: Option<(i32, i32)>, granularity: &'static str| {
+        let first = years.and_then(|(a, _)| NaiveDate::from_ymd_opt(a, 1, 1));
+        mention(ix, s, e, first, years.and_then(|(_, b)| NaiveDate::from_ymd_opt(b, 12, 31)), granularity)
     };
     // The century named by the words ending at char `e` (20世纪, 上世纪): where they start and
     // the century, None when it is relative and there is no publication date.
@@ -585,7 +589,7 @@ fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
                 && chars[s + 2] == '十'
                 && cn_digit(chars[s]).zip(cn_digit(chars[s + 1])).is_some_and(|(a, b)| a >= 1 && b == a + 1);
             let years = first_year.map(|y| if pair { (y - 10, y + 9) } else { (y, y + 9) });
-            out.push(mention(start, p + 1, years, "decade"));
+            out.push(years_mention(start, p + 1, years, "decade"));
         } else if chars[p] == '世' && chars.get(p + 1) == Some(&'纪') {
             // Inside a decade's name (20世纪90年代), read with the decade.
             let after = &chars[p + 2..(p + 7).min(chars.len())];
@@ -596,7 +600,7 @@ fn eras(ix: &TextIndex, published: Option<NaiveDate>, marks: &[usize]) -> Vec<Da
             }
             let Some((s, century)) = century_before(p) else { continue };
             let years = century.map(|c| ((c - 1) * 100 + 1, c * 100));
-            out.push(mention(s, p + 2, years, "century"));
+            out.push(years_mention(s, p + 2, years, "century"));
         }
     }
     out

@@ -130,7 +130,7 @@ fn spelt_digits(run: &[char]) -> bool {
     run.len() >= 3 && run.iter().all(|&c| cn_digit(c).is_some())
 }
 
-fn cn_unit(c: char) -> Option<u64> {
+pub(crate) fn cn_unit(c: char) -> Option<u64> {
     Some(match c {
         '十' => 10,
         '百' => 100,
@@ -364,6 +364,11 @@ impl Units {
         }
     }
 
+    /// The longest multiplier (万, 亿, 万亿 …) spelled at char `j`: its length and factor.
+    fn multiplier_at(&self, ix: &TextIndex, j: usize) -> Option<(usize, f64)> {
+        self.multipliers.iter().find(|(w, _)| ix.at(j, w)).map(|(w, m)| (w.len(), *m))
+    }
+
     /// The longest unit spelled at char `j`.
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
@@ -470,9 +475,9 @@ impl Units {
         for _ in 0..2 {
             // After an inner qualifier a Chinese numeral takes one too (二千多万元).
             if (takes_multiplier || qualifier.is_some()) && mult == 1.0 {
-                if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(j, w)) {
-                    mult = *m;
-                    j += w.len();
+                if let Some((len, m)) = self.multiplier_at(ix, j) {
+                    mult = m;
+                    j += len;
                     continue;
                 }
             }
@@ -489,10 +494,10 @@ impl Units {
             if let Some((second, None, k)) =
                 chars.get(j + 1).filter(|d| d.is_ascii_digit() == arabic).and_then(|_| Self::number(ix, j + 1, arabic))
             {
-                if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(k, w)) {
+                if let Some((len, m)) = self.multiplier_at(ix, k) {
                     upper = Some(second);
-                    upper_mult = *m;
-                    j = k + w.len();
+                    upper_mult = m;
+                    j = k + len;
                 }
             }
         }
@@ -520,9 +525,9 @@ impl Units {
                 if let Some((second, None, mut e)) = Self::number(ix, k, arabic) {
                     let mut m2 = 1.0;
                     if takes_multiplier {
-                        if let Some((w, m)) = self.multipliers.iter().find(|(w, _)| ix.at(e, w)) {
-                            m2 = *m;
-                            e += w.len();
+                        if let Some((len, m)) = self.multiplier_at(ix, e) {
+                            m2 = m;
+                            e += len;
                         }
                     }
                     if ix.at(e, &unit.word) {

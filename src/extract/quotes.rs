@@ -30,7 +30,6 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
     // after it. One stack of all kinds, searched back for the kind at every character, was
     // quadratic: 200,000 unclosed “ in one paragraph (a 3.5 KB gzip file) took 50 s.
     let mut open_at: [Vec<usize>; MARKS.len()] = Default::default();
-    // Built at the first quote: most documents have none.
     let mut names: Option<Names> = None;
     for (i, &c) in chars.iter().enumerate() {
         if c == '\n' {
@@ -91,12 +90,16 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
             if speaker.is_none() && !clause {
                 continue;
             }
-            let names = names.get_or_insert_with(|| Names::new(people));
-            let speaker = speaker.map(|p| (names.full_name(&p.text), p.role.as_deref()));
+            // The names are indexed at the first quote with a speaker: most documents have none.
+            let speaker = speaker.map(|p| {
+                let names = names.get_or_insert_with(|| Names::new(people));
+                let name = names.full_name(&p.text);
+                (name, p.role.as_deref().or_else(|| names.role(name)))
+            });
             quotes.push(Quote {
                 sentence_idx: ix.sentence_of(s),
                 speaker: speaker.map(|(name, _)| name.to_string()),
-                speaker_role: speaker.and_then(|(name, role)| role.or_else(|| names.role(name))).map(str::to_string),
+                speaker_role: speaker.and_then(|(_, role)| role).map(str::to_string),
                 speaker_source: source,
                 text: content.to_string(),
             });
