@@ -42,7 +42,8 @@ const G_Q: usize = 12;
 const G_YE: usize = 13;
 const G_NM: usize = 14;
 const G_YP: usize = 15;
-const GROUPS: [&str; 15] = ["upto", "y0", "y", "rel", "first", "m0", "m", "d", "part", "half", "firstq", "q", "ye", "nm", "yp"];
+const GROUPS: [&str; 15] =
+    ["upto", "y0", "y", "rel", "first", "m0", "m", "d", "part", "half", "firstq", "q", "ye", "nm", "yp"];
 
 const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 /// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.

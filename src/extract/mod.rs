@@ -1632,9 +1632,33 @@ mod tests {
         );
     }
 
+    /// Cases from the hand annotation of quotes: the one spoken to is not the speaker, a
+    /// colon after a name opens that name's quote, a surname with a title is the name it
+    /// begins, a form of address is no role.
+    #[test]
+    fn the_one_spoken_to_and_the_next_speaker() {
+        let d = run("中共晋冀豫省委统战部部长安子文来到机关。安子文同志知道后,对司务长说:“有了白面大家一起吃,大家一起改善生活。”\n\
+            梁德妍笑道:“老童,你七拐八转,原来是为了统一大家的思想。”王润培说:“我认为老童的分析有理有据。”\n\
+            物理学家李政道教授参观展厅。馆长李象益陪同参观。李教授听后欣喜地说:“我还知道他的另一个题词。”\n\
+            他看到这两种车都是利用木制齿轮转动。他回过头来对馆长李象益说:“齿轮是金属做的。”他用右手比了一个圆圈,说:“有这么大。”\n");
+        let q: Vec<(&str, Option<&str>, Option<&str>)> =
+            d.quotes.iter().map(|q| (&q.text[..6], q.speaker.as_deref(), q.speaker_role.as_deref())).collect();
+        assert_eq!(
+            q,
+            [
+                ("有了", Some("安子文"), Some("中共晋冀豫省委统战部部长")),
+                ("老童", Some("梁德妍"), None),
+                ("我认", Some("王润培"), None),
+                ("我还", Some("李政道"), Some("教授")),
+                ("齿轮", Some("李政道"), Some("教授")),
+                ("有这", Some("李政道"), Some("教授")),
+            ]
+        );
+    }
+
     #[test]
     fn words_that_look_like_a_name_are_none() {
-        let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。\n");
+        let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。一位李姓居民连声说好。\n");
         let people = texts(&d, EntityKind::Person);
         assert_eq!(people, ["田有社"]);
         let d = run("本报北京1月5日讯记者李中文报道:比赛开始了。\n");

@@ -1355,7 +1355,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // name showed in the profile).
     let names: Vec<&String> = role_of.keys().collect();
     for (s, e) in super::WordList::new(&names).find_all(ix) {
-        if f.touches_place(s, e) {
+        // 一位李姓居民: a surname and 姓 (surnamed) is no one's name.
+        if f.touches_place(s, e) || e - s == 2 && ix.chars[s + 1] == '姓' {
             continue;
         }
         let known = mentions.get(&(s, e));

@@ -67,12 +67,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 ..Entity::default()
             });
         } else if is_double && !nested && content.chars().any(super::is_han) {
-            let named = speaker_after(ix, lists, people, i + 1)
+            let named = speaker_after(ix, lists, people, open, i + 1)
                 .or_else(|| speaker_before(ix, lists, people, open))
                 .or_else(|| acting_after(ix, people, s, i));
             let (speaker, source) = match named {
                 Some(p) => (Some(p), Some("name")),
-                None => match pronoun_after(ix, lists, i + 1).or_else(|| pronoun_before(ix, lists, open)) {
+                None => match pronoun_after(ix, lists, open, i + 1).or_else(|| pronoun_before(ix, lists, open)) {
                     Some(at) => {
                         // Before the pronoun, and before the quote: a name inside it is not who
                         // says it.
@@ -93,8 +93,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
             // The names are indexed at the first quote with a speaker: most documents have none.
             let speaker = speaker.map(|p| {
                 let names = names.get_or_insert_with(|| Names::new(people));
-                let name = names.full_name(&p.text);
-                (name, p.role.as_deref().or_else(|| names.role(name)))
+                let name = names.full_name(&p.text, p.role.as_deref());
+                (name, p.role.as_deref().filter(|r| is_post(r)).or_else(|| names.role(name)))
             });
             quotes.push(Quote {
                 sentence_idx: ix.sentence_of(s),
@@ -116,14 +116,46 @@ fn has_speech_verb(ix: &TextIndex, lists: &Lists, from: usize, to: usize) -> boo
 
 /// `“…。”卢氏县…理事长李帅民说。`: a person soon after the closing mark, then a speech verb,
 /// all before the sentence ends.
-fn speaker_after<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], from: usize) -> Option<&'a Entity> {
+fn speaker_after<'a>(
+    ix: &TextIndex,
+    lists: &Lists,
+    people: &'a [Entity],
+    open: usize,
+    from: usize,
+) -> Option<&'a Entity> {
     let stop = clause_end(ix, from, 40);
     // `people` is in text order, no name inside another, so both ends climb: a search, not a
     // scan of every name (quadratic in a long document's length).
     let first = people.partition_point(|p| (p.start as usize) < from);
+    if introduces_next(ix, open, stop) {
+        return None;
+    }
     let p = people[first..].iter().take_while(|p| (p.start as usize) < stop).find(|p| (p.end as usize) <= stop)?;
     let verb_end = (p.end as usize + 20).min(stop + 1).min(ix.chars.len());
     has_speech_verb(ix, lists, p.end as usize, verb_end).then_some(p)
+}
+
+/// Whether the clause ending at `stop`, after a quote introduced itself (opening at `open`
+/// after a colon or comma), opens another quote with a colon: `梁德妍笑道:“…”王润培说:“…”`.
+/// Whoever it names speaks the next quote. A quote with nothing before it is the next
+/// speaker's as often as not (`“…”李景田局长介绍说:“…”`, both his).
+fn introduces_next(ix: &TextIndex, open: usize, stop: usize) -> bool {
+    introduced(ix, open) && ix.chars.get(stop) == Some(&'“') && stop > 0 && ix.chars[stop - 1] == ':'
+}
+
+/// Whether the person is the one spoken to, not the speaker: after 对, 向 or 跟 as a word of
+/// its own, or a word ending in 给, in the same clause (对司务长说, 对馆长李象益说, 敬给彭楚政).
+fn addressed(ix: &TextIndex, p: &Entity) -> bool {
+    let s = p.start as usize;
+    (s.saturating_sub(8)..s)
+        .rev()
+        .take_while(|&k| !matches!(ix.chars[k], ',' | '。' | ':' | ';' | '!' | '?' | '”' | '“' | '\n'))
+        .any(|k| match ix.chars[k] {
+            '对' | '向' | '跟' => ix.token(k).is_some_and(|t| t.len == 1 && t.pos == "p"),
+            // 给 ending a word: 给, 交给, 敬给 (not 给予).
+            '给' => ix.is_token_end(k + 1),
+            _ => false,
+        })
 }
 
 /// `朱阳关镇党委书记孙新文说:“…”`: a person shortly before the opening mark, with a speech
@@ -140,7 +172,7 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
         let after = &ix.chars[p.end as usize..open];
         after.iter().position(|&c| c == '》').is_none_or(|k| after[..k].contains(&'《'))
     };
-    let p = people[..=last].iter().rev().take(3).find(|p| outside(p))?;
+    let p = people[..=last].iter().rev().take(3).find(|p| outside(p) && !addressed(ix, p))?;
     says_before(ix, lists, p.end as usize, open).then_some(p)
 }
 
@@ -178,7 +210,7 @@ impl<'a> Names<'a> {
         for p in people {
             let slot = roles.entry(p.text.as_str()).or_insert(None);
             if slot.is_none() {
-                *slot = p.role.as_deref();
+                *slot = p.role.as_deref().filter(|r| is_post(r));
             }
         }
         let mut sorted: Vec<&str> = roles.keys().copied().collect();
@@ -186,14 +218,31 @@ impl<'a> Names<'a> {
         Names { sorted, roles }
     }
 
-    fn full_name<'b>(&self, name: &'b str) -> &'b str
+    /// The full name a mention stands for. A bare surname is one with a title (李教授, 江主席):
+    /// the one name of the document it begins, or among several (李政道教授 and 馆长李象益),
+    /// the one whose role ends with that title.
+    fn full_name<'b>(&self, name: &'b str, title: Option<&str>) -> &'b str
     where
         'a: 'b,
     {
-        if name.chars().count() < 2 {
-            return name;
-        }
         let from = self.sorted.partition_point(|q| *q <= name);
+        if name.chars().count() < 2 {
+            let named: Vec<&str> = self.sorted[from..]
+                .iter()
+                .take_while(|q| q.starts_with(name))
+                .filter(|q| (2..=4).contains(&q.chars().count()))
+                .copied()
+                .collect();
+            if let [q] = named.as_slice() {
+                return q;
+            }
+            let mut titled =
+                named.into_iter().filter(|q| title.is_some_and(|t| self.role(q).is_some_and(|r| r.ends_with(t))));
+            return match (titled.next(), titled.next()) {
+                (Some(q), None) => q,
+                _ => name,
+            };
+        }
         let mut longer =
             self.sorted[from..].iter().take_while(|q| q.starts_with(name)).filter(|q| q.chars().count() >= 4);
         match (longer.next(), longer.next()) {
@@ -205,6 +254,28 @@ impl<'a> Names<'a> {
     fn role(&self, name: &str) -> Option<&'a str> {
         self.roles.get(name).copied().flatten()
     }
+}
+
+/// Whether a role beside a name is a post or a calling (市长, 教授, 老师), not only a form of
+/// address (同志, 先生, 大妈): a speaker's role is the post the article gives the person
+/// (安子文同志, 统战部部长安子文: 统战部部长).
+fn is_post(role: &str) -> bool {
+    !matches!(
+        role,
+        "同志"
+            | "先生"
+            | "女士"
+            | "小姐"
+            | "师傅"
+            | "大娘"
+            | "大妈"
+            | "大爷"
+            | "阿姨"
+            | "大姐"
+            | "大哥"
+            | "老汉"
+            | "老伯"
+    )
 }
 
 /// How far before a quote its speaker may stand when the sentence goes on between them.
@@ -269,7 +340,7 @@ fn pronoun_at(ix: &TextIndex, p: usize) -> bool {
 
 /// `“…”他说。` or `“…”,她表示。`: a pronoun right after the closing mark or after a comma
 /// there, then a speech verb before the sentence ends. Returns the pronoun's position.
-fn pronoun_after(ix: &TextIndex, lists: &Lists, from: usize) -> Option<usize> {
+fn pronoun_after(ix: &TextIndex, lists: &Lists, open: usize, from: usize) -> Option<usize> {
     let chars = &ix.chars;
     let p = if from < chars.len() && pronoun_at(ix, from) {
         from
@@ -278,7 +349,8 @@ fn pronoun_after(ix: &TextIndex, lists: &Lists, from: usize) -> Option<usize> {
     } else {
         return None;
     };
-    has_speech_verb(ix, lists, p + 1, clause_end(ix, p, 12)).then_some(p)
+    let stop = clause_end(ix, p, 12);
+    (!introduces_next(ix, open, stop) && has_speech_verb(ix, lists, p + 1, stop)).then_some(p)
 }
 
 /// `他对镇干部说:“…”`: a pronoun opening the clause before the mark (at a sentence's or a
@@ -302,8 +374,10 @@ fn pronoun_before(ix: &TextIndex, lists: &Lists, open: usize) -> Option<usize> {
 /// paragraph or the one before. A heuristic, right for the common news pattern (a person
 /// introduced, then quoted as 他说), hence `speaker_source` = `pronoun`.
 fn antecedent<'a>(ix: &TextIndex, people: &'a [Entity], at: usize) -> Option<&'a Entity> {
-    let last = people.partition_point(|p| (p.end as usize) <= at).checked_sub(1)?;
-    let p = &people[last];
+    let before = people.partition_point(|p| (p.end as usize) <= at);
+    // Not the one last spoken to (他看到…,便对馆长李象益说:“…”他说:“…”: 他 is still the
+    // visitor); a few names back at most.
+    let p = people[..before].iter().rev().take(3).find(|p| !addressed(ix, p))?;
     let breaks = ix.chars[p.end as usize..at].iter().filter(|&&c| c == '\n').count();
     (breaks <= 1).then_some(p)
 }
