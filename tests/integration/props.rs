@@ -41,6 +41,13 @@ fn newsish() -> impl Strategy<Value = String> {
         "镇",
         "%",
         "a",
+        // The quotes' speakers: one spoken to, a colon before a quote, a surname and title.
+        "对",
+        "交给",
+        ":",
+        "他",
+        "李教授",
+        "李政道",
     ]);
     prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
 }
