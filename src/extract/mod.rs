@@ -1654,6 +1654,22 @@ mod tests {
                 ("有这", Some("李政道"), Some("教授")),
             ]
         );
+        // Only right after 对 or 向 is a person spoken to, and only then passed over for 他说;
+        // a colon opening the next quote is looked for to the sentence's end; a surname with
+        // a title is no name with another post.
+        let d = run("村民王秀英坐在门口。记者问:“你去吗?”她看了看大家,笑着补充说道:“去,一定去。”\n\
+            在向记者介绍情况时村主任李明说:“路修好了,大家都高兴。”\n\
+            昨天上午,记者对王强进行了专访。他说:“我们还要加油干。”\n");
+        let q: Vec<(String, Option<&str>)> =
+            d.quotes.iter().map(|q| (q.text.chars().take(2).collect(), q.speaker.as_deref())).collect();
+        let want = [("你去", None), ("去,", Some("王秀英")), ("路修", Some("李明")), ("我们", Some("王强"))];
+        assert_eq!(q, want.map(|(t, s)| (t.to_string(), s)));
+        // The byline's reporter is no one else's full name; the only other name a surname
+        // begins is, whatever post it was given first (周小燕老师 … 周教授说).
+        let d = run("本报北京1月5日讯记者李中文报道:会上,李教授说:“这项研究很重要,要坚持下去。”\n\
+            歌唱家周小燕老师来京演出。周教授对记者说:“真是仓促来京,差一点不敢来了。”\n");
+        let q: Vec<Option<&str>> = d.quotes.iter().map(|q| q.speaker.as_deref()).collect();
+        assert_eq!(q, [Some("李"), Some("周小燕")]);
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                     Some(at) => {
                         // Before the pronoun, and before the quote: a name inside it is not who
                         // says it.
-                        let p = antecedent(ix, people, at.min(open));
+                        let p = antecedent(ix, lists, people, at.min(open));
                         (p, p.map(|_| "pronoun"))
                     }
                     None => (None, None),
@@ -123,39 +123,71 @@ fn speaker_after<'a>(
     open: usize,
     from: usize,
 ) -> Option<&'a Entity> {
+    if introduces_next(ix, open, from) {
+        return None;
+    }
     let stop = clause_end(ix, from, 40);
     // `people` is in text order, no name inside another, so both ends climb: a search, not a
     // scan of every name (quadratic in a long document's length).
     let first = people.partition_point(|p| (p.start as usize) < from);
-    if introduces_next(ix, open, stop) {
-        return None;
-    }
     let p = people[first..].iter().take_while(|p| (p.start as usize) < stop).find(|p| (p.end as usize) <= stop)?;
     let verb_end = (p.end as usize + 20).min(stop + 1).min(ix.chars.len());
     has_speech_verb(ix, lists, p.end as usize, verb_end).then_some(p)
 }
 
-/// Whether the clause ending at `stop`, after a quote introduced itself (opening at `open`
-/// after a colon or comma), opens another quote with a colon: `梁德妍笑道:“…”王润培说:“…”`.
-/// Whoever it names speaks the next quote. A quote with nothing before it is the next
-/// speaker's as often as not (`“…”李景田局长介绍说:“…”`, both his).
-fn introduces_next(ix: &TextIndex, open: usize, stop: usize) -> bool {
+/// Whether what follows a quote that was introduced itself (opening at `open` after a colon
+/// or comma) opens another quote with a colon before the sentence ends, `from` being just
+/// after the closing mark: `梁德妍笑道:“…”王润培说:“…”`. Whoever it names speaks the next
+/// quote. A quote with nothing before it is the next speaker's as often as not
+/// (`“…”李景田局长介绍说:“…”`, both his).
+fn introduces_next(ix: &TextIndex, open: usize, from: usize) -> bool {
+    let stop = clause_end(ix, from, SUBJECT_REACH);
     introduced(ix, open) && ix.chars.get(stop) == Some(&'“') && stop > 0 && ix.chars[stop - 1] == ':'
 }
 
-/// Whether the person is the one spoken to, not the speaker: after 对, 向 or 跟 as a word of
-/// its own, or a word ending in 给, in the same clause (对司务长说, 对馆长李象益说, 敬给彭楚政).
+/// Words of giving: the person after them receives (敬给彭楚政, 交给老张).
+const GIVING: &[&str] = &["给", "交给", "带给", "留给", "送给", "递给", "献给", "敬给", "寄给"];
+
+/// How far back from a person a 对 or 向 addressing them may stand, over nouns only.
+const ADDRESS_REACH: usize = 16;
+
+/// Whether the person is spoken or given to, not the speaker: after 对, 向 or 跟 as a word
+/// of its own or after a word of giving, with only nouns and names between (their post, a
+/// list of others): 对司务长说, 对中共晋冀豫省委统战部部长安子文说, 对俄罗斯外长普里马科夫,
+/// 对毛泽东、周恩来说, 敬给彭楚政; not 在向记者介绍情况时李明说 (a verb between).
 fn addressed(ix: &TextIndex, p: &Entity) -> bool {
-    let s = p.start as usize;
-    (s.saturating_sub(8)..s)
-        .rev()
-        .take_while(|&k| !matches!(ix.chars[k], ',' | '。' | ':' | ';' | '!' | '?' | '”' | '“' | '\n'))
-        .any(|k| match ix.chars[k] {
-            '对' | '向' | '跟' => ix.token(k).is_some_and(|t| t.len == 1 && t.pos == "p"),
-            // 给 ending a word: 给, 交给, 敬给 (not 给予).
-            '给' => ix.is_token_end(k + 1),
-            _ => false,
-        })
+    let start = p.start as usize;
+    let mut k = start;
+    while let Some(t) = k.checked_sub(1).and_then(|k| ix.token(k)) {
+        let w = ix.doc.token_text(t);
+        if matches!(w, "对" | "向" | "跟") && t.pos == "p" || GIVING.contains(&w) {
+            return true;
+        }
+        if !(t.pos.starts_with('n') || w == "、") || start - t.start as usize > ADDRESS_REACH {
+            return false;
+        }
+        k = t.start as usize;
+    }
+    false
+}
+
+/// Whether a pronoun after the person does not stand for them: they were spoken to (对李明说,
+/// 向馆长李象益介绍说), or addressed by another person named in the same clause (钱其琛首先对
+/// 库克…表示欢迎。他说: 钱其琛). Someone addressed by no one named stays (记者对李明进行了专访。
+/// 他说: 李明). `k` is the person's index in `people`.
+fn passed_over(ix: &TextIndex, lists: &Lists, people: &[Entity], k: usize) -> bool {
+    let p = &people[k];
+    if !addressed(ix, p) {
+        return false;
+    }
+    let by_another = k > 0 && {
+        let q = &people[k - 1];
+        (q.end as usize) <= (p.start as usize)
+            && !ix.chars[q.end as usize..p.start as usize]
+                .iter()
+                .any(|&c| matches!(c, ',' | '。' | ';' | ':' | '!' | '?' | '“' | '”' | '\n'))
+    };
+    by_another || has_speech_verb(ix, lists, p.end as usize, clause_end(ix, p.end as usize, 6))
 }
 
 /// `朱阳关镇党委书记孙新文说:“…”`: a person shortly before the opening mark, with a speech
@@ -194,10 +226,11 @@ fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize
     acts.then_some(p)
 }
 
-/// The document's people by name, each with the first role it is given: a speaker named
+/// The document's people by name, each with the first post it is given: a speaker named
 /// short (桥本) is reported by the one full name of four characters or more it begins
-/// (桥本龙太郎), with that person's role when the mention has none, so that a query groups
+/// (桥本龙太郎), with that person's post when the mention has none, so that a query groups
 /// every quote of one person. Not a name of three characters: 李鹏 and 李鹏飞 are two people.
+/// A bare surname (李教授) is a name of two to four characters; see [`Names::full_name`].
 /// The names are sorted, and the ones a mention begins are a range found by binary search.
 struct Names<'a> {
     sorted: Vec<&'a str>,
@@ -219,8 +252,9 @@ impl<'a> Names<'a> {
     }
 
     /// The full name a mention stands for. A bare surname is one with a title (李教授, 江主席):
-    /// the one name of the document it begins, or among several (李政道教授 and 馆长李象益),
-    /// the one whose role ends with that title.
+    /// the one name of the document it begins whose post ends with that title (李政道教授,
+    /// not 馆长李象益), or else the only name it begins (周教授: 周小燕老师), unless that is a
+    /// reporter's credit (李教授 is not the byline's 李中文).
     fn full_name<'b>(&self, name: &'b str, title: Option<&str>) -> &'b str
     where
         'a: 'b,
@@ -233,13 +267,17 @@ impl<'a> Names<'a> {
                 .filter(|q| (2..=4).contains(&q.chars().count()))
                 .copied()
                 .collect();
-            if let [q] = named.as_slice() {
-                return q;
-            }
             let mut titled =
-                named.into_iter().filter(|q| title.is_some_and(|t| self.role(q).is_some_and(|r| r.ends_with(t))));
-            return match (titled.next(), titled.next()) {
-                (Some(q), None) => q,
+                named.iter().filter(|q| title.is_some_and(|t| self.role(q).is_some_and(|r| r.ends_with(t))));
+            return match (titled.next(), titled.next(), named.as_slice()) {
+                (Some(q), None, _) => q,
+                (None, None, [q])
+                    if !self
+                        .role(q)
+                        .is_some_and(|r| ["记者", "通讯员", "摄影", "编辑"].iter().any(|c| r.ends_with(c))) =>
+                {
+                    q
+                }
                 _ => name,
             };
         }
@@ -258,24 +296,11 @@ impl<'a> Names<'a> {
 
 /// Whether a role beside a name is a post or a calling (市长, 教授, 老师), not only a form of
 /// address (同志, 先生, 大妈): a speaker's role is the post the article gives the person
-/// (安子文同志, 统战部部长安子文: 统战部部长).
+/// (安子文同志, 统战部部长安子文: 统战部部长). The forms of address in the lexicon's
+/// `roles_after`; people's `ADDRESS_TERMS` (given names that are no names) also holds
+/// callings (老师, 医生), which are posts here.
 fn is_post(role: &str) -> bool {
-    !matches!(
-        role,
-        "同志"
-            | "先生"
-            | "女士"
-            | "小姐"
-            | "师傅"
-            | "大娘"
-            | "大妈"
-            | "大爷"
-            | "阿姨"
-            | "大姐"
-            | "大哥"
-            | "老汉"
-            | "老伯"
-    )
+    !matches!(role, "同志" | "先生" | "女士" | "师傅" | "大妈" | "大爷" | "阿姨" | "大姐" | "大哥")
 }
 
 /// How far before a quote its speaker may stand when the sentence goes on between them.
@@ -349,8 +374,7 @@ fn pronoun_after(ix: &TextIndex, lists: &Lists, open: usize, from: usize) -> Opt
     } else {
         return None;
     };
-    let stop = clause_end(ix, p, 12);
-    (!introduces_next(ix, open, stop) && has_speech_verb(ix, lists, p + 1, stop)).then_some(p)
+    (!introduces_next(ix, open, from) && has_speech_verb(ix, lists, p + 1, clause_end(ix, p, 12))).then_some(p)
 }
 
 /// `他对镇干部说:“…”`: a pronoun opening the clause before the mark (at a sentence's or a
@@ -371,13 +395,14 @@ fn pronoun_before(ix: &TextIndex, lists: &Lists, open: usize) -> Option<usize> {
 }
 
 /// The person a pronoun at `at` stands for: the nearest one named before it in the same
-/// paragraph or the one before. A heuristic, right for the common news pattern (a person
-/// introduced, then quoted as 他说), hence `speaker_source` = `pronoun`.
-fn antecedent<'a>(ix: &TextIndex, people: &'a [Entity], at: usize) -> Option<&'a Entity> {
+/// paragraph or the one before, passing over (three names back at most) one just spoken to
+/// ([`passed_over`]; 他…对馆长李象益说:“…”他说:“…”: 他 is still the visitor). A heuristic, right for the
+/// common news pattern (a person introduced, then quoted as 他说), hence `speaker_source` =
+/// `pronoun`.
+fn antecedent<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], at: usize) -> Option<&'a Entity> {
     let before = people.partition_point(|p| (p.end as usize) <= at);
-    // Not the one last spoken to (他看到…,便对馆长李象益说:“…”他说:“…”: 他 is still the
-    // visitor); a few names back at most.
-    let p = people[..before].iter().rev().take(3).find(|p| !addressed(ix, p))?;
+    let k = (before.saturating_sub(3)..before).rev().find(|&k| !passed_over(ix, lists, people, k))?;
+    let p = &people[k];
     let breaks = ix.chars[p.end as usize..at].iter().filter(|&&c| c == '\n').count();
     (breaks <= 1).then_some(p)
 }
