@@ -1672,6 +1672,25 @@ mod tests {
         assert_eq!(q, [Some("李"), Some("周小燕")]);
     }
 
+    /// The post a person takes is their role wherever they are named (a case of the quotes'
+    /// annotation: 彭楚政就任军分区司令员, then 彭楚政 in every scene).
+    #[test]
+    fn a_post_taken_is_the_role() {
+        let d = run("1988年,彭楚政就任军分区司令员、州委常委不久,便来到村里。彭楚政不解地问。\n\
+            会议选举刘方仁当选贵州省人大主任吴亦侠当选贵州省省长。李长水担任了市公安局长以来,风气变了。\n");
+        // 吴亦侠 keeps the role written before the name, as a run-on headline reads.
+        let roles: Vec<_> = people_roles(&d).into_iter().filter(|(n, _)| *n != "吴亦侠").collect();
+        assert_eq!(
+            roles,
+            [
+                ("彭楚政", Some("军分区司令员")),
+                ("彭楚政", Some("军分区司令员")),
+                ("刘方仁", Some("贵州省人大主任")),
+                ("李长水", Some("市公安局长"))
+            ]
+        );
+    }
+
     #[test]
     fn words_that_look_like_a_name_are_none() {
         let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。一位李姓居民连声说好。\n");

@@ -790,6 +790,29 @@ impl Finder<'_, '_> {
     }
 }
 
+/// Verbs of taking a post, the post after them (就任军分区司令员, 担任村党支部书记).
+const TAKING: &[&str] = &["就任", "担任", "出任", "升任", "兼任", "当选为", "当选"];
+
+/// The post a person takes right after the name ending at `e` (彭楚政就任军分区司令员、州委常委,
+/// 李明担任了村党支部书记以来): from the verb (and its 了) to the end of the last role word (of
+/// `roles`, the role words' spans in order of start) before the clause ends or another name
+/// starts (of `named_at`, in order: 刘方仁当选贵州省人大主任吴亦侠当选贵州省省长).
+fn post_taken(ix: &TextIndex, roles: &[(usize, usize)], named_at: &[usize], e: usize) -> Option<String> {
+    let verb = TAKING.iter().find(|w| ix.at_str(e, w))?;
+    if !ix.is_token_start(e) {
+        return None;
+    }
+    let mut from = e + verb.chars().count();
+    if ix.chars.get(from) == Some(&'了') {
+        from += 1;
+    }
+    let next_name = named_at.get(named_at.partition_point(|&s| s < from)).copied().unwrap_or(usize::MAX);
+    let stop = clause_end(ix, from, 24, false).min(next_name);
+    let first = roles.partition_point(|&(s, _)| s < from);
+    let end = roles[first..].iter().take_while(|&&(s, _)| s < stop).map(|&(_, x)| x).filter(|&x| x <= stop).max()?;
+    Some(ix.slice(from, end).to_string())
+}
+
 /// The post of an appointment after the name ending at `q`: 为 and the post up to the
 /// clause's end (为市财政局副局长), or 的 and the post before 职务 (的市交通运输局局长职务),
 /// when it ends in a role word.
@@ -1339,6 +1362,13 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     for (s, e) in overrun {
         mentions.remove(&(s, e));
         mentions.entry((s, e - 1)).or_insert(None);
+    }
+    // A post taken (彭楚政就任军分区司令员, 李明担任村党支部书记): the role of a mention that has
+    // none beside it, for the name's other mentions too.
+    let mut named_at: Vec<usize> = mentions.keys().map(|&(s, _)| s).collect();
+    named_at.sort_unstable();
+    for ((_, e), role) in mentions.iter_mut().filter(|(_, r)| r.is_none()) {
+        *role = post_taken(ix, &ends, &named_at, *e);
     }
     // The document's role for each name, then every mention of every name.
     let mut role_of: HashMap<String, Option<String>> = HashMap::default();
