@@ -1691,6 +1691,17 @@ mod tests {
         );
     }
 
+    /// Transliterations beside a role that jieba files as a rare noun (利维/n 48) or as a
+    /// place no place reading took (安南/ns 222, Annam) are names; a real place is not.
+    #[test]
+    fn foreign_names_filed_as_words() {
+        let d = run("联合国秘书长安南今天说,和平很重要。以色列外长利维辞职。总统克林顿访问了南非。\n");
+        assert_eq!(
+            people_roles(&d),
+            [("安南", Some("联合国秘书长")), ("利维", Some("外长")), ("克林顿", Some("总统"))]
+        );
+    }
+
     #[test]
     fn words_that_look_like_a_name_are_none() {
         let d = run("一座大学生宿舍里,一群女大学生成立了洗衣社。调他任常委兼宣传部部长。就要花去数百、上万马克。村民田有社说,路修好了。一位李姓居民连声说好。\n");

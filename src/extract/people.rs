@@ -258,10 +258,12 @@ impl Finder<'_, '_> {
         }
         // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
         // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
-        !self
-            .lexicon
-            .word_info(name)
-            .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
+        // Beside a role, a transliteration jieba files as a place no place reading took is a
+        // name, up to a middling frequency (联合国秘书长安南: 安南/ns 222, Annam).
+        let foreign_place = |tag: &str, freq: usize| tag == "ns" && freq < 1000 && name.chars().all(translit);
+        !self.lexicon.word_info(name).is_some_and(|(tag, freq)| {
+            WORD_POS.contains(&tag) && !(anchored && (rare_name_like(tag, freq) || foreign_place(tag, freq)))
+        })
     }
 
     /// What every reading of `s..e` as a name asks first: Han only, no place, not a listed
@@ -554,7 +556,10 @@ impl Finder<'_, '_> {
     /// 康斯坦丁内斯库/nz) or a word it does not know.
     fn foreign_part(&self, t: &crate::document::Token) -> bool {
         let w = self.ix.doc.token_text(t);
-        w.chars().all(translit) && (is_nr(t.pos) || matches!(t.pos, "ns" | "nz") || !self.lexicon.jieba.has_word(w))
+        w.chars().all(translit)
+            && (is_nr(t.pos)
+                || matches!(t.pos, "ns" | "nz")
+                || self.lexicon.word_info(w).is_none_or(|(tag, freq)| tag == "n" && freq < RARE_WORD_FREQ))
     }
 
     /// Length of the name ending at `e`, if jieba sees one there (习近平/nr 总书记).
