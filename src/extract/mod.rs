@@ -1677,7 +1677,8 @@ mod tests {
     #[test]
     fn a_post_taken_is_the_role() {
         let d = run("1988年,彭楚政就任军分区司令员、州委常委不久,便来到村里。彭楚政不解地问。\n\
-            会议选举刘方仁当选贵州省人大主任吴亦侠当选贵州省省长。李长水担任了市公安局长以来,风气变了。\n");
+            会议选举刘方仁当选贵州省人大主任吴亦侠当选贵州省省长。李长水担任了市公安局长以来,风气变了。\n\
+            刘德华担任向导陪同市长考察。\n");
         // 吴亦侠 keeps the role written before the name, as a run-on headline reads.
         let roles: Vec<_> = people_roles(&d).into_iter().filter(|(n, _)| *n != "吴亦侠").collect();
         assert_eq!(
@@ -1686,16 +1687,21 @@ mod tests {
                 ("彭楚政", Some("军分区司令员")),
                 ("彭楚政", Some("军分区司令员")),
                 ("刘方仁", Some("贵州省人大主任")),
-                ("李长水", Some("市公安局长"))
+                ("李长水", Some("市公安局长")),
+                // 向导 is no role word, and 陪同市长 is no post.
+                ("刘德华", None)
             ]
         );
     }
 
-    /// Transliterations beside a role that jieba files as a rare noun (利维/n 48) or as a
-    /// place no place reading took (安南/ns 222, Annam) are names; a real place is not.
+    /// Transliterations right after a role that jieba files as a rare noun (利维/n 48) or as
+    /// a rare place no place reading took (安南/ns 222, Annam) are names; a company or city
+    /// jieba files as a place (苏宁/ns, 米兰/ns) before a title or a speech verb is not, nor a
+    /// commoner place-filed word after a role (厂长安顿下来).
     #[test]
     fn foreign_names_filed_as_words() {
-        let d = run("联合国秘书长安南今天说,和平很重要。以色列外长利维辞职。总统克林顿访问了南非。\n");
+        let d = run("联合国秘书长安南今天说,和平很重要。以色列外长利维辞职。总统克林顿访问了南非。\n\
+            苏宁董事长张近东出席。他在米兰说,球队很好。厂长安顿下来以后,工人开始干活。\n");
         assert_eq!(
             people_roles(&d),
             [("安南", Some("联合国秘书长")), ("利维", Some("外长")), ("克林顿", Some("总统"))]

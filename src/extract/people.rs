@@ -156,6 +156,10 @@ fn rare_name_like(tag: &str, freq: usize) -> bool {
     matches!(tag, "n" | "ns" | "nz" | "t" | "j") && freq < RARE_WORD_FREQ || freq < RAREST_WORD_FREQ
 }
 
+/// Below this jieba frequency a transliteration right after a role that jieba files as a
+/// place is a name ([`Finder::filed_as_place`]): 安南 222 is; 安顿 271 (厂长安顿下来) is a verb.
+const FOREIGN_PLACE_FREQ: usize = 250;
+
 /// Below this jieba frequency a word of any tag beside a role may be a name: jieba's
 /// dictionary holds names of its source corpus under verb or idiom tags (夏珺/v 5,
 /// 舒圣佑/v 5, 王言彬/i 6).
@@ -258,12 +262,10 @@ impl Finder<'_, '_> {
         }
         // A dictionary word with a common-word tag (党支部/nt, 文明/n) is no name. jieba's
         // tags are loose both ways (许立群/m, 周恩来/t), so only these tags count against.
-        // Beside a role, a transliteration jieba files as a place no place reading took is a
-        // name, up to a middling frequency (联合国秘书长安南: 安南/ns 222, Annam).
-        let foreign_place = |tag: &str, freq: usize| tag == "ns" && freq < 1000 && name.chars().all(translit);
-        !self.lexicon.word_info(name).is_some_and(|(tag, freq)| {
-            WORD_POS.contains(&tag) && !(anchored && (rare_name_like(tag, freq) || foreign_place(tag, freq)))
-        })
+        !self
+            .lexicon
+            .word_info(name)
+            .is_some_and(|(tag, freq)| WORD_POS.contains(&tag) && !(anchored && rare_name_like(tag, freq)))
     }
 
     /// What every reading of `s..e` as a name asks first: Han only, no place, not a listed
@@ -483,7 +485,21 @@ impl Finder<'_, '_> {
             }
             k += t.len as usize;
         }
-        (k - p >= 2 && !self.touches_place(p, k) && self.valid_loose(p, k, true)).then_some(k - p)
+        let n = k - p;
+        (n >= 2 && !self.touches_place(p, k) && (self.valid_loose(p, k, true) || self.filed_as_place(p, k)))
+            .then_some(n)
+    }
+
+    /// Whether `s..e`, right after a role, is a transliteration jieba files as a place that
+    /// no place reading took, and not a common one (联合国秘书长安南: 安南/ns 222, Annam; not
+    /// 米兰/ns 607 or 英特尔/ns 661, kept apart by [`Finder::foreign_at`] alone: a name after
+    /// a title or before a speech verb never reads so).
+    fn filed_as_place(&self, s: usize, e: usize) -> bool {
+        let name = self.ix.slice(s, e);
+        e - s <= 4
+            && self.name_shaped(s, e)
+            && name.chars().all(translit)
+            && self.lexicon.word_info(name).is_some_and(|(tag, freq)| tag == "ns" && freq < FOREIGN_PLACE_FREQ)
     }
 
     /// Length of the word at `p` that jieba tags as a name (nr, nrfg, nrt) and that no
@@ -553,7 +569,7 @@ impl Finder<'_, '_> {
 
     /// A word that may be part of a transliterated name: transliteration characters only,
     /// and a name, a place-tagged or proper-noun word (jieba files many names so:
-    /// 康斯坦丁内斯库/nz) or a word it does not know.
+    /// 康斯坦丁内斯库/nz), a rare noun (利维/n 48) or a word it does not know.
     fn foreign_part(&self, t: &crate::document::Token) -> bool {
         let w = self.ix.doc.token_text(t);
         w.chars().all(translit)
@@ -796,23 +812,32 @@ impl Finder<'_, '_> {
 }
 
 /// Verbs of taking a post, the post after them (就任军分区司令员, 担任村党支部书记).
-const TAKING: &[&str] = &["就任", "担任", "出任", "升任", "兼任", "当选为", "当选"];
+const TAKING: &[&str] = &["就任", "担任", "出任", "升任", "当选为", "当选"];
 
 /// The post a person takes right after the name ending at `e` (彭楚政就任军分区司令员、州委常委,
-/// 李明担任了村党支部书记以来): from the verb (and its 了) to the end of the last role word (of
-/// `roles`, the role words' spans in order of start) before the clause ends or another name
-/// starts (of `named_at`, in order: 刘方仁当选贵州省人大主任吴亦侠当选贵州省省长).
+/// 李明担任了村党支部书记以来): from the verb, a word of its own (not 出任务), and its 了 to the
+/// end of the last role word (of `roles`, the role words' spans in order of start) before
+/// the clause ends, another name starts (of `named_at`, in order: 刘方仁当选贵州省人大主任
+/// 吴亦侠当选贵州省省长) or a word that is no noun (李明担任翻译陪同市长: 翻译).
 fn post_taken(ix: &TextIndex, roles: &[(usize, usize)], named_at: &[usize], e: usize) -> Option<String> {
     let verb = TAKING.iter().find(|w| ix.at_str(e, w))?;
-    if !ix.is_token_start(e) {
+    let mut from = e + verb.chars().count();
+    if !ix.is_token_start(e) || !ix.is_token_end(from) {
         return None;
     }
-    let mut from = e + verb.chars().count();
     if ix.chars.get(from) == Some(&'了') {
         from += 1;
     }
     let next_name = named_at.get(named_at.partition_point(|&s| s < from)).copied().unwrap_or(usize::MAX);
-    let stop = clause_end(ix, from, 24, false).min(next_name);
+    let mut stop = clause_end(ix, from, 24, false).min(next_name);
+    let mut k = from;
+    while let Some(t) = ix.token(k).filter(|_| k < stop) {
+        if !(role_pos(t.pos) || matches!(t.pos, "ns" | "m") || ix.doc.token_text(t) == "、") {
+            stop = k;
+            break;
+        }
+        k = (t.start + t.len) as usize;
+    }
     let first = roles.partition_point(|&(s, _)| s < from);
     let end = roles[first..].iter().take_while(|&&(s, _)| s < stop).map(|&(_, x)| x).filter(|&x| x <= stop).max()?;
     Some(ix.slice(from, end).to_string())
