@@ -68,10 +68,23 @@ const G_YE: usize = group("ye");
 const G_NM: usize = group("nm");
 const G_YP: usize = group("yp");
 
+/// The range marks of [`super::is_range_mark`] as a pattern, for the runs of years and
+/// months the patterns are built with (a macro: `concat!` takes literals only). A test
+/// checks that the two agree.
+macro_rules! range_mark {
+    () => {
+        "(?:至|到|-|—|–|~|～)"
+    };
+}
+
 const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 /// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
 /// A run of years in figures (1996—2000年) opens with its first year.
-const YEAR: &str = r"(?:(?:(?P<y0>[0-9]{4})(?:至|到|-|—|–|~|～))?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))";
+const YEAR: &str = concat!(
+    r"(?:(?:(?P<y0>[0-9]{4})",
+    range_mark!(),
+    r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))"
+);
 /// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
 const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
@@ -79,7 +92,9 @@ const YEAR_END: &str = r"(?P<yp>初|底|末)";
 /// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
 /// statistics reports write them.
 const PART: &str = concat!(
-    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?(?:至|到|-|—|–|~|～))?",
+    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?",
+    range_mark!(),
+    r")?",
     r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月份?",
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
     r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
@@ -865,6 +880,14 @@ mod tests {
                 ("1998年度".to_string(), y(1998, 1, 1), y(1998, 12, 31), "year"),
             ]
         );
+    }
+
+    #[test]
+    fn the_patterns_range_marks_are_is_range_mark() {
+        let re = Regex::new(&format!("^{}$", range_mark!())).unwrap();
+        for c in "至到-—–~～、和,.:~一十 ".chars() {
+            assert_eq!(re.is_match(&c.to_string()), super::super::is_range_mark(c), "{c}");
+        }
     }
 
     /// Cases from a reader's review of the mending above.
