@@ -1414,7 +1414,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     // Every mention of every name in one pass over the text (a search of the whole text per
     // name showed in the profile).
     let names: Vec<&String> = role_of.keys().collect();
-    for (s, e) in super::WordList::new(&names).find_all(ix) {
+    for (s, e) in super::find_all_few(ix, &names) {
         // 一位李姓居民: a surname and 姓 (surnamed) is no one's name.
         if f.touches_place(s, e) || e - s == 2 && ix.chars[s + 1] == '姓' {
             continue;

@@ -337,8 +337,7 @@ impl PlaceMatcher {
             if i >= chars.len() {
                 break;
             }
-            let c = chars[i];
-            if !lists.town_suffixes.may_start(c) && !lists.village_suffixes.may_start(c) {
+            if !lists.town_suffixes.may_start_at(ix, i) && !lists.village_suffixes.may_start_at(ix, i) {
                 i += 1;
                 continue;
             }
