@@ -11,6 +11,10 @@ use super::TextIndex;
 use crate::document::DateMention;
 use crate::error::{Error, Result};
 
+/// The characters [`DateRules::starts`] acts on: 年, 月 and 季, which every date holds, and
+/// the marks of a named day or era.
+pub(crate) const DATE_CHARS: &[char] = &['年', '月', '季', '日', '今', '昨', '前', '明', '代', '世'];
+
 /// Characters either side of a 年, 月 or 季 that [`DateRules::starts`] scans: more than the 12
 /// a date reaches before its first (截止到1996—2000年) and the 7 after its last.
 const REACH: usize = 14;
@@ -129,10 +133,12 @@ impl DateRules {
     /// The same pass collects where a day may be named ([`days`]): at each 日, and at each
     /// 今, 昨, 前 or 明 (today, yesterday …), each 月 after 本, 上, 下 or 个 (本月, 上个月); and
     /// each 代 and 世 for [`eras`]. A pass of its own cost as much as this one.
+    /// The pass visits only the characters marked [`DATE_CHARS`].
     fn starts(&self, ix: &TextIndex, day_marks: &mut Vec<usize>) -> Vec<usize> {
         let n = ix.chars.len();
         let mut stretches: Vec<(usize, usize)> = Vec::new();
-        for (p, &c) in ix.chars.iter().enumerate() {
+        for p in ix.marked(super::mark::DATES) {
+            let c = ix.chars[p];
             if !matches!(c, '年' | '月' | '季') {
                 if matches!(c, '日' | '今' | '昨' | '前' | '明' | '代' | '世') {
                     day_marks.push(p);

@@ -78,8 +78,6 @@ pub(crate) struct Lists {
     pub org_stop_words: HashSet<String>,
     /// Known organisation names (`config/organizations.txt`).
     pub organizations: BigramIndex,
-    /// First characters of the lists in [`Lists::scanned`].
-    starts: StartTable,
 }
 
 /// The marks between the two ends of a range or a period (3至5年, 10—15%, 1993年至1997年,
@@ -178,8 +176,8 @@ pub(crate) struct WordList {
     pairs: PairFilter,
     /// First character → positions in `words`, longest first.
     by_first: FxHashMap<char, Vec<usize>>,
-    /// This list's bit in [`TextIndex::starts`] when it is one of the lists scanned at
-    /// every character ([`Lists::scanned`]), else 0.
+    /// This list's bit in [`TextIndex::starts`] ([`mark`]) when it is scanned at every
+    /// character of every text, else 0.
     bit: u16,
 }
 
@@ -224,6 +222,12 @@ impl WordList {
         self.by_first.get(&c).map_or(&[], Vec::as_slice)
     }
 
+    /// The list with its starts marked under `bit` of [`TextIndex::starts`].
+    fn marked_as(mut self, bit: u16) -> WordList {
+        self.bit = bit;
+        self
+    }
+
     /// Whether some word starts with `c`.
     #[inline]
     pub fn may_start(&self, c: char) -> bool {
@@ -235,13 +239,6 @@ impl WordList {
     #[inline(always)]
     pub fn may_start_at(&self, ix: &TextIndex, pos: usize) -> bool {
         !self.candidates(ix, pos).is_empty()
-    }
-
-    /// Whether the list's filters pass a word starting with `c`, followed by `next`: what
-    /// [`WordList::candidates`] tests, for [`StartTable::mark`].
-    #[inline]
-    fn passes(&self, c: char, next: Option<char>) -> bool {
-        self.may_start(c) && (next.is_some_and(|n| self.pairs.may_contain(c, n)) || self.single.contains(&c))
     }
 
     /// The longest word spelled at char `pos` of the text. Asked at every position by some
@@ -268,7 +265,7 @@ impl WordList {
     pub fn find_all(&self, ix: &TextIndex) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         if self.bit != 0 && !ix.starts.is_empty() {
-            for (i, _) in ix.starts.iter().enumerate().filter(|&(_, &m)| m & self.bit != 0) {
+            for i in ix.marked(self.bit) {
                 for &k in self.by_first.get(&ix.chars[i]).map_or(&[][..], Vec::as_slice) {
                     let w = &self.words[k];
                     if ix.at(i, w) {
@@ -307,50 +304,152 @@ impl WordList {
     }
 }
 
-/// Where the word lists scanned at every character of every text ([`Lists::scanned`]) may
-/// have a word start, for all of them in one pass ([`TextIndex::scanned`]): each list's
-/// scan then tests one bit of [`TextIndex::starts`] per character. Asked list by list,
-/// each scan's character tests were a tenth of the extract stage, though a list's filters
-/// pass only 0.1-2.3% of the characters of news text.
+/// Bits of [`TextIndex::starts`]: where a word list or a name index scanned at every
+/// character of every text may have a word start, and where one of the few characters
+/// that a scan looks for stands. A scan then tests one bit per character, or skips to the
+/// next one set; one table lookup per character marks them all ([`StartTable`]). Asked
+/// scan by scan, the characters' tests were a sixth of the extract stage, though a list's
+/// filters pass only 0.1-2.3% of the characters of news text.
+pub(crate) mod mark {
+    pub const KNOWN_PEOPLE: u16 = 1;
+    pub const ROLES: u16 = 1 << 1;
+    pub const ROLES_AFTER: u16 = 1 << 2;
+    pub const SPEECH_VERBS: u16 = 1 << 3;
+    pub const TOWN_SUFFIXES: u16 = 1 << 4;
+    pub const VILLAGE_SUFFIXES: u16 = 1 << 5;
+    pub const ORG_SUFFIXES: u16 = 1 << 6;
+    /// Place names ([`super::places::PlaceMatcher`]).
+    pub const PLACES: u16 = 1 << 7;
+    /// Known organisation names.
+    pub const ORGANIZATIONS: u16 = 1 << 8;
+    /// The characters the date rules start from ([`super::dates::DATE_CHARS`]).
+    pub const DATES: u16 = 1 << 9;
+    /// Line breaks and quotation marks ([`super::quotes::QUOTE_CHARS`]).
+    pub const QUOTES: u16 = 1 << 10;
+    /// Brackets and line breaks: where a credit may stand ([`super::people::CREDIT_CHARS`]).
+    pub const CREDITS: u16 = 1 << 11;
+    /// Surnames.
+    pub const SURNAMES: u16 = 1 << 12;
+    /// 局 and 厅, an office's head ([`super::people::OFFICE_CHARS`]).
+    pub const OFFICES: u16 = 1 << 13;
+}
+
+/// What one bit of [`TextIndex::starts`] marks.
+pub(crate) enum Mark<'a> {
+    /// Where a word of the list may start: its filters pass (see [`WordList::candidates`]).
+    Words(&'a WordList),
+    /// Where a name of the index may start: its pair filter passes.
+    Names(&'a BigramIndex),
+    /// Where a character of the set stands, under the bit given.
+    Set(u16, &'a CharSet),
+    /// Where one of the characters stands, under the bit given.
+    Chars(u16, &'a [char]),
+}
+
+impl Mark<'_> {
+    fn bit(&self) -> u16 {
+        match self {
+            Mark::Words(w) => w.bit,
+            Mark::Names(n) => n.bit,
+            Mark::Set(b, _) | Mark::Chars(b, _) => *b,
+        }
+    }
+}
+
+/// The tables that mark [`TextIndex::starts`] with two lookups per character and no
+/// branch: a word list's bit holds where the character starts one of its words and either
+/// is a word of its own or starts one with the next character; a name index's bit where
+/// the two characters start one of its names; a set of characters' bit where one stands.
+/// Marks are "may" marks: the scans verify each (a shared table of pairs has more false
+/// marks than the lists' own filters, about one position in ten, each a hash probe).
+/// Branching on the first character, then list by list, was mispredicted at every other
+/// character (places' names start with 38% of the characters of news text).
 pub(crate) struct StartTable {
-    /// For each Basic Multilingual Plane character, the bits of the lists with a word that
-    /// starts with it (128 KB, of which a text touches the lines of the characters it has).
-    first: Vec<u16>,
-    /// The bits of every scanned list: a character beyond the plane is tested list by list.
+    /// For each Basic Multilingual Plane character: the bits of the lists with a word that
+    /// starts with it, and of the sets that hold it (low 16 bits); the bits of the lists
+    /// with a one-character word that is it (high 16 bits). 256 KB, of which a text touches
+    /// the lines of the characters it has.
+    first: Vec<u32>,
+    /// By a hash of a pair of characters ([`StartTable::slot`]): the bits of the lists and
+    /// indexes with a word starting with a pair of that hash (128 KB).
+    pairs: Vec<u16>,
+    /// Bits of word lists, of name indexes, and every bit.
+    words: u16,
+    names: u16,
     all: u16,
 }
 
+/// log2 of the number of slots in [`StartTable::pairs`]: 6,600 pairs of first characters
+/// fill a tenth of 65,536.
+const PAIR_BITS: u32 = 16;
+
 impl StartTable {
-    fn new(lists: &[&WordList]) -> StartTable {
-        let mut first = vec![0u16; 0x10000];
-        for (k, w) in lists.iter().enumerate() {
-            for &c in w.by_first.keys().filter(|&&c| (c as u32) < 0x10000) {
-                first[c as usize] |= 1 << k;
+    pub(crate) fn new(marks: &[Mark]) -> StartTable {
+        let mut t =
+            StartTable { first: vec![0u32; 0x10000], pairs: vec![0u16; 1 << PAIR_BITS], words: 0, names: 0, all: 0 };
+        for m in marks {
+            let b = m.bit();
+            debug_assert_eq!(b.count_ones(), 1);
+            debug_assert_eq!(t.all & b, 0, "two marks share a bit");
+            t.all |= b;
+            let mut first = |c: char, bits: u32| {
+                if let Some(slot) = t.first.get_mut(c as usize) {
+                    *slot |= bits;
+                }
+            };
+            match m {
+                Mark::Words(w) => {
+                    for word in w.words.iter() {
+                        first(word[0], u32::from(b) | if word.len() == 1 { u32::from(b) << 16 } else { 0 });
+                    }
+                }
+                Mark::Names(_) => {}
+                Mark::Set(_, set) => {
+                    for c in (0..0x10000u32).filter_map(char::from_u32).filter(|c| set.contains(c)) {
+                        first(c, u32::from(b));
+                    }
+                }
+                Mark::Chars(_, chars) => chars.iter().for_each(|&c| first(c, u32::from(b))),
+            }
+            let pairs: Vec<(char, char)> = match m {
+                Mark::Words(w) => w.words.iter().filter(|w| w.len() >= 2).map(|w| (w[0], w[1])).collect(),
+                Mark::Names(n) => n.by_start.keys().copied().collect(),
+                _ => Vec::new(),
+            };
+            for (c0, c1) in pairs {
+                t.pairs[StartTable::slot(c0, c1)] |= b;
+            }
+            match m {
+                Mark::Words(_) => t.words |= b,
+                Mark::Names(_) => t.names |= b,
+                _ => {}
             }
         }
-        StartTable { first, all: ((1u32 << lists.len()) - 1) as u16 }
+        t
     }
 
-    /// For each character of `chars`, the bits of the lists whose filters pass a word
-    /// starting there: exactly where [`WordList::candidates`] would find some.
-    fn mark(&self, chars: &[char], lists: &[&WordList]) -> Vec<u16> {
-        let mut out = vec![0u16; chars.len()];
-        for (i, &c) in chars.iter().enumerate() {
-            let mut m = self.first.get(c as usize).copied().unwrap_or(self.all);
-            if m == 0 {
-                continue;
-            }
-            let next = chars.get(i + 1).copied();
-            let mut hit = 0;
-            while m != 0 {
-                let k = m.trailing_zeros() as usize;
-                m &= m - 1;
-                if lists[k].passes(c, next) {
-                    hit |= 1 << k;
-                }
-            }
-            out[i] = hit;
+    #[inline(always)]
+    fn slot(c0: char, c1: char) -> usize {
+        let h = (u64::from(c0 as u32) << 21 | u64::from(c1 as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - PAIR_BITS)) as usize
+    }
+
+    /// For each character of `chars`, the bits that may hold there.
+    fn mark(&self, chars: &[char]) -> Vec<u16> {
+        let Some((&last, _)) = chars.split_last() else { return Vec::new() };
+        let mut out = Vec::with_capacity(chars.len());
+        let mut at = |c: char, pair: u16| {
+            // Beyond the plane (rare): every bit, for the scans to test.
+            let f = self.first.get(c as usize).copied().unwrap_or(u32::from(self.all) * 0x1_0001);
+            let (first, single) = (f as u16, (f >> 16) as u16);
+            let words = first & (pair | single) & self.words;
+            let others = first & !self.words & !self.names;
+            out.push(words | pair & self.names | others);
+        };
+        for w in chars.windows(2) {
+            at(w[0], self.pairs[StartTable::slot(w[0], w[1])]);
         }
+        at(last, 0);
         out
     }
 }
@@ -410,6 +509,8 @@ pub(crate) struct BigramIndex {
     pairs: PairFilter,
     /// (first char, second char) → (name, index in the list) by length, longest first.
     by_start: FxHashMap<(char, char), Vec<IndexedName>>,
+    /// This index's bit in [`TextIndex::starts`] ([`mark`]), else 0.
+    bit: u16,
 }
 
 impl BigramIndex {
@@ -425,7 +526,13 @@ impl BigramIndex {
             // Stable: among names of one length, the earlier in the list first.
             v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        BigramIndex { pairs: PairFilter::new(18, by_start.keys().copied()), by_start }
+        BigramIndex { pairs: PairFilter::new(18, by_start.keys().copied()), by_start, bit: 0 }
+    }
+
+    /// The index with its starts marked under `bit` of [`TextIndex::starts`].
+    pub(crate) fn marked_as(mut self, bit: u16) -> BigramIndex {
+        self.bit = bit;
+        self
     }
 
     /// (start, end, name index) of the leftmost-longest matches, left to right, not
@@ -436,9 +543,16 @@ impl BigramIndex {
     ) -> impl Iterator<Item = (usize, usize, usize)> + 's {
         let mut i = 0;
         std::iter::from_fn(move || {
-            while i + 1 < ix.chars.len() {
+            let marked = self.bit != 0 && !ix.starts.is_empty();
+            loop {
+                if marked {
+                    i = ix.next_marked(self.bit, i);
+                }
+                if i + 1 >= ix.chars.len() {
+                    break;
+                }
                 let (c0, c1) = (ix.chars[i], ix.chars[i + 1]);
-                if self.pairs.may_contain(c0, c1) {
+                if marked || self.pairs.may_contain(c0, c1) {
                     if let Some(group) = self.by_start.get(&(c0, c1)) {
                         if let Some((w, k)) = group.iter().find(|(w, _)| ix.at(i, w)) {
                             let hit = (i, i + w.len(), *k);
@@ -464,23 +578,24 @@ impl Lists {
     fn parse(text: &str, organizations: &str) -> Result<Lists> {
         let f: LexiconFile =
             toml::from_str(text).map_err(|e| Error::config("extract.lexicon", e.message().to_string()))?;
-        let mut lists = Lists {
+        Ok(Lists {
             surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace())),
             top_surnames: CharSet::new(f.surnames.chars().filter(|c| !c.is_whitespace()).take(100)),
             compound_surnames: by_length_desc(&f.compound_surnames),
             japanese_surnames: f.japanese_surnames.into_iter().collect(),
             known_people: WordList::new(
                 &f.known_people.iter().filter(|w| !f.not_names.contains(w)).collect::<Vec<_>>(),
-            ),
+            )
+            .marked_as(mark::KNOWN_PEOPLE),
             not_names: f.not_names.into_iter().collect(),
-            roles: WordList::new(&f.roles),
+            roles: WordList::new(&f.roles).marked_as(mark::ROLES),
             role_words: f.roles.into_iter().collect(),
-            roles_after: WordList::new(&f.roles_after),
-            speech_verbs: WordList::new(&f.speech_verbs),
-            town_suffixes: WordList::new(&f.town_suffixes),
-            village_suffixes: WordList::new(&f.village_suffixes),
+            roles_after: WordList::new(&f.roles_after).marked_as(mark::ROLES_AFTER),
+            speech_verbs: WordList::new(&f.speech_verbs).marked_as(mark::SPEECH_VERBS),
+            town_suffixes: WordList::new(&f.town_suffixes).marked_as(mark::TOWN_SUFFIXES),
+            village_suffixes: WordList::new(&f.village_suffixes).marked_as(mark::VILLAGE_SUFFIXES),
             generic_places: f.generic_places.into_iter().collect(),
-            org_suffixes: WordList::new(&f.org_suffixes),
+            org_suffixes: WordList::new(&f.org_suffixes).marked_as(mark::ORG_SUFFIXES),
             org_stop_words: f.org_stop_words.into_iter().collect(),
             organizations: BigramIndex::new(
                 &organizations
@@ -489,42 +604,9 @@ impl Lists {
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
                     .map(String::from)
                     .collect::<Vec<_>>(),
-            ),
-            starts: StartTable { first: Vec::new(), all: 0 },
-        };
-        for (k, w) in lists.scanned_mut().into_iter().enumerate() {
-            w.bit = 1 << k;
-        }
-        lists.starts = StartTable::new(&lists.scanned());
-        Ok(lists)
-    }
-
-    /// The word lists asked at every character of a text (role words before and after a
-    /// name, well-known people, speech verbs, town, village and organisation suffixes), in
-    /// the order of their bits in [`TextIndex::starts`]. At most 16.
-    fn scanned(&self) -> [&WordList; 7] {
-        [
-            &self.known_people,
-            &self.roles,
-            &self.roles_after,
-            &self.speech_verbs,
-            &self.town_suffixes,
-            &self.village_suffixes,
-            &self.org_suffixes,
-        ]
-    }
-
-    /// [`Lists::scanned`], to number them.
-    fn scanned_mut(&mut self) -> [&mut WordList; 7] {
-        [
-            &mut self.known_people,
-            &mut self.roles,
-            &mut self.roles_after,
-            &mut self.speech_verbs,
-            &mut self.town_suffixes,
-            &mut self.village_suffixes,
-            &mut self.org_suffixes,
-        ]
+            )
+            .marked_as(mark::ORGANIZATIONS),
+        })
     }
 }
 
@@ -538,9 +620,8 @@ pub(crate) struct TextIndex<'a> {
     byte_of: Vec<u32>,
     /// For each char, the index of the token covering it (or `u32::MAX`).
     token_of: Vec<u32>,
-    /// For each char, the bits of the scanned word lists that may have a word start there
-    /// ([`StartTable`]); empty when built without the lists, and the lists then test
-    /// the characters themselves.
+    /// For each char, the bits of [`mark`] that hold there; empty when built without the
+    /// marks ([`TextIndex::new`]), and the scans then test the characters themselves.
     starts: Vec<u16>,
 }
 
@@ -564,11 +645,39 @@ impl<'a> TextIndex<'a> {
         TextIndex { doc, chars, byte_of, token_of, starts: Vec::new() }
     }
 
-    /// [`TextIndex::new`] with the starts of the scanned word lists marked.
-    pub fn scanned(doc: &'a Document, lists: &Lists) -> TextIndex<'a> {
+    /// [`TextIndex::new`] with the bits of [`mark`] marked.
+    pub fn marked_with(doc: &'a Document, table: &StartTable) -> TextIndex<'a> {
         let mut ix = TextIndex::new(doc);
-        ix.starts = lists.starts.mark(&ix.chars, &lists.scanned());
+        ix.starts = table.mark(&ix.chars);
         ix
+    }
+
+    /// The positions where one of `bits` is marked, in order: every position when the
+    /// index was built without marks, for the scan to test itself.
+    #[inline]
+    pub fn marked(&self, bits: u16) -> impl Iterator<Item = usize> + '_ {
+        let all = if self.starts.is_empty() { self.chars.len() } else { 0 };
+        (0..all).chain(self.starts.iter().enumerate().filter(move |&(_, &m)| m & bits != 0).map(|(i, _)| i))
+    }
+
+    /// The first position at or after `from` where one of `bits` is marked, else the
+    /// text's end; `from` itself when the index was built without marks.
+    #[inline]
+    pub fn next_marked(&self, bits: u16, from: usize) -> usize {
+        if self.starts.is_empty() {
+            return from;
+        }
+        match self.starts.get(from..).and_then(|rest| rest.iter().position(|&m| m & bits != 0)) {
+            Some(k) => from + k,
+            None => self.chars.len().max(from),
+        }
+    }
+
+    /// Whether one of `bits` is marked at `pos`: true when the index was built without
+    /// marks, for the caller to test itself.
+    #[inline]
+    pub fn may_be(&self, bits: u16, pos: usize) -> bool {
+        self.starts.get(pos).is_none_or(|&m| m & bits != 0)
     }
 
     /// Byte offset of char `pos` (the text's length for the end).
@@ -692,6 +801,8 @@ pub struct Extractor {
     dates: dates::DateRules,
     keywords: keywords::Ranker,
     max_campaign_chars: usize,
+    /// First characters of [`Extractor::marks`].
+    starts: StartTable,
 }
 
 impl Extractor {
@@ -705,7 +816,7 @@ impl Extractor {
 
     /// The stage from the lexicon and the parts loaded without it.
     pub(crate) fn from_parts(cfg: &ExtractConfig, lexicon: Arc<Lexicon>, parts: Parts) -> Extractor {
-        Extractor {
+        let mut x = Extractor {
             enabled: cfg.enabled,
             want_quantities: true,
             want_dates: true,
@@ -718,7 +829,32 @@ impl Extractor {
             keywords: parts.keywords,
             max_campaign_chars: cfg.max_campaign_chars,
             lexicon,
-        }
+            starts: StartTable::new(&[]),
+        };
+        x.starts = StartTable::new(&x.marks());
+        x
+    }
+
+    /// What the bits of [`TextIndex::starts`] mark: the lists and indexes scanned at every
+    /// character and the characters the scans look for.
+    fn marks(&self) -> [Mark<'_>; 14] {
+        let l = &self.lists;
+        [
+            Mark::Words(&l.known_people),
+            Mark::Words(&l.roles),
+            Mark::Words(&l.roles_after),
+            Mark::Words(&l.speech_verbs),
+            Mark::Words(&l.town_suffixes),
+            Mark::Words(&l.village_suffixes),
+            Mark::Words(&l.org_suffixes),
+            Mark::Names(self.places.index()),
+            Mark::Names(&l.organizations),
+            Mark::Chars(mark::DATES, dates::DATE_CHARS),
+            Mark::Chars(mark::QUOTES, quotes::QUOTE_CHARS),
+            Mark::Chars(mark::CREDITS, people::CREDIT_CHARS),
+            Mark::Set(mark::SURNAMES, &l.surnames),
+            Mark::Chars(mark::OFFICES, people::OFFICE_CHARS),
+        ]
     }
 
     /// The stage without the extractors whose only table is in `skipped` (quantities,
@@ -741,7 +877,7 @@ impl Extractor {
         }
         doc.meta = self.meta.extract(doc, &self.lists, &self.lexicon);
         meta::apply_fields(doc);
-        let ix = TextIndex::scanned(doc, &self.lists);
+        let ix = TextIndex::marked_with(doc, &self.starts);
         let mut entities = self.places.find(&ix, &self.lists, &self.lexicon);
         let mut people = people::find(&ix, &self.lists, &self.lexicon, &entities);
         let orgs = people::organizations(&ix, &self.lists, &self.lexicon, &entities, &people);
@@ -951,6 +1087,50 @@ mod tests {
 
         let want: Vec<(usize, usize)> = ac.find_iter(text).map(|m| (chars(m.start()), chars(m.end()))).collect();
         assert_eq!(WordList::new(&names).find_earliest(&ix), want);
+    }
+
+    /// The marks of [`TextIndex::starts`] are "may" marks: every scan finds with them what it
+    /// finds testing every character itself, on the seeds (with a character beyond the
+    /// Basic Multilingual Plane and a text ending in a mark), and every character a scan
+    /// acts on is marked.
+    #[test]
+    fn marked_scans_find_what_unmarked_scans_find() {
+        let x = &STAGES.extractor;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
+        let mut texts: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        texts.push("𠀀主席𠀀江泽民说:“北京市委书记”\n(记者 王丽丽)北京市海淀区委,12月".into());
+        for text in texts {
+            let mut doc = run("");
+            doc.text = text;
+            let plain = TextIndex::new(&doc);
+            let marked = TextIndex::marked_with(&doc, &x.starts);
+            assert_eq!(marked.starts.len(), plain.chars.len());
+            for m in x.marks() {
+                match m {
+                    Mark::Words(w) => {
+                        assert_eq!(w.find_all(&marked), w.find_all(&plain));
+                        for p in 0..plain.chars.len() {
+                            assert_eq!(w.at(&marked, p), w.at(&plain, p));
+                        }
+                    }
+                    Mark::Names(n) => {
+                        assert_eq!(
+                            n.leftmost_longest(&marked).collect::<Vec<_>>(),
+                            n.leftmost_longest(&plain).collect::<Vec<_>>()
+                        );
+                    }
+                    Mark::Set(bit, set) => {
+                        assert!((0..plain.chars.len()).all(|p| !set.contains(&plain.chars[p]) || marked.may_be(bit, p)));
+                    }
+                    Mark::Chars(bit, chars) => {
+                        assert!(
+                            (0..plain.chars.len()).all(|p| !chars.contains(&plain.chars[p]) || marked.may_be(bit, p))
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// The names of the people found in `text`, in order.

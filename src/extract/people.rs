@@ -1153,7 +1153,8 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     static TITLE_FIRST: LazyLock<CharSet> =
         LazyLock::new(|| CharSet::new(SURNAME_TITLES.iter().filter_map(|w| w.chars().next())));
     let mut speech_at = Vec::new();
-    for (i, &c) in ix.chars.iter().enumerate() {
+    for i in ix.marked(super::mark::SPEECH_VERBS | super::mark::SURNAMES) {
+        let c = ix.chars[i];
         if lists.speech_verbs.at(ix, i).is_some() && ix.is_token_start(i) {
             speech_at.push(i);
         }
@@ -1248,7 +1249,19 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             add(span, mentions, taken);
         }
     };
-    for (i, &c) in ix.chars.iter().enumerate() {
+    // At each bracket and at each line's start (after a line break, and at the text's):
+    // the pass visits the characters marked [`CREDIT_CHARS`].
+    let line_start = |i: usize| i < n_chars && !matches!(ix.chars[i], '\n' | '(');
+    let starts = (line_start(0) && !ix.may_be(super::mark::CREDITS, 0)).then_some(0);
+    for p in starts.into_iter().chain(ix.marked(super::mark::CREDITS)) {
+        // A line break stands for the line after it; a bracket at a line's start is read
+        // as a bracket, once.
+        let (i, c) = match ix.chars[p] {
+            '\n' if line_start(p + 1) => (p + 1, ix.chars[p + 1]),
+            '(' => (p, '('),
+            c if p == 0 && line_start(0) => (0, c),
+            _ => continue,
+        };
         if c == '(' {
             let Some(close) = (i + 1..(i + 16).min(n_chars)).find(|&k| ix.chars[k] == ')') else { continue };
             let mut end = close;
@@ -1270,7 +1283,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             if !position && !inside {
                 credit(i + 1, end, &mut mentions, &mut taken);
             }
-        } else if (i == 0 || ix.chars[i - 1] == '\n') && c != '\n' {
+        } else {
             // Only a line of at most 12 characters can be a credit: look no further for its
             // end (reading each line to its end read the whole text a second time).
             let window = (i + 13).min(n_chars);
@@ -1753,6 +1766,14 @@ fn office_head<'t>(ix: &'t TextIndex, lexicon: &Lexicon, i: usize) -> Option<&'t
     office.then(|| &ix.chars[i..=i])
 }
 
+/// The characters [`office_head`] takes: the organisations' scan visits only these and
+/// where an organisation suffix may start.
+pub(crate) const OFFICE_CHARS: &[char] = &['局', '厅'];
+
+/// Brackets and line breaks: where a credit's names may stand, the characters the credits'
+/// pass in [`find`] visits.
+pub(crate) const CREDIT_CHARS: &[char] = &['(', '\n'];
+
 /// Words ending in 局 that name no office.
 const NOT_OFFICES: &[&str] = &[
     "格局", "布局", "大局", "结局", "全局", "当局", "时局", "政局", "骗局", "僵局", "残局", "定局", "变局", "开局",
@@ -1829,10 +1850,12 @@ fn head_organizations(
     let blocked = covered(ix.chars.len(), people.iter().map(Entity::span));
     let roleless: HashSet<(usize, usize)> = people.iter().filter(|p| p.role.is_none()).map(Entity::span).collect();
     let mut out: Vec<Entity> = Vec::new();
-    let mut i = 0;
+    // Only where a suffix may start or an office's head stands.
+    let heads = super::mark::ORG_SUFFIXES | super::mark::OFFICES;
+    let mut i = ix.next_marked(heads, 0);
     while i < ix.chars.len() {
         let Some(suf) = lists.org_suffixes.at(ix, i).or_else(|| office_head(ix, lexicon, i)) else {
-            i += 1;
+            i = ix.next_marked(heads, i + 1);
             continue;
         };
         let mut end = i + suf.len();

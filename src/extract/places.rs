@@ -116,9 +116,14 @@ impl PlaceMatcher {
             names.push(name.clone());
         }
         names.sort();
-        let index = super::BigramIndex::new(&names);
+        let index = super::BigramIndex::new(&names).marked_as(super::mark::PLACES);
         let ids = names.iter().map(|n| table.by_name[n].clone()).collect();
         PlaceMatcher { index, names, ids }
+    }
+
+    /// The place names' index, for [`super::Extractor::marks`].
+    pub(crate) fn index(&self) -> &super::BigramIndex {
+        &self.index
     }
 
     /// Every place mention in the document's text.
@@ -338,7 +343,9 @@ impl PlaceMatcher {
                 break;
             }
             if !lists.town_suffixes.may_start_at(ix, i) && !lists.village_suffixes.may_start_at(ix, i) {
-                i += 1;
+                // On to the next place a suffix may start; the spans taken on the way are
+                // caught up above, as they were one character at a time.
+                i = ix.next_marked(super::mark::TOWN_SUFFIXES | super::mark::VILLAGE_SUFFIXES, i + 1);
                 continue;
             }
             let suffix = lists
