@@ -467,7 +467,7 @@ fn days(
                     if (2..=31).contains(&day)
                         && chars[cs] != '两'
                         && ix.is_token_start(cs)
-                        && !"月第近每个前后约初几数两半".contains(before)
+                        && !chars!("月第近每个前后约初几数两半").contains(before)
                         && !counts
                     {
                         let date = anchor(cs).and_then(|d| nearest_day(d, day));
@@ -485,7 +485,7 @@ fn days(
             // A dash before the number joins it to a day just before (6月13日-15日); else it
             // is part of another figure (2023-12-15日).
             let ranged = before == '-' && day_ending(dated, &out, s - 1).is_some();
-            if before.is_ascii_digit() || !ranged && "月第近每个前后约.-/".contains(before) || counts {
+            if before.is_ascii_digit() || !ranged && chars!("月第近每个前后约.-/").contains(before) || counts {
                 continue;
             }
             let Ok(day) = ix.slice(s, p).parse::<u32>() else { continue };

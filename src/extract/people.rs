@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{covered, is_han, CharSet, Lists, TextIndex, ADMIN_LEVELS};
+use super::{covered, is_han, CharList, CharSet, Lists, TextIndex, ADMIN_LEVELS};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::Lexicon;
 
@@ -27,7 +27,7 @@ const AFTER_NAME: &[&str] = &[
 ];
 
 /// Last characters of the name of a unit (派出所, 新华社, 中心医院, 组织部).
-const UNIT_HEADS: &str = "部局委院厅处所队社会办组站室科司行校厂店团军署馆台报";
+const UNIT_HEADS: CharList = chars!("部局委院厅处所队社会办组站室科司行校厂店团军署馆台报");
 
 /// Tags of a character before 某 that make it a word, not a surname (由/p 某部门).
 const ANONYMIZED_NOT: &[&str] = &["p", "c", "u", "d", "r", "f", "m", "q", "v"];
@@ -47,24 +47,24 @@ const WORD_POS: &[&str] = &[
 ];
 
 /// Last characters of common nouns that jieba's dictionary tags as names.
-const NOUN_SUFFIXES: &str = "地滩证感乐性率度量品界站场院馆所室业机器物料费税价款权法制学家员者手队部局会委厂店村镇乡县市省路街区栏卡单票片线网车船厅处科系组团社报刊论观";
+const NOUN_SUFFIXES: CharList = chars!("地滩证感乐性率度量品界站场院馆所室业机器物料费税价款权法制学家员者手队部局会委厂店村镇乡县市省路街区栏卡单票片线网车船厅处科系组团社报刊论观");
 
 /// Last characters of landmarks and things that jieba builds or lists as names (卢沟桥,
 /// 李家沟, 胡萝卜 aside, 常青树, 羊绒衫): rare at the end of a given name.
-const THING_SUFFIXES: &str = "湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族";
+const THING_SUFFIXES: CharList = chars!("湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族");
 
 /// Characters that close or open an item of a list of names (、于是之、, 程志等, 俞斌和).
-const ITEM_EDGES: &str = "、等和及与";
+const ITEM_EDGES: CharList = chars!("、等和及与");
 
 /// From this jieba frequency a dictionary word standing as a list item is that word, not a
 /// name (和平, 高度); below it, names the dictionary files as nouns (程志/n 261) may pass.
 const ITEM_WORD_FREQ: usize = 500;
 
 /// Function characters jieba's HMM joins to the end of a name it builds (叶鹏却, 纳诺及).
-const SWALLOWED_AFTER: &str = "却有及和与也都就又在是了的即亦上下能";
+const SWALLOWED_AFTER: CharList = chars!("却有及和与也都就又在是了的即亦上下能");
 
 /// Prepositions jieba's HMM joins to the start of a name it builds (对桑特).
-const SWALLOWED_BEFORE: &str = "对向把被将从与和在";
+const SWALLOWED_BEFORE: CharList = chars!("对向把被将从与和在");
 
 /// Titles written after a bare surname (江主席, 周总理): the surname is the person.
 const SURNAME_TITLES: &[&str] = &[
@@ -296,10 +296,12 @@ impl Finder<'_, '_> {
             return true;
         }
         // Not 会 or 社, which end given names too (周德会, 田有社).
-        if e - s >= 3 && token_is(s, e) && "部局委院厅处".contains(ix.chars[e - 1]) {
+        if e - s >= 3 && token_is(s, e) && chars!("部局委院厅处").contains(ix.chars[e - 1]) {
             return true;
         }
-        ix.chars[s] == '万' && s > 0 && "上数几成近逾超两十百千一二三四五六七八九0123456789".contains(ix.chars[s - 1])
+        ix.chars[s] == '万'
+            && s > 0
+            && chars!("上数几成近逾超两十百千一二三四五六七八九0123456789").contains(ix.chars[s - 1])
     }
 
     /// `valid_as` for names jieba proposed: foreign names may be long, and a name may have
@@ -378,7 +380,7 @@ impl Finder<'_, '_> {
                 && !(len == sl + 2 && self.not_given_name(ix.slice(p + sl, p + len)))
                 // A speech or credit verb ends a name rather than closing one (秘书长安南说:
                 // 安南 is a dictionary word, so the two-character reading failed above).
-                && !(len == sl + 2 && "说称报摄".contains(ix.chars[p + len - 1]))
+                && !(len == sl + 2 && chars!("说称报摄").contains(ix.chars[p + len - 1]))
                 && !(len == sl + 2 && self.cut_off_after(p + len))
             {
                 return Some(len);
@@ -928,7 +930,7 @@ fn dateline(ix: &TextIndex, s: usize, e: usize) -> bool {
         || w.ends_with("日讯")
         || ix.chars[s] == '日'
             && s > 0
-            && (ix.chars[s - 1].is_numeric() || "〇一二三四五六七八九十".contains(ix.chars[s - 1]))
+            && (ix.chars[s - 1].is_numeric() || chars!("〇一二三四五六七八九十").contains(ix.chars[s - 1]))
 }
 
 /// People in the document.
@@ -1052,7 +1054,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             word = ix.slice(s, e);
         }
         // HMM names swallow a following 报 or 摄 (记者薛原报道): cut it off.
-        if e - s == 3 && "报摄电讯".contains(ix.chars[e - 1]) {
+        if e - s == 3 && chars!("报摄电讯").contains(ix.chars[e - 1]) {
             e -= 1;
         }
         let n = e - s;
@@ -1075,7 +1077,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
                 || rare_surname && common(given, RARE_WORD_FREQ)
                 || common(ix.slice(s, s + 2), 100)
                 || f.not_given_name(given));
-        let org_like = "部局委院队社会厅处所".contains(ix.chars[e - 1]);
+        let org_like = chars!("部局委院队社会厅处所").contains(ix.chars[e - 1]);
         // Dictionary "names" that end in a noun suffix are words (玉米地, 许可证, 戈壁滩), and
         // no name, known or built, ends in a landmark's or a thing's head (卢沟桥, 李家沟,
         // 常青树). A title or form of address after a bare surname (朱师傅) makes no name.
@@ -1275,8 +1277,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
                 }
             }
             // (左一), (右二): a photo caption's position, not a name.
-            let position =
-                end == i + 3 && "左右".contains(ix.chars[i + 1]) && "一二三四五六七八九十".contains(ix.chars[i + 2]);
+            let position = end == i + 3
+                && "左右".contains(ix.chars[i + 1])
+                && chars!("一二三四五六七八九十").contains(ix.chars[i + 2]);
             // A bracket inside a phrase glosses the word before it (石油输出国组织（欧佩克）原油);
             // a credit stands apart: after punctuation or at a line's end.
             let inside = i > 0 && is_han(ix.chars[i - 1]) && ix.chars.get(close + 1).is_some_and(|&c| is_han(c));
@@ -1305,7 +1308,7 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         let mut found = Vec::new();
         // An annotation may follow an item: 张贵亭(回族)、 or 司徒桂美(女)、.
         let e = annotation_after(ix, e).unwrap_or(e);
-        if ix.chars.get(e).is_some_and(|c| "、和与及".contains(*c)) {
+        if ix.chars.get(e).is_some_and(|c| chars!("、和与及").contains(*c)) {
             if let Some(len) = f.name_at(e + 1).or_else(|| f.list_item_at(e + 1)) {
                 found.push((e + 1, e + 1 + len));
             }
@@ -1654,7 +1657,7 @@ fn place_bodies(ix: &TextIndex, lexicon: &Lexicon, places: &PlaceEnds) -> Vec<En
 
 /// Last characters of a body's name: 委员会, 外交部, 国务院, 研究所, 出版社, 电视台, 总署, 工党,
 /// 银行, 足协, 文联, 联盟, 大学, 青年报, 中心, 组织, 机构, 政府 ….
-const BODY_HEADS: &str = "会委部局院所社台队团党军署办处司行协联盟校学报厂心织构府";
+const BODY_HEADS: CharList = chars!("会委部局院所社台队团党军署办处司行协联盟校学报厂心织构府");
 
 /// Characters of the head of a team's name: 军队 (army) or 队 (team).
 fn team_head(w: &str) -> usize {
@@ -1672,7 +1675,7 @@ fn team_head(w: &str) -> usize {
 /// word (上市公司/nt, 联合政府/nt, 人民军队/nt): the tag of a word that holds the head says
 /// nothing about the modifier, so the modifier is judged on its own.
 fn specific(ix: &TextIndex, lexicon: &Lexicon, place_end: &PlaceEnds, s: usize, e: usize) -> bool {
-    if place_end.end_within(s, e) || "市县区省乡镇村州盟旗".contains(ix.chars[s]) {
+    if place_end.end_within(s, e) || chars!("市县区省乡镇村州盟旗").contains(ix.chars[s]) {
         return true;
     }
     // The state's offices and commissions (国家统计局, 国家禁毒委员会) are named by their
@@ -1784,7 +1787,7 @@ const NOT_OFFICES: &[&str] = &[
 const BRANCH_HEADS: &[&str] = &["分行", "支行", "分公司", "有限公司", "分社"];
 
 /// Characters of a company's legal form (股份有限公司, 有限责任公司, 控股集团).
-const LEGAL_FORM: &str = "股份有限责任控";
+const LEGAL_FORM: CharList = chars!("股份有限责任控");
 
 /// Whether the characters before a company's head are its legal form alone (股份有限 of
 /// 股份有限公司).
@@ -1933,7 +1936,7 @@ fn head_organizations(
             let ordinal = t.pos == "m"
                 && ix.chars[ts] == '第'
                 && i - start <= 2
-                && ix.chars[ts + 1..start].iter().all(|c| "一二三四五六七八九十".contains(*c));
+                && ix.chars[ts + 1..start].iter().all(|c| chars!("一二三四五六七八九十").contains(*c));
             let trade_word = trade
                 && TRADES.contains(&ix.doc.token_text(t))
                 && (["专业", "有限", "股份"].iter().any(|w| ix.slice(start, (start + 2).min(i)) == *w)
@@ -1943,7 +1946,7 @@ fn head_organizations(
             {
                 break;
             }
-            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || "由在从对为将把被让向和与及的".contains(ix.chars[ts])
+            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || chars!("由在从对为将把被让向和与及的").contains(ix.chars[ts])
                 // 经省物价局, 原省电力局: a preposition, or "former", as a word of its own.
                 || start - ts == 1 && "经原".contains(ix.chars[ts])
             {

@@ -9,7 +9,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{covered, is_han, Lists, TextIndex};
+use super::{covered, is_han, CharList, Lists, TextIndex};
 use crate::document::{Entity, EntityKind};
 use crate::lexicon::{Level, Lexicon};
 
@@ -24,7 +24,7 @@ pub(crate) struct PlaceMatcher {
 
 /// Characters that may follow a place name inside a longer word without making the match
 /// wrong (金昌市委, 崆峒区政府, 内蒙古自治区党委, 沈阳军区).
-const CONTINUATIONS: &str = "委府人党区县镇乡村街政军";
+const CONTINUATIONS: CharList = chars!("委府人党区县镇乡村街政军");
 
 /// Parts of speech that can sit inside a town or village name.
 fn name_pos(pos: &str) -> bool {
@@ -33,14 +33,14 @@ fn name_pos(pos: &str) -> bool {
 
 /// Single characters that never begin or sit inside a town or village name: they end the
 /// walk leftwards from the suffix.
-const STOP_CHARS: &str = "的在了和与及是到从对为将把被让向由等个我你他她它这那该各每全本其此";
+const STOP_CHARS: CharList = chars!("的在了和与及是到从对为将把被让向由等个我你他她它这那该各每全本其此");
 
 /// Function characters jieba glues onto a place suffix as the sentence goes on (镇以/v of
 /// 太和镇以党建引领): the word is the suffix and the character, not another word (村民, 镇长).
-const GLUED_AFTER: &str = "以在的和与及是将为把对于从向由也都就还又已";
+const GLUED_AFTER: CharList = chars!("以在的和与及是将为把对于从向由也都就还又已");
 
 /// Characters a word may add after a place suffix and still hold the place (村边, 镇西).
-const LOCATIVES: &str = "边里内外头口上中东西南北前后";
+const LOCATIVES: CharList = chars!("边里内外头口上中东西南北前后");
 
 /// Parts of speech of a one-word prefix that make the whole a phrase, not a name
 /// (联系村, 新建社区, 优秀村, 所有村).
@@ -65,17 +65,18 @@ fn is_county_short(table: &crate::lexicon::PlaceTable, name: &str, ids: &[usize]
 /// province, state, county, gate, palace, street, port): a word jieba's dictionary tags `ns`
 /// and that ends in one of these is a place outside the division table, most often a
 /// natural feature, a foreign state or a historical county (尼罗河, 得克萨斯州, 顺德市).
-const GEO_HEADS: &str = "山河江湖海洋峡湾岛峰岭州省市县区盟旗桥门街路宫陵港";
+const GEO_HEADS: CharList = chars!("山河江湖海洋峡湾岛峰岭州省市县区盟旗桥门街路宫陵港");
 
 /// Endings of `ns` dictionary words that name a kind of area, not one place (东北地区,
 /// 大中城市, 三峡库区, 长江大桥).
 const AREA_ENDINGS: &[&str] = &["地区", "城市", "都市", "边区", "库区", "山区", "城区", "大陆桥", "大桥", "高架桥"];
 
 /// Province abbreviations that make a region with a direction after them (陕北, 苏南, 闽西).
-const PROVINCE_ABBREVIATIONS: &str = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新胶";
+const PROVINCE_ABBREVIATIONS: CharList =
+    chars!("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔滇藏陕秦甘陇青宁新胶");
 
 /// Road words after a place name: 桂林路 is a street, not the city of Guilin.
-const ROAD_WORDS: &str = "路街巷道弄";
+const ROAD_WORDS: CharList = chars!("路街巷道弄");
 
 impl PlaceMatcher {
     pub fn new(lexicon: &Lexicon) -> PlaceMatcher {
@@ -209,8 +210,8 @@ impl PlaceMatcher {
             };
         let listed_beside_strong = |s: usize, e: usize| {
             let chars = &ix.chars;
-            let left_edge = s == 0 || !is_han(chars[s - 1]) || "、和与及".contains(chars[s - 1]);
-            let right_edge = e == chars.len() || !is_han(chars[e]) || "、等和与及".contains(chars[e]);
+            let left_edge = s == 0 || !is_han(chars[s - 1]) || chars!("、和与及").contains(chars[s - 1]);
+            let right_edge = e == chars.len() || !is_han(chars[e]) || chars!("、等和与及").contains(chars[e]);
             let left = s >= 2 && chars[s - 1] == '、' && strong_ends.contains(&(s - 1));
             let right = chars.get(e) == Some(&'、') && strong_starts.contains(&(e + 1));
             left_edge && right_edge && (left || right)
@@ -226,7 +227,7 @@ impl PlaceMatcher {
                 && (p.adcode.len() < 4
                     || !support.contains_key(&p.adcode[..2])
                     || !ix.is_token_end(e)
-                    || ix.chars.get(e).is_some_and(|c| "镇乡村街区县市旗".contains(*c)))
+                    || ix.chars.get(e).is_some_and(|c| chars!("镇乡村街区县市旗").contains(*c)))
             {
                 continue;
             }
@@ -459,7 +460,8 @@ impl PlaceMatcher {
             if one_word && PHRASE_POS.contains(&t.pos) {
                 return None;
             }
-            if ix.chars[start..at].iter().any(|c| "一二三四五六七八九十两几".contains(*c)) && t.pos == "m" {
+            if ix.chars[start..at].iter().any(|c| chars!("一二三四五六七八九十两几").contains(*c)) && t.pos == "m"
+            {
                 return None;
             }
         }
@@ -467,7 +469,7 @@ impl PlaceMatcher {
         // hundred, thousand or ten thousand units of a level a slogan (百县千镇万村; not 户:
         // 百户庄村 is a village).
         if chars[start..at].windows(2).any(|w| {
-            "一二三四五六七八九十两几".contains(w[0]) && "轮个批届名次些项家".contains(w[1])
+            chars!("一二三四五六七八九十两几").contains(w[0]) && chars!("轮个批届名次些项家").contains(w[1])
                 || matches!(w[0], '百' | '千' | '万')
                     && matches!(w[1], '省' | '市' | '县' | '区' | '乡' | '镇' | '村' | '企')
         }) {
@@ -491,11 +493,11 @@ impl PlaceMatcher {
         if "年月".contains(first)
             && start > 0
             && (chars[start - 1].is_ascii_digit()
-                || "０１２３４５６７８９〇零一二三四五六七八九十".contains(chars[start - 1]))
+                || chars!("０１２３４５６７８９〇零一二三四五六七八九十").contains(chars[start - 1]))
         {
             return None;
         }
-        if "全各每本该这那此其某多个我你他".contains(first) && n <= 2 {
+        if chars!("全各每本该这那此其某多个我你他").contains(first) && n <= 2 {
             return None;
         }
         // The whole of an area, then a count (全县两镇, 各市三村).
@@ -504,8 +506,9 @@ impl PlaceMatcher {
         }
         // A number before the level counts places (两镇, 十多村, 一个村); a numeral and
         // another character names one (三和村, 三阳乡, 五星村, 八一村).
-        let numeral = |c: char| "一两二三四五六七八九十百千万几".contains(c);
-        if numeral(first) && n <= 2 && (numeral(chars[start + 1]) || "个多余些".contains(chars[start + 1])) {
+        let numeral = |c: char| chars!("一两二三四五六七八九十百千万几").contains(c);
+        if numeral(first) && n <= 2 && (numeral(chars[start + 1]) || chars!("个多余些").contains(chars[start + 1]))
+        {
             return None;
         }
         Some(start)
@@ -545,11 +548,12 @@ pub(crate) fn by_dictionary(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, fo
         let chars = &ix.chars[s..e];
         let geographic = chars.len() >= 3
             && GEO_HEADS.contains(chars[chars.len() - 1])
-            && !"各一二三四五六七八九十百千万".contains(chars[0])
+            && !chars!("各一二三四五六七八九十百千万").contains(chars[0])
             && !(chars[0] == '自' && chars[1] == '治')
             // Idioms that repeat a character (山山岭岭, 人山人海) are no names.
             && chars.iter().enumerate().all(|(i, c)| !chars[..i].contains(c));
-        let region = chars.len() == 2 && PROVINCE_ABBREVIATIONS.contains(chars[0]) && "东南西北中".contains(chars[1]);
+        let region =
+            chars.len() == 2 && PROVINCE_ABBREVIATIONS.contains(chars[0]) && chars!("东南西北中").contains(chars[1]);
         if !(geographic || region) || taken[s..e].contains(&true) {
             continue;
         }
