@@ -210,7 +210,8 @@ impl WordList {
         }
     }
 
-    /// The words that may start at char `pos`, as positions in `words`, longest first.
+    /// The words that may start at char `pos`, as positions in `words`, longest first: by
+    /// the list's mark where the index has marks, else by the list's own filters.
     #[inline(always)]
     fn candidates(&self, ix: &TextIndex, pos: usize) -> &[usize] {
         if self.bit != 0 {
@@ -244,8 +245,8 @@ impl WordList {
         self.first.contains(&c)
     }
 
-    /// Whether a word may start at char `pos` of the text: its first two characters pass
-    /// the list's filters (false positives, no false negatives).
+    /// Whether a word may start at char `pos` of the text (false positives, no false
+    /// negatives), as [`WordList::candidates`] tells.
     #[inline(always)]
     pub fn may_start_at(&self, ix: &TextIndex, pos: usize) -> bool {
         !self.candidates(ix, pos).is_empty()
@@ -317,7 +318,7 @@ impl WordList {
 /// Bits of [`TextIndex::starts`]: where a word list or a name index scanned at every
 /// character of every text may have a word start, and where one of the few characters
 /// that a scan looks for stands. A scan then tests one bit per character, or skips to the
-/// next one set; one table lookup per character marks them all ([`StartTable`]). Asked
+/// next one set; two table lookups per character mark them all ([`StartTable`]). Asked
 /// scan by scan, the characters' tests were a sixth of the extract stage, though a list's
 /// filters pass only 0.1-2.3% of the characters of news text.
 pub(crate) mod mark {
@@ -346,9 +347,10 @@ pub(crate) mod mark {
 
 /// What one bit of [`TextIndex::starts`] marks.
 pub(crate) enum Mark<'a> {
-    /// Where a word of the list may start: its filters pass (see [`WordList::candidates`]).
+    /// Where a word of the list may start: a word starts with the character, and is that
+    /// character or starts with a pair of the next one's hash ([`StartTable::pairs`]).
     Words(&'a WordList),
-    /// Where a name of the index may start: its pair filter passes.
+    /// Where a name of the index may start: a name starts with a pair of that hash.
     Names(&'a BigramIndex),
     /// Where a character of the set stands, under the bit given.
     Set(u16, &'a CharSet),
