@@ -133,7 +133,8 @@ impl DateRules {
     /// The same pass collects where a day may be named ([`days`]): at each 日, and at each
     /// 今, 昨, 前 or 明 (today, yesterday …), each 月 after 本, 上, 下 or 个 (本月, 上个月); and
     /// each 代 and 世 for [`eras`]. A pass of its own cost as much as this one.
-    /// The pass visits only the characters marked [`DATE_CHARS`].
+    /// The pass visits only the characters marked [`DATE_CHARS`] (every character when the
+    /// index has no marks).
     fn starts(&self, ix: &TextIndex, day_marks: &mut Vec<usize>) -> Vec<usize> {
         let n = ix.chars.len();
         let mut stretches: Vec<(usize, usize)> = Vec::new();

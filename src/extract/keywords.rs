@@ -40,7 +40,7 @@ impl Ranker {
     /// The `top_k` words by TF-IDF, highest first, ties in code-point order: jieba's filters
     /// (part of speech, two characters or more, not a stop word in any letter case) and its
     /// IDF table.
-    pub(crate) fn rank(&self, doc: &Document) -> Vec<Keyword> {
+    pub(crate) fn rank<'d>(&self, doc: &'d Document) -> Vec<Keyword> {
         if self.top_k == 0 {
             return Vec::new();
         }
@@ -50,7 +50,12 @@ impl Ranker {
         // and the ranking cost a seventh of the extract stage.
         let mut tf: FxHashMap<u64, (&str, u32)> =
             FxHashMap::with_capacity_and_hasher(doc.tokens.len() / 4, Default::default());
-        let mut count = |w| tf.entry(IdfTable::hash(w)).or_insert((w, 0)).1 += 1;
+        let mut count = |w: &'d str| {
+            let slot = tf.entry(IdfTable::hash(w)).or_insert((w, 0));
+            // Two words of one hash (crafted text could make them) would share a count.
+            debug_assert_eq!(slot.0, w, "two words of one hash");
+            slot.1 += 1;
+        };
         // A name the extractors found over several tokens is one term (冶力关镇, not 冶力
         // and 关镇; 三抓三促, not 抓三促): leftmost-longest spans of the entities.
         let mut names: Vec<(u32, u32, &str)> = doc.entities.iter().map(|e| (e.start, e.end, e.text.as_str())).collect();
