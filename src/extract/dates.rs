@@ -11,9 +11,23 @@ use super::TextIndex;
 use crate::document::DateMention;
 use crate::error::{Error, Result};
 
-/// The characters [`DateRules::starts`] acts on: 年, 月 and 季, which every date holds, and
-/// the marks of a named day or era.
-pub(crate) const DATE_CHARS: &[char] = &['年', '月', '季', '日', '今', '昨', '前', '明', '代', '世'];
+/// 年, 月 and 季: every date holds one, and [`DateRules::starts`] scans near each.
+const PERIOD_CHARS: [char; 3] = ['年', '月', '季'];
+
+/// Where a day (日; 今, 昨, 前, 明: today, yesterday …) or an era (代, 世) may be named:
+/// [`DateRules::starts`] collects them for [`days`] and [`eras`].
+const DAY_CHARS: [char; 7] = ['日', '今', '昨', '前', '明', '代', '世'];
+
+/// The characters [`DateRules::starts`] acts on, the two lists above in one, for the marks.
+pub(crate) const DATE_CHARS: [char; PERIOD_CHARS.len() + DAY_CHARS.len()] = {
+    let mut out = ['\0'; PERIOD_CHARS.len() + DAY_CHARS.len()];
+    let mut k = 0;
+    while k < out.len() {
+        out[k] = if k < PERIOD_CHARS.len() { PERIOD_CHARS[k] } else { DAY_CHARS[k - PERIOD_CHARS.len()] };
+        k += 1;
+    }
+    out
+};
 
 /// Characters either side of a 年, 月 or 季 that [`DateRules::starts`] scans: more than the 12
 /// a date reaches before its first (截止到1996—2000年) and the 7 after its last.
@@ -140,8 +154,8 @@ impl DateRules {
         let mut stretches: Vec<(usize, usize)> = Vec::new();
         for p in ix.marked(super::mark::DATES) {
             let c = ix.chars[p];
-            if !matches!(c, '年' | '月' | '季') {
-                if matches!(c, '日' | '今' | '昨' | '前' | '明' | '代' | '世') {
+            if !PERIOD_CHARS.contains(&c) {
+                if DAY_CHARS.contains(&c) {
                     day_marks.push(p);
                 }
                 continue;

@@ -275,18 +275,7 @@ impl WordList {
     /// extract stage.
     pub fn find_all(&self, ix: &TextIndex) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        if self.bit != 0 && !ix.starts.is_empty() {
-            for i in ix.marked(self.bit) {
-                for &k in self.by_first.get(&ix.chars[i]).map_or(&[][..], Vec::as_slice) {
-                    let w = &self.words[k];
-                    if ix.at(i, w) {
-                        out.push((i, i + w.len()));
-                    }
-                }
-            }
-            return out;
-        }
-        for i in 0..ix.chars.len() {
+        for i in ix.marked(self.bit) {
             for &k in self.candidates(ix, i) {
                 let w = &self.words[k];
                 if ix.at(i, w) {
@@ -409,33 +398,28 @@ impl StartTable {
                     *slot |= bits;
                 }
             };
+            let mut pair = |c0: char, c1: char| t.pairs[StartTable::slot(c0, c1)] |= b;
             match m {
                 Mark::Words(w) => {
+                    t.words |= b;
                     // An empty word (a user's list may hold one) starts nowhere.
                     for word in w.words.iter().filter(|w| !w.is_empty()) {
                         first(word[0], u32::from(b) | if word.len() == 1 { u32::from(b) << 16 } else { 0 });
+                        if let [c0, c1, ..] = word[..] {
+                            pair(c0, c1);
+                        }
                     }
                 }
-                Mark::Names(_) => {}
+                Mark::Names(n) => {
+                    t.names |= b;
+                    n.by_start.keys().for_each(|&(c0, c1)| pair(c0, c1));
+                }
                 Mark::Set(_, set) => {
                     for c in (0..0x10000u32).filter_map(char::from_u32).filter(|c| set.contains(c)) {
                         first(c, u32::from(b));
                     }
                 }
                 Mark::Chars(_, chars) => chars.iter().for_each(|&c| first(c, u32::from(b))),
-            }
-            let pairs: Vec<(char, char)> = match m {
-                Mark::Words(w) => w.words.iter().filter(|w| w.len() >= 2).map(|w| (w[0], w[1])).collect(),
-                Mark::Names(n) => n.by_start.keys().copied().collect(),
-                _ => Vec::new(),
-            };
-            for (c0, c1) in pairs {
-                t.pairs[StartTable::slot(c0, c1)] |= b;
-            }
-            match m {
-                Mark::Words(_) => t.words |= b,
-                Mark::Names(_) => t.names |= b,
-                _ => {}
             }
         }
         t
@@ -644,12 +628,10 @@ pub(crate) struct TextIndex<'a> {
 
 impl<'a> TextIndex<'a> {
     pub fn new(doc: &'a Document) -> TextIndex<'a> {
-        // The exact count, one fast pass: a guess of a third of the bytes fell short on any
-        // text with digits, Latin letters or spaces, and the two vectors' regrowth was 0.8%
-        // of the extract stage.
-        // Written by index into vectors of their full length, not pushed: a push tests
-        // the capacity each time, and these loops run at every character (building the
-        // index was 8% of the extract stage's instructions).
+        // The exact count first, one fast pass, then written by index into vectors of their
+        // full length: pushed, the vectors regrew from a guess and each push tested the
+        // capacity, at every character (building the index was 8% of the extract stage's
+        // instructions).
         let n = doc.text.chars().count();
         let mut chars = vec!['\0'; n];
         let mut byte_of = vec![doc.text.len() as u32; n + 1];
@@ -675,11 +657,13 @@ impl<'a> TextIndex<'a> {
     }
 
     /// The positions where one of `bits` is marked, in order: every position when the
-    /// index was built without marks, for the scan to test itself.
+    /// index was built without marks or `bits` is 0 (a list not marked), for the scan to
+    /// test itself.
     #[inline]
     pub fn marked(&self, bits: u16) -> impl Iterator<Item = usize> + '_ {
-        let all = if self.starts.is_empty() { self.chars.len() } else { 0 };
-        (0..all).chain(self.starts.iter().enumerate().filter(move |&(_, &m)| m & bits != 0).map(|(i, _)| i))
+        let all = if self.starts.is_empty() || bits == 0 { self.chars.len() } else { 0 };
+        let marked = if all == 0 { &self.starts[..] } else { &[] };
+        (0..all).chain(marked.iter().enumerate().filter(move |&(_, &m)| m & bits != 0).map(|(i, _)| i))
     }
 
     /// The first position at or after `from` where one of `bits` is marked, else the
@@ -693,13 +677,6 @@ impl<'a> TextIndex<'a> {
             Some(k) => from + k,
             None => self.chars.len().max(from),
         }
-    }
-
-    /// Whether one of `bits` is marked at `pos`: true when the index was built without
-    /// marks, for the caller to test itself.
-    #[inline]
-    pub fn may_be(&self, bits: u16, pos: usize) -> bool {
-        self.starts.get(pos).is_none_or(|&m| m & bits != 0)
     }
 
     /// Byte offset of char `pos` (the text's length for the end).
@@ -929,8 +906,8 @@ impl Extractor {
             Mark::Words(&l.org_suffixes),
             Mark::Names(self.places.index()),
             Mark::Names(&l.organizations),
-            Mark::Chars(mark::DATES, dates::DATE_CHARS),
-            Mark::Chars(mark::QUOTES, quotes::QUOTE_CHARS),
+            Mark::Chars(mark::DATES, &dates::DATE_CHARS),
+            Mark::Chars(mark::QUOTES, &quotes::QUOTE_CHARS),
             Mark::Chars(mark::CREDITS, people::CREDIT_CHARS),
             Mark::Set(mark::SURNAMES, &l.surnames),
             Mark::Chars(mark::OFFICES, people::OFFICE_CHARS),
@@ -1175,6 +1152,12 @@ mod tests {
         assert_eq!(WordList::new(&names).find_earliest(&ix), want);
     }
 
+    /// The texts of the bundled seeds, as written.
+    fn seed_texts() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
+        std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
+    }
+
     /// The whole extract stage gives the same rows with the marks as with every character
     /// tested (a character missing from a scan's list of marked characters, say 代 from the
     /// dates', changes rows here), on the seeds and on texts holding every kind of mark at
@@ -1182,9 +1165,7 @@ mod tests {
     /// Multilingual Plane.
     #[test]
     fn extraction_with_marks_gives_the_rows_without() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
-        let mut texts: Vec<String> =
-            std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        let mut texts = seed_texts();
         // A headline and a dateline first: the body's relative dates and eras need the
         // publication date, and the lines after them are body.
         let head = "标题\n2022-05-26 22:58:46来源:甘肃日报\n";
@@ -1241,9 +1222,7 @@ mod tests {
     #[test]
     fn marked_scans_find_what_unmarked_scans_find() {
         let x = &STAGES.extractor;
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
-        let mut texts: Vec<String> =
-            std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        let mut texts = seed_texts();
         texts.push("𠀀主席𠀀江泽民说:“北京市委书记”\n(记者 王丽丽)北京市海淀区委,12月".into());
         for text in texts {
             let mut doc = run("");
@@ -1266,12 +1245,12 @@ mod tests {
                         );
                     }
                     Mark::Set(bit, set) => {
-                        assert!((0..plain.chars.len()).all(|p| !set.contains(&plain.chars[p]) || marked.may_be(bit, p)));
+                        assert!((0..plain.chars.len())
+                            .all(|p| !set.contains(&plain.chars[p]) || marked.starts[p] & bit != 0));
                     }
                     Mark::Chars(bit, chars) => {
-                        assert!(
-                            (0..plain.chars.len()).all(|p| !chars.contains(&plain.chars[p]) || marked.may_be(bit, p))
-                        );
+                        assert!((0..plain.chars.len())
+                            .all(|p| !chars.contains(&plain.chars[p]) || marked.starts[p] & bit != 0));
                     }
                 }
             }

@@ -1251,17 +1251,15 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             add(span, mentions, taken);
         }
     };
-    // At each bracket and at each line's start (after a line break, and at the text's):
-    // the pass visits the characters marked [`CREDIT_CHARS`].
+    // At each bracket and at each line's start: the text's first character (`None`), and
+    // after each line break. The pass visits the characters marked [`CREDIT_CHARS`]; a
+    // bracket at a line's start is read as a bracket, once.
     let line_start = |i: usize| i < n_chars && !matches!(ix.chars[i], '\n' | '(');
-    let starts = (line_start(0) && !ix.may_be(super::mark::CREDITS, 0)).then_some(0);
-    for p in starts.into_iter().chain(ix.marked(super::mark::CREDITS)) {
-        // A line break stands for the line after it; a bracket at a line's start is read
-        // as a bracket, once.
-        let (i, c) = match ix.chars[p] {
-            '\n' if line_start(p + 1) => (p + 1, ix.chars[p + 1]),
-            '(' => (p, '('),
-            c if p == 0 && line_start(0) => (0, c),
+    for p in std::iter::once(None).chain(ix.marked(super::mark::CREDITS).map(Some)) {
+        let (i, c) = match p.map(|p| (p, ix.chars[p])) {
+            None if line_start(0) => (0, ix.chars[0]),
+            Some((p, '\n')) if line_start(p + 1) => (p + 1, ix.chars[p + 1]),
+            Some((p, '(')) => (p, '('),
             _ => continue,
         };
         if c == '(' {
@@ -1748,7 +1746,7 @@ fn common_words(lexicon: &Lexicon, w: &str) -> bool {
 #[inline]
 fn office_head<'t>(ix: &'t TextIndex, lexicon: &Lexicon, i: usize) -> Option<&'t [char]> {
     let c = *ix.chars.get(i)?;
-    if c != '局' && c != '厅' {
+    if !OFFICE_CHARS.contains(&c) {
         return None;
     }
     let t = ix.token(i)?;

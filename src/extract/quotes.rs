@@ -18,8 +18,16 @@ fn clause_punct(c: char) -> bool {
 /// The kinds of quotation marks, by their opening and closing characters.
 const MARKS: [(char, char); 4] = [('“', '”'), ('‘', '’'), ('「', '」'), ('『', '』')];
 
-/// The characters [`find`]'s pass acts on: a line break and [`MARKS`].
-pub(crate) const QUOTE_CHARS: &[char] = &['\n', '“', '”', '‘', '’', '「', '」', '『', '』'];
+/// The characters [`find`]'s pass acts on: a line break and [`MARKS`], for the marks.
+pub(crate) const QUOTE_CHARS: [char; 1 + 2 * MARKS.len()] = {
+    let mut out = ['\n'; 1 + 2 * MARKS.len()];
+    let mut k = 0;
+    while k < MARKS.len() {
+        (out[1 + 2 * k], out[2 + 2 * k]) = MARKS[k];
+        k += 1;
+    }
+    out
+};
 
 /// Campaign entities and quotes. `people` as [`super::people::find`] returns them: in text
 /// order, none inside another.
