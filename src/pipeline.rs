@@ -1,14 +1,15 @@
 //! The pipeline: the four stages in order, and the run loop that drives them over a corpus.
 //!
 //! Run loop (STYLE.md 2.4): the calling thread pulls `chunk_size` inputs from the lazy
-//! source, processes the chunk on a local rayon pool with an order-keeping `par_iter`, and
-//! hands the results to one writer thread through a channel holding at most `in_flight`
-//! chunks. Peak memory is about `chunk_size × (in_flight + 2)` documents plus one row group
-//! per table, whatever the corpus size, and output order equals input order whatever the
-//! thread count. Only the calling thread blocks on the channel, never a rayon worker.
+//! source, has the chunk processed on a local rayon pool with an order-keeping `par_iter`,
+//! and hands the results to one writer thread through a channel holding at most `in_flight`
+//! chunks; it pulls the next chunk while the pool works on this one. Peak memory is about
+//! `chunk_size × (in_flight + 3)` documents plus one row group per table, whatever the
+//! corpus size, and output order equals input order whatever the thread count. Only the
+//! calling thread blocks on the channel, never a rayon worker.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -372,6 +373,31 @@ impl Pipeline {
         })
     }
 
+    /// Decodes a chunk, then takes it through each later step in turn (on the pool it is
+    /// called from).
+    ///
+    /// Step by step over the chunk rather than document by document: each step's tables
+    /// (OpenCC's and the line patterns; jieba's trie and model; the extractors' automata and
+    /// lists) stay in the cache across documents. Interleaved, segmenting took a quarter
+    /// longer; with clean and segment still sharing a pass, a whole run on one core took 7%
+    /// longer (3.75 s against 3.50, medians of six rounds).
+    fn process_chunk(&self, chunk: Vec<Result<RawDoc, DocError>>) -> Processed {
+        let mut docs: Processed = chunk
+            .into_par_iter()
+            .map(|r| match r {
+                Ok(raw) => self.decode_timed(raw),
+                Err(e) => (Err(e), StageSeconds::default()),
+            })
+            .collect();
+        for step in Step::AFTER_DECODE {
+            docs = docs
+                .into_par_iter()
+                .map(|(r, mut t)| (r.and_then(|doc| self.step_timed(step, doc, &mut t)), t))
+                .collect();
+        }
+        docs
+    }
+
     /// Processes every input and writes the results to `sink`, then calls `sink.finish`
     /// with the run report as manifest.
     ///
@@ -513,87 +539,88 @@ impl Pipeline {
                 !skip
             });
         let mut since_checkpoint = 0u64;
-        loop {
-            let s = Instant::now();
-            let before = pulled.get();
-            let chunk: Vec<Result<RawDoc, DocError>> = inputs.by_ref().take(self.run.chunk_size).collect();
-            stages.read += secs(s);
-            let n_pulled = pulled.get() - before;
-            if chunk.is_empty() && n_pulled == 0 {
-                break;
-            }
-            let bytes: u64 = chunk
-                .iter()
-                .map(|r| match r {
-                    Ok(raw) => raw.bytes.len() as u64,
-                    Err(e) => e.source_bytes,
-                })
-                .sum();
-            // Step by step over the chunk rather than document by document: each step's
-            // tables (OpenCC's and the line patterns; jieba's trie and model; the extractors'
-            // automata and lists) stay in the cache across documents. Interleaved, segmenting
-            // took a quarter longer; with clean and segment still sharing a pass, a whole
-            // run on one core took 7% longer (3.75 s against 3.50, medians of six rounds).
-            let results: Vec<(Result<Document, DocError>, StageSeconds)> = pool.install(|| {
-                let mut docs: Vec<(Result<Document, DocError>, StageSeconds)> = chunk
-                    .into_par_iter()
-                    .map(|r| match r {
-                        Ok(raw) => self.decode_timed(raw),
-                        Err(e) => (Err(e), StageSeconds::default()),
-                    })
-                    .collect();
-                for step in Step::AFTER_DECODE {
-                    docs = docs
-                        .into_par_iter()
-                        .map(|(r, mut t)| (r.and_then(|doc| self.step_timed(step, doc, &mut t)), t))
-                        .collect();
-                }
-                docs
-            });
-            let mut docs = Vec::with_capacity(results.len());
-            let mut errors = Vec::new();
-            let s = Instant::now();
-            for (r, t) in results {
-                stages.add(&t);
-                match r {
-                    Ok(mut d) => {
-                        plan.index.observe(&mut d);
-                        docs.push(d);
-                    }
-                    Err(e) => {
-                        *error_kinds.entry(format!("{}:{}", e.stage, e.kind)).or_insert(0u64) += 1;
-                        errors.push(e);
-                    }
-                }
-            }
-            stages.dedup += secs(s);
-            exact = plan.exact + plan.index.exact_found;
-            near = plan.near + plan.index.near_found;
-            p.inputs = resumed_inputs + pulled.get().saturating_sub(skip_first);
-            p.documents += docs.len() as u64;
-            p.errors += errors.len() as u64;
-            p.bytes += bytes;
-            p.skipped = plan.resumed.skipped + skipped.get();
-            since_checkpoint += n_pulled;
-            if tx.send(Msg::Chunk(docs, errors)).is_err() {
-                break; // the writer failed; its error is collected below
-            }
-            if since_checkpoint >= plan.checkpoint_every {
-                since_checkpoint = 0;
-                let state = CheckpointState {
-                    done: skip_first + pulled.get(),
-                    progress: p,
-                    error_kinds: error_kinds.clone(),
-                    exact,
-                    near,
+        // The calling thread reads chunk k + 1 (and files the results of chunk k) while the
+        // pool works on chunk k: read while the workers waited, reading and filing left a
+        // core idle a tenth of a two-thread run.
+        pool.in_place_scope(|scope| {
+            let mut running: Option<(Receiver<Processed>, Pulled)> = None;
+            loop {
+                let s = Instant::now();
+                let before = pulled.get();
+                let chunk: Vec<Result<RawDoc, DocError>> = inputs.by_ref().take(self.run.chunk_size).collect();
+                stages.read += secs(s);
+                let n_pulled = pulled.get() - before;
+                let next = if chunk.is_empty() && n_pulled == 0 {
+                    None
+                } else {
+                    let bytes: u64 = chunk
+                        .iter()
+                        .map(|r| match r {
+                            Ok(raw) => raw.bytes.len() as u64,
+                            Err(e) => e.source_bytes,
+                        })
+                        .sum();
+                    let (done_tx, done_rx) = sync_channel::<Processed>(1);
+                    // Never blocks: the channel holds the one message sent.
+                    scope.spawn(move |_| {
+                        let _ = done_tx.send(self.process_chunk(chunk));
+                    });
+                    Some((done_rx, Pulled { n: n_pulled, total: pulled.get(), skipped: skipped.get(), bytes }))
                 };
-                let state = serde_json::to_value(&state).map_err(|e| Error::Writer(e.to_string()))?;
-                if tx.send(Msg::Checkpoint(state)).is_err() {
-                    break;
+                let Some((done, counts)) = std::mem::replace(&mut running, next) else {
+                    if running.is_none() {
+                        break;
+                    }
+                    continue;
+                };
+                // A panic outside the per-document guards closes the channel; the scope
+                // raises it again on this thread once the pool's work is done.
+                let Ok(results) = done.recv() else { break };
+                let mut docs = Vec::with_capacity(results.len());
+                let mut errors = Vec::new();
+                let s = Instant::now();
+                for (r, t) in results {
+                    stages.add(&t);
+                    match r {
+                        Ok(mut d) => {
+                            plan.index.observe(&mut d);
+                            docs.push(d);
+                        }
+                        Err(e) => {
+                            *error_kinds.entry(format!("{}:{}", e.stage, e.kind)).or_insert(0u64) += 1;
+                            errors.push(e);
+                        }
+                    }
                 }
+                stages.dedup += secs(s);
+                exact = plan.exact + plan.index.exact_found;
+                near = plan.near + plan.index.near_found;
+                p.inputs = resumed_inputs + counts.total.saturating_sub(skip_first);
+                p.documents += docs.len() as u64;
+                p.errors += errors.len() as u64;
+                p.bytes += counts.bytes;
+                p.skipped = plan.resumed.skipped + counts.skipped;
+                since_checkpoint += counts.n;
+                if tx.send(Msg::Chunk(docs, errors)).is_err() {
+                    break; // the writer failed; its error is collected below
+                }
+                if since_checkpoint >= plan.checkpoint_every {
+                    since_checkpoint = 0;
+                    let state = CheckpointState {
+                        done: skip_first + counts.total,
+                        progress: p,
+                        error_kinds: error_kinds.clone(),
+                        exact,
+                        near,
+                    };
+                    let Ok(state) = serde_json::to_value(&state) else { break };
+                    if tx.send(Msg::Checkpoint(state)).is_err() {
+                        break;
+                    }
+                }
+                progress(p);
             }
-            progress(p);
-        }
+        });
         drop(tx);
         let (sink, write_secs) = writer.join().map_err(|_| Error::Writer("writer thread panicked".into()))??;
         stages.write = write_secs;
@@ -631,6 +658,21 @@ pub(crate) fn worker_threads(requested: usize) -> usize {
     } else {
         requested
     }
+}
+
+/// A chunk's documents (or the errors that replaced them) with their stage times, in
+/// input order.
+type Processed = Vec<(Result<Document, DocError>, StageSeconds)>;
+
+/// What the run loop had pulled from its inputs when it took one chunk.
+struct Pulled {
+    /// Inputs pulled for the chunk (skipped ones included).
+    n: u64,
+    /// Inputs pulled so far, and of them skipped, counting this chunk.
+    total: u64,
+    skipped: u64,
+    /// Input bytes of the chunk.
+    bytes: u64,
 }
 
 /// What the run loop sends its writer thread.
