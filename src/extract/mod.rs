@@ -1305,7 +1305,7 @@ mod tests {
                     (0..16)
                         .filter(|_| {
                             state = state.rotate_left(5);
-                            state % 12 == 0
+                            state.is_multiple_of(12)
                         })
                         .fold(0, |m, b| m | 1 << b)
                 })
