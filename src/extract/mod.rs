@@ -2223,6 +2223,30 @@ mod tests {
         );
     }
 
+    /// Quotes one after another with nothing between are one voice (他反复强调:“…。”“…。”),
+    /// unless the first asks a question, which the next answers; with words between, the
+    /// next quote needs a speaker of its own. The hand annotation's speeches of 周恩来 and
+    /// 钱其琛 run so.
+    #[test]
+    fn a_quote_right_after_another_goes_on_in_its_voice() {
+        let d = run("镇长王力来到村里。王力强调:“群众的事要办好。”“干部要带头,一起干。”“路要修,桥要建。”\n\
+            村民李明问道:“你去吗?”“去,一定去,大家都去。”\n\
+            会长张强重申:“会员的事要办好。”会上,“干部要带头,大家一起干。”\n");
+        let q: Vec<(String, Option<&str>)> =
+            d.quotes.iter().map(|q| (q.text.chars().take(2).collect(), q.speaker.as_deref())).collect();
+        let want = [
+            ("群众", Some("王力")),
+            ("干部", Some("王力")),
+            ("路要", Some("王力")),
+            ("你去", Some("李明")),
+            ("去,", None),
+            ("会员", Some("张强")),
+            ("干部", None),
+        ];
+        assert_eq!(q, want.map(|(t, s)| (t.to_string(), s)));
+        assert!(d.quotes[..3].iter().all(|q| q.speaker_source == Some("name")));
+    }
+
     /// Cases from the hand annotation of quotes: the one spoken to is not the speaker, a
     /// colon after a name opens that name's quote, a surname with a title is the name it
     /// begins, a form of address is no role.

@@ -42,6 +42,9 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
     // quadratic: 200,000 unclosed “ in one paragraph (a 3.5 KB gzip file) took 50 s.
     let mut open_at: [Vec<usize>; MARKS.len()] = Default::default();
     let mut names: Option<Names> = None;
+    // The closing mark, speaker and source of the last quote, when it has a speaker and
+    // asks no question: a quote that opens right after it is the same speaker's.
+    let mut run: Option<(usize, &Entity, &'static str)> = None;
     for i in ix.marked(super::mark::QUOTES) {
         let c = chars[i];
         if c == '\n' {
@@ -93,6 +96,16 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                     }
                     None => (None, None),
                 },
+            };
+            // `他强调:“…。”“…。”`: a quote right after one with a speaker, nothing between, goes
+            // on in the same voice; not the answer to a question (“…?”“…。”).
+            let (speaker, source) = match run {
+                Some((close, p, src)) if speaker.is_none() && close + 1 == open => (Some(p), Some(src)),
+                _ => (speaker, source),
+            };
+            run = match (speaker, source) {
+                (Some(p), Some(src)) if chars[e - 1] != '?' => Some((i, p, src)),
+                _ => None,
             };
             // Without a speaker, only words that read as speech: a clause mark other than the
             // enumeration comma, or a clause longer than a term. A list of terms or a slogan
