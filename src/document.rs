@@ -268,8 +268,10 @@ pub struct Quote {
     pub speaker: Option<String>,
     /// The speaker's role.
     pub speaker_role: Option<String>,
-    /// How the speaker was found: `name` (named beside the quote) or `pronoun` (他说, 她表示:
-    /// the nearest person named before the pronoun), so an analyst can keep only the first.
+    /// How the speaker was found: `name` (named beside the quote), `pronoun` (他说, 她表示:
+    /// the nearest person named before the pronoun) or `context` (the one person the
+    /// sentence before names, in a profile's unattributed quotes), so an analyst can keep
+    /// only the surer ones.
     pub speaker_source: Option<&'static str>,
     /// The quoted words, without the quotation marks.
     pub text: String,

@@ -2247,6 +2247,28 @@ mod tests {
         assert!(d.quotes[..3].iter().all(|q| q.speaker_source == Some("name")));
     }
 
+    /// A profile quotes its subject without a speech verb: a quote opening its own sentence
+    /// after a sentence naming one person is theirs, as `context`; not after a question
+    /// (the answer is another's), nor after a sentence naming two people.
+    #[test]
+    fn a_quote_after_a_sentence_naming_one_person_is_theirs() {
+        let d = run("退休干部梁军从农机局离休了。“在家的8年,真是平平淡淡的8年。”\n\
+            “为什么不出栏卖些钱?”彭楚政不解地问。“乡亲们养猪是为过年,猪养得越肥越好。”\n\
+            村民王力和李梅来到村里。“这里变化真大,大家都高兴。”\n");
+        let q: Vec<(String, Option<&str>, Option<&str>)> = d
+            .quotes
+            .iter()
+            .map(|q| (q.text.chars().take(2).collect(), q.speaker.as_deref(), q.speaker_source))
+            .collect();
+        let want = [
+            ("在家", Some("梁军"), Some("context")),
+            ("为什", Some("彭楚政"), Some("name")),
+            ("乡亲", None, None),
+            ("这里", None, None),
+        ];
+        assert_eq!(q, want.map(|(t, s, src)| (t.to_string(), s, src)));
+    }
+
     /// Cases from the hand annotation of quotes: the one spoken to is not the speaker, a
     /// colon after a name opens that name's quote, a surname with a title is the name it
     /// begins, a form of address is no role.

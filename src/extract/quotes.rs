@@ -103,6 +103,13 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 Some((close, p, src)) if speaker.is_none() && close + 1 == open => (Some(p), Some(src)),
                 _ => (speaker, source),
             };
+            let (speaker, source) = match speaker {
+                None => match subject_before(ix, people, open) {
+                    Some(p) => (Some(p), Some("context")),
+                    None => (None, None),
+                },
+                _ => (speaker, source),
+            };
             run = match (speaker, source) {
                 (Some(p), Some(src)) if chars[e - 1] != '?' => Some((i, p, src)),
                 _ => None,
@@ -328,6 +335,9 @@ fn is_post(role: &str) -> bool {
     !matches!(role, "同志" | "先生" | "女士" | "师傅" | "大妈" | "大爷" | "阿姨" | "大姐" | "大哥")
 }
 
+/// The longest sentence before a quote [`subject_before`] reads.
+const SENTENCE_REACH: usize = 200;
+
 /// How far before a quote its speaker may stand when the sentence goes on between them.
 const SUBJECT_REACH: usize = 50;
 
@@ -376,6 +386,44 @@ fn clause_end(ix: &TextIndex, from: usize, reach: usize) -> usize {
 /// Whether the quote opening at `open` follows a colon or a comma (说:“, 表示,“).
 fn introduced(ix: &TextIndex, open: usize) -> bool {
     open > 0 && matches!(ix.chars[open - 1], ':' | ',')
+}
+
+/// `梁军离休了。“在家的8年,真是平平淡淡的8年。”`: a quote that opens a sentence of its own,
+/// right after a sentence of the same paragraph that names one person and no other (who is
+/// not spoken to): in reports and profiles, that person's words. Not after a question
+/// (“…?”彭楚政问。“…”: the answer is another's).
+fn subject_before<'a>(ix: &TextIndex, people: &'a [Entity], open: usize) -> Option<&'a Entity> {
+    let chars = &ix.chars;
+    if open == 0 || !matches!(chars[open - 1], '。' | '!' | '?') {
+        return None;
+    }
+    // The sentence before, back over the quotes it holds (“…?”彭楚政问。 is one sentence),
+    // at most `SENTENCE_REACH` characters.
+    let limit = open.saturating_sub(SENTENCE_REACH);
+    let mut start = open - 1;
+    while start > limit {
+        match chars[start - 1] {
+            '。' | '!' | '?' | '\n' | '“' => break,
+            '”' => {
+                if chars.get(start.wrapping_sub(2)) == Some(&'?') {
+                    return None;
+                }
+                match chars[limit..start - 1].iter().rposition(|&c| matches!(c, '“' | '\n')) {
+                    Some(o) if chars[limit + o] == '“' => start = limit + o,
+                    _ => return None,
+                }
+            }
+            _ => start -= 1,
+        }
+    }
+    if start == limit && limit > 0 {
+        return None;
+    }
+    let from = people.partition_point(|p| (p.start as usize) < start);
+    let to = people.partition_point(|p| (p.end as usize) <= open);
+    let named = people.get(from..to)?;
+    let first = named.first()?;
+    (named.iter().all(|p| p.text == first.text) && !addressed(ix, first)).then_some(first)
 }
 
 /// Whether a singular third-person pronoun stands at `p` (他, 她; not 他们, 其他).
