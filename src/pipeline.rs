@@ -542,7 +542,7 @@ impl Pipeline {
         // The calling thread reads chunk k + 1 (and files the results of chunk k) while the
         // pool works on chunk k: read while the workers waited, reading and filing left a
         // core idle a tenth of a two-thread run.
-        pool.in_place_scope(|scope| {
+        pool.in_place_scope(|scope| -> Result<()> {
             let mut running: Option<(Receiver<Processed>, Pulled)> = None;
             loop {
                 let s = Instant::now();
@@ -613,14 +613,15 @@ impl Pipeline {
                         exact,
                         near,
                     };
-                    let Ok(state) = serde_json::to_value(&state) else { break };
+                    let state = serde_json::to_value(&state).map_err(|e| Error::Writer(e.to_string()))?;
                     if tx.send(Msg::Checkpoint(state)).is_err() {
                         break;
                     }
                 }
                 progress(p);
             }
-        });
+            Ok(())
+        })?;
         drop(tx);
         let (sink, write_secs) = writer.join().map_err(|_| Error::Writer("writer thread panicked".into()))??;
         stages.write = write_secs;

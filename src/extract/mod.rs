@@ -2249,12 +2249,15 @@ mod tests {
 
     /// A profile quotes its subject without a speech verb: a quote opening its own sentence
     /// after a sentence naming one person is theirs, as `context`; not after a question
-    /// (the answer is another's), nor after a sentence naming two people.
+    /// (the answer is another's), nor after a sentence naming two people or naming one only
+    /// inside a quote (the one spoken to).
     #[test]
     fn a_quote_after_a_sentence_naming_one_person_is_theirs() {
         let d = run("退休干部梁军从农机局离休了。“在家的8年,真是平平淡淡的8年。”\n\
             “为什么不出栏卖些钱?”彭楚政不解地问。“乡亲们养猪是为过年,猪养得越肥越好。”\n\
-            村民王力和李梅来到村里。“这里变化真大,大家都高兴。”\n");
+            村民王力和李梅来到村里。“这里变化真大,大家都高兴。”\n\
+            座谈会上,村支书王力问大家:还有什么困难吗?“没有困难,请组织放心!”\n\
+            记者来到村里。“李明,你辛苦了。”老人拉着他的手。“日子越过越好了,大家都高兴。”\n");
         let q: Vec<(String, Option<&str>, Option<&str>)> = d
             .quotes
             .iter()
@@ -2265,6 +2268,9 @@ mod tests {
             ("为什", Some("彭楚政"), Some("name")),
             ("乡亲", None, None),
             ("这里", None, None),
+            ("没有", None, None),
+            ("李明", None, None),
+            ("日子", None, None),
         ];
         assert_eq!(q, want.map(|(t, s, src)| (t.to_string(), s, src)));
     }

@@ -394,36 +394,44 @@ fn introduced(ix: &TextIndex, open: usize) -> bool {
 /// (“…?”彭楚政问。“…”: the answer is another's).
 fn subject_before<'a>(ix: &TextIndex, people: &'a [Entity], open: usize) -> Option<&'a Entity> {
     let chars = &ix.chars;
-    if open == 0 || !matches!(chars[open - 1], '。' | '!' | '?') {
+    // A sentence ending in a question mark asks; the quote after it answers.
+    if open == 0 || !matches!(chars[open - 1], '。' | '!') {
         return None;
     }
     // The sentence before, back over the quotes it holds (“…?”彭楚政问。 is one sentence),
-    // at most `SENTENCE_REACH` characters.
+    // at most `SENTENCE_REACH` characters; the people named inside those quotes are spoken
+    // to or of (“李明,你辛苦了。”老人拉着他的手。), not the subject.
     let limit = open.saturating_sub(SENTENCE_REACH);
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
     let mut start = open - 1;
-    while start > limit {
+    while start > 0 && !matches!(chars[start - 1], '。' | '!' | '?' | '\n' | '“') {
+        if start <= limit {
+            return None;
+        }
         match chars[start - 1] {
-            '。' | '!' | '?' | '\n' | '“' => break,
             '”' => {
                 if chars.get(start.wrapping_sub(2)) == Some(&'?') {
                     return None;
                 }
                 match chars[limit..start - 1].iter().rposition(|&c| matches!(c, '“' | '\n')) {
-                    Some(o) if chars[limit + o] == '“' => start = limit + o,
+                    Some(o) if chars[limit + o] == '“' => {
+                        quoted.push((limit + o, start));
+                        start = limit + o;
+                    }
                     _ => return None,
                 }
             }
             _ => start -= 1,
         }
     }
-    if start == limit && limit > 0 {
-        return None;
-    }
     let from = people.partition_point(|p| (p.start as usize) < start);
     let to = people.partition_point(|p| (p.end as usize) <= open);
-    let named = people.get(from..to)?;
-    let first = named.first()?;
-    (named.iter().all(|p| p.text == first.text) && !addressed(ix, first)).then_some(first)
+    let mut named = people
+        .get(from..to)?
+        .iter()
+        .filter(|p| !quoted.iter().any(|&(a, b)| a <= p.start as usize && (p.end as usize) <= b));
+    let first = named.next()?;
+    (named.all(|p| p.text == first.text) && !addressed(ix, first)).then_some(first)
 }
 
 /// Whether a singular third-person pronoun stands at `p` (他, 她; not 他们, 其他).

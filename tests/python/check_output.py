@@ -81,10 +81,10 @@ def main():
     bad = con.execute(
         f"""select count(*) from read_parquet('{quotes}')
             where (speaker is null) != (speaker_source is null)
-               or speaker_source not in ('name', 'pronoun')"""
+               or speaker_source not in ('name', 'pronoun', 'context')"""
     ).fetchall()[0][0]
     if bad:
-        fail(f"quotes: {bad} rows whose speaker_source is not name or pronoun exactly when a speaker is named")
+        fail(f"quotes: {bad} rows whose speaker_source is not name, pronoun or context exactly when a speaker is named")
     by_source = con.execute(f"select speaker_source, count(*) from read_parquet('{quotes}') group by 1 order by 1").fetchall()
     print(f"ok   quotes by speaker_source: {by_source}")
     ts = pq.read_table(os.path.join(out, "documents"), columns=["published_at"]).column(0)
