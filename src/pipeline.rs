@@ -3,10 +3,11 @@
 //! Run loop (STYLE.md 2.4): the calling thread pulls `chunk_size` inputs from the lazy
 //! source, has the chunk processed on a local rayon pool with an order-keeping `par_iter`,
 //! and hands the results to one writer thread through a channel holding at most `in_flight`
-//! chunks; it pulls the next chunk while the pool works on this one. Peak memory is about
-//! `chunk_size × (in_flight + 3)` documents plus one row group per table, whatever the
-//! corpus size, and output order equals input order whatever the thread count. Only the
-//! calling thread blocks on the channel, never a rayon worker.
+//! chunks (the one the calling thread holds while it waits to send included); it pulls the
+//! next chunk while the pool works on this one. Peak memory is about `chunk_size ×
+//! (in_flight + 2)` processed documents, one chunk of raw inputs and one row group per
+//! table, whatever the corpus size, and output order equals input order whatever the
+//! thread count. Only the calling thread blocks on the channel, never a rayon worker.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -486,7 +487,10 @@ impl Pipeline {
             .thread_name(|i| format!("zhetl-worker-{i}"))
             .build()
             .map_err(|e| Error::config("run.threads", e.to_string()))?;
-        let (tx, rx) = sync_channel::<Msg>(self.run.in_flight);
+        // The calling thread holds one processed chunk while it waits to send it, so the
+        // channel holds one fewer: `in_flight` chunks wait for the writer in all (with
+        // `in_flight` 1, a hand-over).
+        let (tx, rx) = sync_channel::<Msg>(self.run.in_flight - 1);
         let writer = std::thread::Builder::new()
             .name("zhetl-writer".into())
             .spawn(move || -> Result<(S, f64)> {
