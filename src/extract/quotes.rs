@@ -410,7 +410,7 @@ fn subject_before<'a>(ix: &TextIndex, people: &'a [Entity], open: usize) -> Opti
         }
         match chars[start - 1] {
             '”' => {
-                if chars.get(start.wrapping_sub(2)) == Some(&'?') {
+                if start >= 2 && chars[start - 2] == '?' {
                     return None;
                 }
                 match chars[limit..start - 1].iter().rposition(|&c| matches!(c, '“' | '\n')) {
