@@ -542,11 +542,8 @@ impl BigramIndex {
     ) -> impl Iterator<Item = (usize, usize, usize)> + 's {
         let mut i = 0;
         std::iter::from_fn(move || {
-            let marked = self.bit != 0 && !ix.starts.is_empty();
             loop {
-                if marked {
-                    i = ix.next_marked(self.bit, i);
-                }
+                i = ix.next_marked(self.bit, i);
                 if i + 1 >= ix.chars.len() {
                     break;
                 }
@@ -633,6 +630,17 @@ fn window_mask(marks: &[u16], bits: u16) -> u32 {
     m
 }
 
+/// [`window_mask`] of `starts[at..end]`, within one window, or 0 at once where the window's
+/// summary (`windows`, see [`TextIndex::windows`]) lacks the bits.
+#[inline(always)]
+fn window_hits(starts: &[u16], windows: &[u16], bits: u16, at: usize, end: usize) -> u32 {
+    if windows[at / WINDOW] & bits == 0 {
+        0
+    } else {
+        window_mask(&starts[at..end], bits)
+    }
+}
+
 /// The positions [`TextIndex::marked`] yields: the marked ones found a window at a time,
 /// or every position of a text without marks.
 pub(crate) struct Marked<'i> {
@@ -659,11 +667,7 @@ impl Iterator for Marked<'_> {
                 return self.all.next();
             }
             let end = (self.scan + WINDOW).min(self.starts.len());
-            if self.windows[self.scan / WINDOW] & self.bits == 0 {
-                self.scan = end;
-                continue;
-            }
-            self.pending = window_mask(&self.starts[self.scan..end], self.bits);
+            self.pending = window_hits(self.starts, self.windows, self.bits, self.scan, end);
             self.base = self.scan;
             self.scan = end;
         }
@@ -717,9 +721,14 @@ impl<'a> TextIndex<'a> {
     /// [`TextIndex::new`] with the bits of [`mark`] marked.
     pub fn marked_with(doc: &'a Document, table: &StartTable) -> TextIndex<'a> {
         let mut ix = TextIndex::new(doc);
-        ix.starts = table.mark(&ix.chars);
-        ix.windows = ix.starts.chunks(WINDOW).map(|w| w.iter().fold(0, |a, &m| a | m)).collect();
+        ix.set_marks(table.mark(&ix.chars));
         ix
+    }
+
+    /// Sets the marks, with each window's summary of them.
+    fn set_marks(&mut self, starts: Vec<u16>) {
+        self.windows = starts.chunks(WINDOW).map(|w| w.iter().fold(0, |a, &m| a | m)).collect();
+        self.starts = starts;
     }
 
     /// The positions where one of `bits` is marked, in order: every position when the
@@ -740,20 +749,17 @@ impl<'a> TextIndex<'a> {
     }
 
     /// The first position at or after `from` where one of `bits` is marked, else the
-    /// text's end; `from` itself when the index was built without marks.
+    /// text's end; `from` itself when the index was built without marks or `bits` is 0, as
+    /// [`TextIndex::marked`] yields every position then.
     #[inline]
     pub fn next_marked(&self, bits: u16, from: usize) -> usize {
-        if self.starts.is_empty() {
+        if self.starts.is_empty() || bits == 0 {
             return from;
         }
         let mut at = from;
         while at < self.starts.len() {
             let end = (at - at % WINDOW + WINDOW).min(self.starts.len());
-            if self.windows[at / WINDOW] & bits == 0 {
-                at = end;
-                continue;
-            }
-            let m = window_mask(&self.starts[at..end], bits);
+            let m = window_hits(&self.starts, &self.windows, bits, at, end);
             if m != 0 {
                 return at + m.trailing_zeros() as usize;
             }
@@ -1296,21 +1302,22 @@ mod tests {
         for n in (0..=3 * WINDOW + 1).chain([200, 1000]) {
             let mut ix = TextIndex::new(&doc);
             ix.chars = vec!['字'; n];
-            ix.starts = (0..n)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    // Sparse marks, as in text: each bit at about one position in twelve.
-                    (0..16)
-                        .filter(|_| {
-                            state = state.rotate_left(5);
-                            state.is_multiple_of(12)
-                        })
-                        .fold(0, |m, b| m | 1 << b)
-                })
-                .collect();
-            ix.windows = ix.starts.chunks(WINDOW).map(|w| w.iter().fold(0, |a, &m| a | m)).collect();
+            ix.set_marks(
+                (0..n)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        // Sparse marks, as in text: each bit at about one position in twelve.
+                        (0..16)
+                            .filter(|_| {
+                                state = state.rotate_left(5);
+                                state.is_multiple_of(12)
+                            })
+                            .fold(0, |m, b| m | 1 << b)
+                    })
+                    .collect(),
+            );
             for bits in [1u16, 1 << 15, 0b101, 0xFFFF] {
                 let each: Vec<usize> = (0..n).filter(|&i| ix.starts[i] & bits != 0).collect();
                 assert_eq!(ix.marked(bits).collect::<Vec<_>>(), each, "{n} {bits:b}");
@@ -1320,6 +1327,7 @@ mod tests {
                 }
             }
             assert_eq!(ix.marked(0).collect::<Vec<_>>(), (0..n).collect::<Vec<_>>());
+            assert!((0..=n).all(|from| ix.next_marked(0, from) == from));
         }
     }
 

@@ -82,38 +82,22 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 ..Entity::default()
             });
         } else if is_double && !nested && content.chars().any(super::is_han) {
-            let named = speaker_after(ix, lists, people, open, i + 1)
+            let found = speaker_after(ix, lists, people, open, i + 1)
                 .or_else(|| speaker_before(ix, lists, people, open))
-                .or_else(|| acting_after(ix, people, s, i));
-            let (speaker, source) = match named {
-                Some(p) => (Some(p), Some("name")),
-                None => match pronoun_after(ix, lists, open, i + 1).or_else(|| pronoun_before(ix, lists, open)) {
-                    Some(at) => {
-                        // Before the pronoun, and before the quote: a name inside it is not who
-                        // says it.
-                        let p = antecedent(ix, lists, people, at.min(open));
-                        (p, p.map(|_| "pronoun"))
-                    }
-                    None => (None, None),
-                },
-            };
-            // `他强调:“…。”“…。”`: a quote right after one with a speaker, nothing between, goes
-            // on in the same voice; not the answer to a question (“…?”“…。”).
-            let (speaker, source) = match run {
-                Some((close, p, src)) if speaker.is_none() && close + 1 == open => (Some(p), Some(src)),
-                _ => (speaker, source),
-            };
-            let (speaker, source) = match speaker {
-                None => match subject_before(ix, people, open) {
-                    Some(p) => (Some(p), Some("context")),
-                    None => (None, None),
-                },
-                _ => (speaker, source),
-            };
-            run = match (speaker, source) {
-                (Some(p), Some(src)) if chars[e - 1] != '?' => Some((i, p, src)),
-                _ => None,
-            };
+                .or_else(|| acting_after(ix, people, s, i))
+                .map(|p| (p, "name"))
+                .or_else(|| {
+                    let at = pronoun_after(ix, lists, open, i + 1).or_else(|| pronoun_before(ix, lists, open))?;
+                    // Before the pronoun, and before the quote: a name inside it is not who
+                    // says it.
+                    antecedent(ix, lists, people, at.min(open)).map(|p| (p, "pronoun"))
+                })
+                // `他强调:“…。”“…。”`: a quote right after one with a speaker, nothing between,
+                // goes on in the same voice; not the answer to a question (“…?”“…。”).
+                .or_else(|| run.filter(|&(close, _, _)| close + 1 == open).map(|(_, p, src)| (p, src)))
+                .or_else(|| subject_before(ix, people, open).map(|p| (p, "context")));
+            run = found.filter(|_| chars[e - 1] != '?').map(|(p, src)| (i, p, src));
+            let (speaker, source) = (found.map(|(p, _)| p), found.map(|(_, src)| src));
             // Without a speaker, only words that read as speech: a clause mark other than the
             // enumeration comma, or a clause longer than a term. A list of terms or a slogan
             // (“流动的戏台、图书馆、卫生院”, “爱山、爱水、爱家乡、爱祖国”) is no quote.
