@@ -2145,6 +2145,34 @@ mod tests {
         assert!(q.is_empty(), "{q:?}");
     }
 
+    /// Countries, provinces and counties counted without a measure word, and small change
+    /// with its 钱; not where the unit starts another word (a national road, a party,
+    /// citizens, the Three Kingdoms, a group's name).
+    #[test]
+    fn places_counted_without_a_measure_word_and_small_change() {
+        let d = run(
+            "中美两国领导人会晤,沿淮4省政府下达关停令,滇黔桂三省区交界,西部四县,上海等18城市,花了五分钱和两角钱。\n",
+        );
+        let q = values(&d);
+        assert_eq!(
+            q,
+            [
+                ("两国", 2.0, "国"),
+                ("4省", 4.0, "省"),
+                ("三省区", 3.0, "省区"),
+                ("四县", 4.0, "县"),
+                ("18城市", 18.0, "城市"),
+                ("五分钱", 0.05, "元"),
+                ("两角钱", 0.2, "元"),
+            ]
+        );
+        let d = run(
+            "沿312国道前进,20多万国民党军队,九百余万市民参与,读《三国演义》,七国集团首脑会议,两省长会面,三分之一。\n",
+        );
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert!(q.is_empty(), "{q:?}");
+    }
+
     /// Numbers that name rather than count: a congress, a figure of speech, a day or year
     /// named, a school grade, 成 inside a word.
     #[test]

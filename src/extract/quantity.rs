@@ -25,6 +25,8 @@ struct UnitsFile {
     qualifiers: QualifierLists,
     #[serde(default)]
     durations: DurationCues,
+    #[serde(default)]
+    not_before: HashMap<String, Vec<String>>,
 }
 
 /// When a number with 日 is a count of days, and which number-and-unit words are ordinary
@@ -81,6 +83,9 @@ struct Unit {
     kind: &'static str,
     base: String,
     factor: f64,
+    /// What, right after the unit, makes it the start of another word (units.toml
+    /// `[not_before]`: 312国道, 九百余万市民): no unit there.
+    not_before: Vec<Vec<char>>,
 }
 
 pub(crate) struct Units {
@@ -175,7 +180,11 @@ impl Units {
             let kind = KINDS.iter().find(|k| **k == kind).ok_or_else(|| {
                 Error::config(format!("extract.units units.{word}"), format!("unknown kind {kind:?}"))
             })?;
-            units.push(Unit { word: word.chars().collect(), kind, base, factor });
+            let not_before = by_length_desc(f.not_before.get(&word).map_or(&[][..], Vec::as_slice));
+            units.push(Unit { word: word.chars().collect(), kind, base, factor, not_before });
+        }
+        if let Some(word) = f.not_before.keys().find(|w| !units.iter().any(|u| u.word.iter().copied().eq(w.chars()))) {
+            return Err(Error::config(format!("extract.units not_before.{word}"), "not a unit in [units]"));
         }
         units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
         let mut by_first: HashMap<char, Vec<usize>> = HashMap::default();
@@ -372,7 +381,10 @@ impl Units {
     /// The longest unit spelled at char `j`.
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
-        candidates.iter().map(|&k| &self.units[k]).find(|u| ix.at(j, &u.word))
+        candidates
+            .iter()
+            .map(|&k| &self.units[k])
+            .find(|u| ix.at(j, &u.word) && !u.not_before.iter().any(|w| ix.at(j + u.word.len(), w)))
     }
 
     /// The longest qualifier written right before char `i`, and whether it is one the
