@@ -2173,6 +2173,24 @@ mod tests {
         assert!(q.is_empty(), "{q:?}");
     }
 
+    /// A number jieba joins to the word before (达六/nrt 万多人次/m), a kilowatt after a
+    /// Chinese numeral's 万 (百万千瓦), a wind's force with 的 before the wind.
+    #[test]
+    fn numbers_split_by_jieba_kilowatts_and_winds() {
+        let d = run("场场爆满,观众达六万多人次。两台百万千瓦核电机组,年发电量四十五亿千瓦时。海区有5至7级的偏北风。\n");
+        let q = ranges(&d);
+        assert_eq!(
+            q,
+            [
+                ("六万多人次", 60000.0, None, "人次"),
+                ("两台", 2.0, None, "台"),
+                ("百万千瓦", 1e6, None, "千瓦"),
+                ("四十五亿千瓦时", 4.5e9, None, "千瓦时"),
+                ("5至7级", 5.0, Some(7.0), "级"),
+            ]
+        );
+    }
+
     /// Numbers that name rather than count: a congress, a figure of speech, a day or year
     /// named, a school grade, 成 inside a word.
     #[test]

@@ -261,14 +261,16 @@ impl Units {
                     out.push(q);
                     i = next;
                 }
-                // Skip the rest of this number (all of 第四五位).
+                // Skip the rest of this number (all of 第四五位), its 十, 百, 万 too: read
+                // alone, the 万 of 观众达六万多人次 (a number jieba joins to the word before)
+                // was 10,000 people.
                 None => {
                     let mut j = i + 1;
                     while j < chars.len()
                         && (chars[j].is_ascii_digit()
                             || matches!(chars[j], '.' | '·')
                             || cn_digit(chars[j]).is_some()
-                            || ordinal && cn_unit(chars[j]).is_some())
+                            || cn_unit(chars[j]).is_some())
                     {
                         j += 1;
                     }
@@ -329,7 +331,12 @@ impl Units {
             if chars[i] == '半' {
                 return Some((Num { mantissa: 5, decimals: 1, cn: None }, None, i + 1));
             }
-            while j < chars.len() && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some()) {
+            // Not the 千 of 千瓦 (百万千瓦, 三十万千瓦): the one unit that starts with a
+            // numeral and whose rest is no unit (五千米 is 5,000 米 read either way).
+            while j < chars.len()
+                && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some())
+                && !(j > i && chars[j] == '千' && chars.get(j + 1) == Some(&'瓦'))
+            {
                 j += 1;
             }
             if j == i {
@@ -458,7 +465,16 @@ impl Units {
                 .chain(&self.prefixes)
                 .any(|w| i >= w.len() && ix.at(i - w.len(), w) && starts_word(i - w.len()))
         };
-        if !(arabic || starts_word(opens) || vague.is_none() && prefixed()) {
+        // A digit jieba joins to the word before, its multiplier the next word (达六/nrt
+        // 万多人次/m): the number is the two together.
+        let split = || {
+            vague.is_none()
+                && cn_digit(chars[i]).is_some()
+                && chars.get(i + 1).is_some_and(|&c| cn_unit(c).is_some())
+                && ix.is_token_start(i + 1)
+                && ix.token(i + 1).is_some_and(|t| t.pos == "m")
+        };
+        if !(arabic || starts_word(opens) || vague.is_none() && prefixed() || split()) {
             return None;
         }
         let (first, approximate, mut j) = Self::number(ix, i, arabic)?;
@@ -742,10 +758,11 @@ impl Units {
                 !(i > 0 && ix.chars[i - 1] == '届' || i >= 2 && (ix.at_str(i - 2, "人大") || ix.at_str(i - 2, "政协")))
             }
             // A wind's force or a quake's magnitude: the word after names the wind (偏北风,
-            // 大风) or the quake, or 风力, 里氏 or 震级 comes before; 一级风险, 三级风景区 are no
-            // force.
+            // 大风, 5至7级的偏北风) or the quake, or 风力, 里氏 or 震级 comes before; 一级风险,
+            // 三级风景区 are no force.
             ['级'] => {
-                let wind = ix.token(unit_end).filter(|t| t.start as usize == unit_end).is_some_and(|t| {
+                let named = if chars.get(unit_end) == Some(&'的') { unit_end + 1 } else { unit_end };
+                let wind = ix.token(named).filter(|t| t.start as usize == named).is_some_and(|t| {
                     let w = ix.doc.token_text(t);
                     w.ends_with('风') || matches!(w, "地震" | "强震" | "余震" | "大地震")
                 });
