@@ -2173,6 +2173,16 @@ mod tests {
         assert!(q.is_empty(), "{q:?}");
     }
 
+    /// A set phrase that only counts holds its quantity (两国关系/l, 近两年来/l); one with
+    /// numerals of its own, or with 一, is a figure of speech (一年四季, 一年到头), as are
+    /// 千百年 and 百十家; so is the second phase of a project.
+    #[test]
+    fn set_phrases_that_count_and_figures_of_speech() {
+        let d = run("推动两国关系的发展。近两年来,经济增长。他们一年到头工作在野外,一年四季不停,历经千百年,百十家商店,二期工程进入攻坚阶段。\n");
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(q, ["两国", "近两年"]);
+    }
+
     /// A number jieba joins to the word before (达六/nrt 万多人次/m), a kilowatt after a
     /// Chinese numeral's 万 (百万千瓦), a wind's force with 的 before the wind.
     #[test]

@@ -343,6 +343,10 @@ impl Units {
                 return None;
             }
             let run = &chars[i..j];
+            // 千百年来, 百十号人: hundreds and thousands as a figure of speech, no number.
+            if run.windows(2).any(|w| matches!(w, ['千', '百' | '十'] | ['百', '十'])) {
+                return None;
+            }
             // 二百二十五点九: the digits after 点 are decimals, read one by one.
             let frac_end = if chars.get(j) == Some(&'点') {
                 (j + 1..chars.len()).find(|&k| cn_digit(chars[k]).is_none()).unwrap_or(chars.len())
@@ -618,10 +622,15 @@ impl Units {
         if unit.word == ['年'] && chars.get(unit_end) == Some(&'级') {
             return None;
         }
-        // Numerals inside an idiom.
+        // Numerals inside an idiom (三心二意/i), or inside a word with numerals of its own
+        // (千家万户/l, 一年四季/t), or inside a set phrase with 一 (一年到头/l, 一元复始/l); a
+        // set phrase that only counts (两国关系/l, 近两年来/l) holds the quantity.
         if !arabic {
             if let Some(t) = ix.token(i) {
-                if matches!(t.pos, "i" | "l") && t.len >= 4 {
+                let numeral = |c: &char| cn_digit(*c).is_some() || cn_unit(*c).is_some();
+                let another =
+                    || ix.chars.get(unit_end..(t.start + t.len) as usize).is_some_and(|r| r.iter().any(numeral));
+                if t.len >= 4 && (t.pos == "i" || another() || t.pos == "l" && cn_value == Some(1)) {
                     return None;
                 }
             }
