@@ -2441,6 +2441,18 @@ mod tests {
         assert_eq!(texts(&d, EntityKind::Organization), ["新城国际小区物业公司"]);
     }
 
+    /// A body's name reaches back over a noun that starts with a preposition's character
+    /// (和平北路小学); a preposition jieba glues to the level (由省/n, 为省/n) leaves the
+    /// level on the name.
+    #[test]
+    fn bodies_reach_over_words_that_begin_like_prepositions() {
+        let d = run("桥梁厂小学队、和平北路小学队分获男女冠军。\n");
+        assert_eq!(texts(&d, EntityKind::Organization), ["和平北路小学"]);
+        let d = run("选举张树兰为省高级人民法院院长,材料由县供电局与村里各购一半。\n");
+        let orgs = texts(&d, EntityKind::Organization);
+        assert_eq!(orgs, ["省高级人民法院", "县供电局"]);
+    }
+
     #[test]
     fn an_organisation_jieba_tags_as_a_name_is_no_person() {
         let d = run("石油输出国组织(欧佩克)原油平均价下降,塔利班控制了喀布尔。\n");

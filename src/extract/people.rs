@@ -1944,18 +1944,27 @@ fn head_organizations(
             {
                 break;
             }
-            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || chars!("由在从对为将把被让向和与及的").contains(ix.chars[ts])
+            // A preposition or conjunction, as a word of its own or glued by jieba to what
+            // follows (在京/ns, 由省/n 物价局: then the level alone, below); not a noun it
+            // starts (和平/nz 北路小学, 向阳/nz 小学).
+            let particle = chars!("由在从对为将把被让向和与及的").contains(ix.chars[ts])
+                && (start - ts == 1
+                    || !t.pos.starts_with('n')
+                    || start - ts == 2 && ADMIN_LEVELS.contains(ix.chars[ts + 1]));
+            // jieba joins such a word to the level after it (经省/n 物价局, 由县/n 供电局): the
+            // level alone.
+            let glued = particle || "经原".contains(ix.chars[ts]);
+            if start - ts == 2 && glued && ADMIN_LEVELS.contains(ix.chars[ts + 1]) {
+                start = ts + 1;
+                break;
+            }
+            if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || particle
                 // 经省物价局, 原省电力局: a preposition, or "former", as a word of its own.
                 || start - ts == 1 && "经原".contains(ix.chars[ts])
             {
                 break;
             }
             if dateline(ix, ts, start) || lists.org_stop_words.contains(ix.slice(ts, start)) {
-                break;
-            }
-            // jieba joins such a word to the level after it (经省/n 物价局): the level alone.
-            if start - ts == 2 && "经原".contains(ix.chars[ts]) && ADMIN_LEVELS.contains(ix.chars[ts + 1]) {
-                start = ts + 1;
                 break;
             }
             start = ts;
