@@ -2173,6 +2173,31 @@ mod tests {
         assert!(q.is_empty(), "{q:?}");
     }
 
+    /// Cases from a reader's review of the units above: compatriots, bonds, national days
+    /// and market values are no countries or cities; a weekday's digit is not the number
+    /// after it; 一百十五 is a number and 百千万 none; digits side by side that are no
+    /// pair are a name or a season; a kilowatt after Arabic digits.
+    #[test]
+    fn places_counted_review_cases() {
+        let d = run("13亿国人,上万国人,增发1000亿国债,万亿市值,庆祝十一国庆,三八国际妇女节,百千万人才工程,五一劳动节,三九天,这是百年大计。\n");
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert!(q.is_empty(), "{q:?}");
+        let d = run("周二十万名群众集会,一百十五人参加,增进两国民众的友谊,京津冀三省市,力求在三五年之内解决,5千瓦的电机,一年多来成绩显著。\n");
+        let q = ranges(&d);
+        assert_eq!(
+            q,
+            [
+                ("十万名", 100000.0, None, "名"),
+                ("一百十五人", 115.0, None, "人"),
+                ("两国", 2.0, None, "国"),
+                ("三省市", 3.0, None, "省市"),
+                ("三五年", 3.0, Some(5.0), "年"),
+                ("5千瓦", 5.0, None, "千瓦"),
+                ("一年", 1.0, None, "年"),
+            ]
+        );
+    }
+
     /// A set phrase that only counts holds its quantity (两国关系/l, 近两年来/l); one with
     /// numerals of its own, or with 一, is a figure of speech (一年四季, 一年到头), as are
     /// 千百年 and 百十家; so is the second phase of a project.

@@ -27,6 +27,8 @@ struct UnitsFile {
     durations: DurationCues,
     #[serde(default)]
     not_before: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    at_most: HashMap<String, f64>,
 }
 
 /// When a number with 日 is a count of days, and which number-and-unit words are ordinary
@@ -86,6 +88,9 @@ struct Unit {
     /// What, right after the unit, makes it the start of another word (units.toml
     /// `[not_before]`: 312国道, 九百余万市民): no unit there.
     not_before: Vec<Vec<char>>,
+    /// The largest count the unit takes (units.toml `[at_most]`: 13亿国人 counts no
+    /// countries).
+    at_most: f64,
 }
 
 pub(crate) struct Units {
@@ -127,6 +132,15 @@ pub(crate) fn cn_digit(c: char) -> Option<u64> {
         '九' => 9,
         _ => return None,
     })
+}
+
+/// Two digits that make an approximate number: neighbours, the second one more (两三, 五六),
+/// and 三五 (a few).
+fn approximate_pair(a: char, b: char) -> bool {
+    match (cn_digit(a), cn_digit(b)) {
+        (Some(x), Some(y)) => x >= 1 && y == x + 1 || (x, y) == (3, 5),
+        _ => false,
+    }
 }
 
 /// Three or more Chinese digits with no 十, 百 … between them (一九九七): a number read digit
@@ -175,16 +189,22 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
 impl Units {
     pub fn parse(text: &str) -> Result<Units> {
         let f: UnitsFile = toml::from_str(text).map_err(|e| Error::config("extract.units", e.message().to_string()))?;
+        let mut unknown: Vec<String> = (f.not_before.keys().map(|w| format!("not_before.{w}")))
+            .chain(f.at_most.keys().map(|w| format!("at_most.{w}")))
+            .filter(|k| !f.units.contains_key(k.split_once('.').map_or("", |(_, w)| w)))
+            .collect();
+        unknown.sort();
+        if let Some(key) = unknown.first() {
+            return Err(Error::config(format!("extract.units {key}"), "not a unit in [units]"));
+        }
         let mut units = Vec::new();
         for (word, (kind, base, factor)) in f.units {
             let kind = KINDS.iter().find(|k| **k == kind).ok_or_else(|| {
                 Error::config(format!("extract.units units.{word}"), format!("unknown kind {kind:?}"))
             })?;
             let not_before = by_length_desc(f.not_before.get(&word).map_or(&[][..], Vec::as_slice));
-            units.push(Unit { word: word.chars().collect(), kind, base, factor, not_before });
-        }
-        if let Some(word) = f.not_before.keys().find(|w| !units.iter().any(|u| u.word.iter().copied().eq(w.chars()))) {
-            return Err(Error::config(format!("extract.units not_before.{word}"), "not a unit in [units]"));
+            let at_most = f.at_most.get(&word).copied().unwrap_or(f64::INFINITY);
+            units.push(Unit { word: word.chars().collect(), kind, base, factor, not_before, at_most });
         }
         units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
         let mut by_first: HashMap<char, Vec<usize>> = HashMap::default();
@@ -261,16 +281,15 @@ impl Units {
                     out.push(q);
                     i = next;
                 }
-                // Skip the rest of this number (all of 第四五位), its 十, 百, 万 too: read
-                // alone, the 万 of 观众达六万多人次 (a number jieba joins to the word before)
-                // was 10,000 people.
+                // Skip the rest of this number (all of 第四五位), its 十, 百, 万 too, up to
+                // the next word: a number of its own may start there (周二/t 十万名).
                 None => {
                     let mut j = i + 1;
                     while j < chars.len()
                         && (chars[j].is_ascii_digit()
                             || matches!(chars[j], '.' | '·')
                             || cn_digit(chars[j]).is_some()
-                            || cn_unit(chars[j]).is_some())
+                            || cn_unit(chars[j]).is_some() && (ordinal || !ix.is_token_start(j)))
                     {
                         j += 1;
                     }
@@ -343,8 +362,18 @@ impl Units {
                 return None;
             }
             let run = &chars[i..j];
-            // 千百年来, 百十号人: hundreds and thousands as a figure of speech, no number.
-            if run.windows(2).any(|w| matches!(w, ['千', '百' | '十'] | ['百', '十'])) {
+            // 千百年来, 百十号人, 百千万人才: hundreds and thousands as a figure of speech, no
+            // number (一百十五 is 115).
+            if matches!(run, ['千', '百' | '十', ..] | ['百', '十' | '千', ..]) {
+                return None;
+            }
+            // Two digits side by side, neither a pair (五六, 三五) nor spelt digit by digit
+            // (一九九七), nor 零 before a digit (一百零五): a name, a date or a season (五一,
+            // 三八, 九七年, 三九天), no number.
+            let loose = run.windows(2).any(|w| {
+                cn_digit(w[0]).is_some_and(|a| a != 0) && cn_digit(w[1]).is_some() && !approximate_pair(w[0], w[1])
+            });
+            if loose && !spelt_digits(run) {
                 return None;
             }
             // 二百二十五点九: the digits after 点 are decimals, read one by one.
@@ -367,9 +396,7 @@ impl Units {
             // approximate number: the run without the second digit is its lower end, without
             // the first its upper end. A run of bare digits (一九九七) is read as written.
             let spelt = spelt_digits(run);
-            let pair = (0..run.len().saturating_sub(1)).find(
-                |&k| matches!((cn_digit(run[k]), cn_digit(run[k + 1])), (Some(a), Some(b)) if a >= 1 && b == a + 1),
-            );
+            let pair = (0..run.len().saturating_sub(1)).find(|&k| approximate_pair(run[k], run[k + 1]));
             if let Some(k) = pair.filter(|_| !spelt) {
                 let without = |drop: usize| -> Option<u64> {
                     let rest: Vec<char> = run.iter().enumerate().filter(|&(n, _)| n != drop).map(|(_, &c)| c).collect();
@@ -385,11 +412,16 @@ impl Units {
     }
 
     /// The longest multiplier (万, 亿, 万亿 …) spelled at char `j`: its length and factor.
+    /// Not the 千 of 千瓦 (5千瓦 is five kilowatts): the one unit that starts with a multiplier.
     fn multiplier_at(&self, ix: &TextIndex, j: usize) -> Option<(usize, f64)> {
+        if ix.at(j, &['千', '瓦']) {
+            return None;
+        }
         self.multipliers.iter().find(|(w, _)| ix.at(j, w)).map(|(w, m)| (w.len(), *m))
     }
 
-    /// The longest unit spelled at char `j`.
+    /// The longest unit spelled at char `j` and not followed by one of its `[not_before]`
+    /// words (else a shorter one, if any).
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
         candidates
@@ -470,10 +502,12 @@ impl Units {
                 .any(|w| i >= w.len() && ix.at(i - w.len(), w) && starts_word(i - w.len()))
         };
         // A digit jieba joins to the word before, its multiplier the next word (达六/nrt
-        // 万多人次/m): the number is the two together.
+        // 万多人次/m): the number is the two together. Not a weekday's or a date's digit
+        // (周二/t 十万名: 100,000).
         let split = || {
             vague.is_none()
                 && cn_digit(chars[i]).is_some()
+                && ix.token(i).is_some_and(|t| t.pos != "t")
                 && chars.get(i + 1).is_some_and(|&c| cn_unit(c).is_some())
                 && ix.is_token_start(i + 1)
                 && ix.token(i + 1).is_some_and(|t| t.pos == "m")
@@ -623,14 +657,16 @@ impl Units {
             return None;
         }
         // Numerals inside an idiom (三心二意/i), or inside a word with numerals of its own
-        // (千家万户/l, 一年四季/t), or inside a set phrase with 一 (一年到头/l, 一元复始/l); a
-        // set phrase that only counts (两国关系/l, 近两年来/l) holds the quantity.
+        // (千家万户/l, 一年四季/t); a set phrase holds the quantity only as a time up to now
+        // (近两年来/l, 一年多来/l) or with 两 (两国关系/l, 两国之间/l), not as a figure of
+        // speech (百年大计/l, 一年到头/l, 十年动乱/l).
         if !arabic {
             if let Some(t) = ix.token(i) {
+                let end = (t.start + t.len) as usize;
                 let numeral = |c: &char| cn_digit(*c).is_some() || cn_unit(*c).is_some();
-                let another =
-                    || ix.chars.get(unit_end..(t.start + t.len) as usize).is_some_and(|r| r.iter().any(numeral));
-                if t.len >= 4 && (t.pos == "i" || another() || t.pos == "l" && cn_value == Some(1)) {
+                let another = || ix.chars.get(unit_end..end).is_some_and(|r| r.iter().any(numeral));
+                let counts = || chars[end - 1] == '来' || chars[i] == '两';
+                if t.len >= 4 && (t.pos == "i" || another() || t.pos == "l" && !counts()) {
                     return None;
                 }
             }
@@ -657,6 +693,9 @@ impl Units {
         }
         let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
         let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
+        if value.max(value_max.unwrap_or(0.0)) > unit.at_most {
+            return None;
+        }
         // The half belongs to the end it is written after (3至4年半: 3 to 4.5).
         if and_half {
             match value_max.as_mut() {
