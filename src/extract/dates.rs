@@ -103,8 +103,9 @@ const YEAR: &str = concat!(
     range_mark!(),
     r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))"
 );
-/// The start or end of a year named with its 年 (2000年底, 去年初): only after a year.
-const YEAR_END: &str = r"(?P<yp>初|底|末)";
+/// The start or end of a year named with its 年 (2000年底, 去年初, 1997年岁末): only after a
+/// year.
+const YEAR_END: &str = r"(?P<yp>初|底|末|岁末)";
 /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
 /// run of months (1至10月, 1-9月份, 一至三月, 1月至11月) and the year's first months or quarters (前10月, 前三季度;
 /// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as

@@ -2235,6 +2235,22 @@ mod tests {
         assert_eq!(q, ["两届"]);
     }
 
+    /// 岁末 after a year is its end, as 底 and 末 are (1997年岁末: December).
+    #[test]
+    fn a_years_end_written_suimo() {
+        let d = run("1997年岁末,全国人民喜迎新春。\n");
+        let got: Vec<(&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> =
+            d.dates.iter().map(|m| (m.text.as_str(), m.start_date, m.end_date)).collect();
+        assert_eq!(
+            got,
+            [(
+                "1997年岁末",
+                chrono::NaiveDate::from_ymd_opt(1997, 12, 1),
+                chrono::NaiveDate::from_ymd_opt(1997, 12, 31)
+            )]
+        );
+    }
+
     /// 年初 without a year starts a word: not the 年 of 青年 before 初中.
     #[test]
     fn a_years_start_is_a_word_of_its_own() {
