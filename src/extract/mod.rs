@@ -2328,6 +2328,17 @@ mod tests {
         );
     }
 
+    /// A short quote right after a speech verb that ends its clause is words said, not a
+    /// slogan, when its speaker is found; a term the sentence goes on about stays a term.
+    #[test]
+    fn a_short_quote_after_a_speech_verb_is_said() {
+        let d = run("省委书记孙文盛对随行的干部说,“我们的责任重啊”。任建新强调,“严打”是社会治安的关键。\n");
+        let quotes: Vec<(&str, Option<&str>)> =
+            d.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
+        assert_eq!(quotes, [("我们的责任重啊", Some("孙文盛"))]);
+        assert_eq!(texts(&d, EntityKind::Campaign), ["严打"]);
+    }
+
     /// Quotes one after another with nothing between are one voice (他反复强调:“…。”“…。”),
     /// unless the first asks a question, which the next answers; with words between, the
     /// next quote needs a speaker of its own. The hand annotation's speeches of 周恩来 and

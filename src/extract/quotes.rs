@@ -71,18 +71,18 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
         let n = e - s;
         let is_double = matches!(c, '”' | '」');
         // One character in quotation marks is emphasis (“微”治理, “星”级), not a name.
-        if (2..=max_campaign).contains(&n) && !content.chars().any(clause_punct) && content.chars().any(super::is_han) {
-            campaigns.push(Entity {
-                sentence_idx: ix.sentence_of(s),
-                kind: EntityKind::Campaign,
-                text: content.to_string(),
-                normalized: content.to_string(),
-                start: s as u32,
-                end: e as u32,
-                ..Entity::default()
-            });
-        } else if is_double && !nested && content.chars().any(super::is_han) {
-            let found = speaker_after(ix, lists, people, open, i + 1)
+        let short =
+            (2..=max_campaign).contains(&n) && !content.chars().any(clause_punct) && content.chars().any(super::is_han);
+        let quotable = is_double && !nested && content.chars().any(super::is_han);
+        // A short quote is a slogan or a term, unless a speech verb stands right before it,
+        // the clause ends with it, and its speaker is found (孙文盛对随行的干部说,“我们的责任
+        // 重啊”。): then words said. Not a term the sentence goes on about (任建新强调,“严打”是…).
+        let said = || {
+            verb_ends_at(ix, lists, open)
+                && chars.get(i + 1).is_none_or(|c| matches!(c, '。' | ',' | '!' | '?' | ';' | '\n'))
+        };
+        let found = if quotable && (!short || said()) {
+            speaker_after(ix, lists, people, open, i + 1)
                 .or_else(|| speaker_before(ix, lists, people, open))
                 .or_else(|| acting_after(ix, people, s, i))
                 .map(|p| (p, "name"))
@@ -95,7 +95,21 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
                 // `他强调:“…。”“…。”`: a quote right after one with a speaker, nothing between,
                 // goes on in the same voice; not the answer to a question (“…?”“…。”).
                 .or_else(|| run.filter(|&(close, _, _)| close + 1 == open).map(|(_, p, src)| (p, src)))
-                .or_else(|| subject_before(ix, people, open).map(|p| (p, "context")));
+                .or_else(|| subject_before(ix, people, open).map(|p| (p, "context")))
+        } else {
+            None
+        };
+        if short && found.is_none() {
+            campaigns.push(Entity {
+                sentence_idx: ix.sentence_of(s),
+                kind: EntityKind::Campaign,
+                text: content.to_string(),
+                normalized: content.to_string(),
+                start: s as u32,
+                end: e as u32,
+                ..Entity::default()
+            });
+        } else if quotable {
             run = found.filter(|_| chars[e - 1] != '?').map(|(p, src)| (i, p, src));
             let (speaker, source) = (found.map(|(p, _)| p), found.map(|(_, src)| src));
             // Without a speaker, only words that read as speech: a clause mark other than the
@@ -122,6 +136,13 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
         }
     }
     (campaigns, quotes)
+}
+
+/// Whether a speech verb ends at `end`, or right before a comma or colon there (表示“,
+/// 说,“).
+fn verb_ends_at(ix: &TextIndex, lists: &Lists, end: usize) -> bool {
+    let end = if end > 0 && matches!(ix.chars[end - 1], ',' | ':') { end - 1 } else { end };
+    (1..=end.min(4)).any(|k| lists.speech_verbs.at(ix, end - k).is_some_and(|w| w.len() == k))
 }
 
 /// Whether a speech verb starts between `from` and `to`. A verb written with its adverb's
