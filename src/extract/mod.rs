@@ -2182,7 +2182,7 @@ mod tests {
         let d = run("13亿国人,上万国人,增发1000亿国债,万亿市值,庆祝十一国庆,三八国际妇女节,百千万人才工程,五一劳动节,三九天,这是百年大计。\n");
         let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
         assert!(q.is_empty(), "{q:?}");
-        let d = run("周二十万名群众集会,一百十五人参加,增进两国民众的友谊,京津冀三省市,力求在三五年之内解决,5千瓦的电机,一年多来成绩显著。\n");
+        let d = run("周二十万名群众集会,一百十五人参加,增进两国民众的友谊,京津冀三省市,力求在三五年之内解决,5千瓦的电机,一年多来成绩显著,来了三两个人,两省市场供应充足。\n");
         let q = ranges(&d);
         assert_eq!(
             q,
@@ -2194,6 +2194,8 @@ mod tests {
                 ("三五年", 3.0, Some(5.0), "年"),
                 ("5千瓦", 5.0, None, "千瓦"),
                 ("一年", 1.0, None, "年"),
+                ("三两个", 2.0, Some(3.0), "个"),
+                ("两省", 2.0, None, "省"),
             ]
         );
     }
@@ -2503,6 +2505,10 @@ mod tests {
         let d = run("选举张树兰为省高级人民法院院长,材料由县供电局与村里各购一半。\n");
         let orgs = texts(&d, EntityKind::Organization);
         assert_eq!(orgs, ["省高级人民法院", "县供电局"]);
+        // A common noun that begins like a preposition stops the name (被告/n).
+        let d = run("原告王某诉被告中国农业银行北京分行一案,法院判令被告市第一建筑公司赔偿。\n");
+        let orgs = texts(&d, EntityKind::Organization);
+        assert_eq!(orgs, ["中国农业银行北京分行", "市第一建筑公司"]);
     }
 
     #[test]

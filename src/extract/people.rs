@@ -1945,11 +1945,12 @@ fn head_organizations(
                 break;
             }
             // A preposition or conjunction, as a word of its own or glued by jieba to what
-            // follows (在京/ns, 由省/n 物价局: then the level alone, below); not a noun it
-            // starts (和平/nz 北路小学, 向阳/nz 小学).
+            // follows (在京/ns, 由省/n 物价局: then the level alone, below), or a common noun
+            // it starts (被告/n: 原告王某诉被告中国农业银行北京分行); not a name it starts
+            // (和平/nz 北路小学, 向阳/nz 小学).
             let particle = chars!("由在从对为将把被让向和与及的").contains(ix.chars[ts])
                 && (start - ts == 1
-                    || !t.pos.starts_with('n')
+                    || !matches!(t.pos, "nz" | "ns" | "nt" | "nr" | "nrt")
                     || start - ts == 2 && ADMIN_LEVELS.contains(ix.chars[ts + 1]));
             // jieba joins such a word to the level after it (经省/n 物价局, 由县/n 供电局): the
             // level alone.

@@ -135,10 +135,10 @@ pub(crate) fn cn_digit(c: char) -> Option<u64> {
 }
 
 /// Two digits that make an approximate number: neighbours, the second one more (两三, 五六),
-/// and 三五 (a few).
+/// and 三五 and 三两 (a few: 三两个人 is 2 to 3).
 fn approximate_pair(a: char, b: char) -> bool {
     match (cn_digit(a), cn_digit(b)) {
-        (Some(x), Some(y)) => x >= 1 && y == x + 1 || (x, y) == (3, 5),
+        (Some(x), Some(y)) => x >= 1 && y == x + 1 || matches!((x, y), (3, 5) | (3, 2)),
         _ => false,
     }
 }
@@ -204,6 +204,9 @@ impl Units {
             })?;
             let not_before = by_length_desc(f.not_before.get(&word).map_or(&[][..], Vec::as_slice));
             let at_most = f.at_most.get(&word).copied().unwrap_or(f64::INFINITY);
+            if at_most.is_nan() || at_most < 0.0 {
+                return Err(Error::config(format!("extract.units at_most.{word}"), "not a count (0 or more)"));
+            }
             units.push(Unit { word: word.chars().collect(), kind, base, factor, not_before, at_most });
         }
         units.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then(a.word.cmp(&b.word)));
@@ -402,7 +405,8 @@ impl Units {
                     let rest: Vec<char> = run.iter().enumerate().filter(|&(n, _)| n != drop).map(|(_, &c)| c).collect();
                     parse_chinese(&rest)
                 };
-                let (low, high) = (without(k + 1)?, without(k)?);
+                let (a, b) = (without(k + 1)?, without(k)?);
+                let (low, high) = (a.min(b), a.max(b));
                 let cn = |v| Num { mantissa: 0, decimals: 0, cn: Some(v) };
                 return Some((cn(low), Some(cn(high)), j));
             }
@@ -888,5 +892,21 @@ mod tests {
         assert_eq!(p("三"), Some(3));
         assert_eq!(p("万"), Some(10000));
         assert_eq!(p("一亿二千万"), Some(120_000_000));
+    }
+
+    /// A `[not_before]` or `[at_most]` entry for no unit, or a ceiling below zero, is a
+    /// config error naming the entry, not a rule that silently never applies.
+    #[test]
+    fn unit_rules_name_their_units() {
+        let file = |extra: &str| {
+            format!(
+                "[units]\n\"国\" = [\"count\", \"国\", 1.0]\n[multipliers]\n[qualifiers]\nbound_prefixes = []\nprefixes = []\nsuffixes = []\ninner = []\n{extra}"
+            )
+        };
+        assert!(Units::parse(&file("[not_before]\n\"国\" = [\"道\"]\n[at_most]\n\"国\" = 250\n")).is_ok());
+        let err = |extra: &str| Units::parse(&file(extra)).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err("[not_before]\n\"省\" = [\"长\"]\n").contains("not_before.省"));
+        assert!(err("[at_most]\n\"国家\" = 10\n").contains("at_most.国家"));
+        assert!(err("[at_most]\n\"国\" = -1.0\n").contains("at_most.国"));
     }
 }
