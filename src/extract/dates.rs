@@ -101,7 +101,7 @@ const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
 const YEAR: &str = concat!(
     r"(?:(?:(?P<y0>[0-9]{4})",
     range_mark!(),
-    r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上年|本年))"
+    r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上一年|上年|本年))"
 );
 /// The start or end of a year named with its 年 (2000年底, 去年初, 1997年岁末): only after a
 /// year.
@@ -312,7 +312,7 @@ impl DateRules {
                 (None, Some(r)) => published.map(|p| {
                     p.year()
                         + match r.as_str() {
-                            "去年" | "上年" => -1,
+                            "去年" | "上年" | "上一年" => -1,
                             "前年" => -2,
                             "明年" => 1,
                             _ => 0,

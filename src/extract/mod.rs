@@ -2237,6 +2237,17 @@ mod tests {
         assert_eq!(q, ["两届"]);
     }
 
+    /// 上一年 is the year before publication, as 上年 and 去年 are.
+    #[test]
+    fn the_year_before_written_out() {
+        let mut doc = segmented("本报讯 利税6200万元,比上一年增长32.7%。\n".to_string());
+        doc.meta.published_date = chrono::NaiveDate::from_ymd_opt(1998, 1, 5);
+        let found = STAGES.extractor.dates.find(&TextIndex::new(&doc), doc.meta.published_date);
+        let got: Vec<(&str, Option<chrono::NaiveDate>)> =
+            found.iter().map(|m| (m.text.as_str(), m.start_date)).collect();
+        assert_eq!(got, [("上一年", chrono::NaiveDate::from_ymd_opt(1997, 1, 1))]);
+    }
+
     /// 岁末 after a year is its end, as 底 and 末 are (1997年岁末: December).
     #[test]
     fn a_years_end_written_suimo() {
