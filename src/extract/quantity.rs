@@ -134,6 +134,11 @@ pub(crate) fn cn_digit(c: char) -> Option<u64> {
     })
 }
 
+/// 千瓦, the one unit that starts with a numeral that is also a multiplier, and whose rest
+/// (瓦) is no unit: a number stops before it (百万千瓦, 5千瓦). 五千米 is 5,000 米 read either
+/// way, so 千米 needs no such care.
+const KILOWATT: [char; 2] = ['千', '瓦'];
+
 /// Two digits that make an approximate number: neighbours, the second one more (两三, 五六),
 /// and 三五 and 三两 (a few: 三两个人 is 2 to 3).
 fn approximate_pair(a: char, b: char) -> bool {
@@ -189,9 +194,10 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
 impl Units {
     pub fn parse(text: &str) -> Result<Units> {
         let f: UnitsFile = toml::from_str(text).map_err(|e| Error::config("extract.units", e.message().to_string()))?;
-        let mut unknown: Vec<String> = (f.not_before.keys().map(|w| format!("not_before.{w}")))
-            .chain(f.at_most.keys().map(|w| format!("at_most.{w}")))
-            .filter(|k| !f.units.contains_key(k.split_once('.').map_or("", |(_, w)| w)))
+        let mut unknown: Vec<String> = (f.not_before.keys().map(|w| ("not_before", w)))
+            .chain(f.at_most.keys().map(|w| ("at_most", w)))
+            .filter(|(_, w)| !f.units.contains_key(*w))
+            .map(|(table, w)| format!("{table}.{w}"))
             .collect();
         unknown.sort();
         if let Some(key) = unknown.first() {
@@ -353,11 +359,10 @@ impl Units {
             if chars[i] == '半' {
                 return Some((Num { mantissa: 5, decimals: 1, cn: None }, None, i + 1));
             }
-            // Not the 千 of 千瓦 (百万千瓦, 三十万千瓦): the one unit that starts with a
-            // numeral and whose rest is no unit (五千米 is 5,000 米 read either way).
+            // Not the 千 of 千瓦 ([`KILOWATT`]: 百万千瓦, 三十万千瓦).
             while j < chars.len()
                 && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some())
-                && !(j > i && chars[j] == '千' && chars.get(j + 1) == Some(&'瓦'))
+                && !(j > i && ix.at(j, &KILOWATT))
             {
                 j += 1;
             }
@@ -416,9 +421,9 @@ impl Units {
     }
 
     /// The longest multiplier (万, 亿, 万亿 …) spelled at char `j`: its length and factor.
-    /// Not the 千 of 千瓦 (5千瓦 is five kilowatts): the one unit that starts with a multiplier.
+    /// Not the 千 of 千瓦 ([`KILOWATT`]: 5千瓦 is five kilowatts).
     fn multiplier_at(&self, ix: &TextIndex, j: usize) -> Option<(usize, f64)> {
-        if ix.at(j, &['千', '瓦']) {
+        if ix.at(j, &KILOWATT) {
             return None;
         }
         self.multipliers.iter().find(|(w, _)| ix.at(j, w)).map(|(w, m)| (w.len(), *m))
