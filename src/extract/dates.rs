@@ -4,12 +4,11 @@
 //! without a publication date keep their text and have no dates.
 
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 
 use super::quantity::{cn_digit, cn_unit, parse_chinese};
 use super::TextIndex;
 use crate::document::DateMention;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// 年, 月 and 季: every date holds one, and [`DateRules::starts`] scans near each.
 const PERIOD_CHARS: [char; 3] = ['年', '月', '季'];
@@ -33,19 +32,16 @@ pub(crate) const DATE_CHARS: [char; PERIOD_CHARS.len() + DAY_CHARS.len()] = {
 /// a date reaches before its first (截止到1996—2000年) and the 7 after its last.
 const REACH: usize = 14;
 
-pub(crate) struct DateRules {
-    /// The date pattern with its groups; every part optional.
-    re: Regex,
-    /// The same pattern without groups, and never empty: scanned over the whole text. The
-    /// pattern with all parts optional matches the empty string at every position, and a
-    /// search restarted at each of them cost a third of extraction.
-    scan: Regex,
-}
+/// Finds dates in a text: what a regex of the date grammar (see the test module's `grammar`)
+/// would find, matched by hand. The grammar has no literal a regex engine could skip ahead
+/// to, and every part of it is optional, so the regex crate ran a forward and a reverse
+/// search per candidate and a capture engine per match: 7% of the extract stage's
+/// instructions on the People's Daily texts, for about one match in every 250 characters.
+/// A test runs both on generated text and compares every group of every match.
+pub(crate) struct DateRules;
 
-/// The date pattern's groups, in the order they open in `re` (each named as in the pattern).
-/// [`DateRules::new`] checks the order against the pattern, and each group is read by its
-/// index ([`group`]): by name, each read was a hash lookup, a dozen a match, and reading
-/// them by index took 3.1% off the extract stage's instructions.
+/// The groups of a match, in the order they open in the grammar (each named as in the test
+/// module's regex, which a test checks), read by index ([`group`]).
 const GROUPS: [&str; 15] =
     ["upto", "y0", "y", "rel", "first", "m0", "m", "d", "part", "half", "firstq", "q", "ye", "nm", "yp"];
 
@@ -86,59 +82,380 @@ const G_YE: usize = group("ye");
 const G_NM: usize = group("nm");
 const G_YP: usize = group("yp");
 
-/// The range marks of [`super::is_range_mark`] as a pattern, for the runs of years and
-/// months the patterns are built with (a macro: `concat!` takes literals only). A test
-/// checks that the two agree.
-macro_rules! range_mark {
-    () => {
-        "(?:至|到|-|—|–|~|～)"
-    };
+/// Chinese digits one to nine, as months, days and counts of months write them.
+const CN_DIGITS: [char; 9] = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// The digits of a year spelt digit by digit (一九九八年, 二〇〇〇年).
+const YEAR_DIGITS: [char; 11] = ['〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// 截至, 截止到, 截止: "up to", which leaves a date's start open; tried in this order.
+const UPTO_WORDS: [&[char]; 3] = [&['截', '至'], &['截', '止', '到'], &['截', '止']];
+
+/// Years named relative to publication.
+const RELATIVE_YEARS: [&[char]; 7] =
+    [&['今', '年'], &['去', '年'], &['明', '年'], &['前', '年'], &['上', '一', '年'], &['上', '年'], &['本', '年']];
+
+/// The start or end of a year named with its 年 (2000年底, 去年初, 1997年岁末): only after a
+/// year, or on its own.
+const YEAR_ENDS: [&[char]; 4] = [&['初'], &['底'], &['末'], &['岁', '末']];
+
+/// Parts of a month after it (1998年元月上旬, 3月底).
+const MONTH_PARTS: [&[char]; 6] = [&['上', '旬'], &['中', '旬'], &['下', '旬'], &['初'], &['底'], &['末']];
+
+/// Halves of a year.
+const HALVES: [&[char]; 2] = [&['上', '半', '年'], &['下', '半', '年']];
+
+/// 年初, 年底, 年末 without a year before them.
+const YEAR_PARTS: [&[char]; 3] = [&['年', '初'], &['年', '底'], &['年', '末']];
+
+/// Where a match's groups are, as char offsets: `spans[0]` the whole match, then the groups
+/// of [`GROUPS`].
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+struct Spans([Option<(u32, u32)>; GROUPS.len() + 1]);
+
+impl Spans {
+    fn set(&mut self, g: usize, s: usize, e: usize) {
+        self.0[g] = Some((s as u32, e as u32));
+    }
 }
 
-const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
-/// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
-/// A run of years in figures (1996—2000年) opens with its first year.
-const YEAR: &str = concat!(
-    r"(?:(?:(?P<y0>[0-9]{4})",
-    range_mark!(),
-    r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上一年|上年|本年))"
-);
-/// The start or end of a year named with its 年 (2000年底, 去年初, 1997年岁末): only after a
-/// year.
-const YEAR_END: &str = r"(?P<yp>初|底|末|岁末)";
-/// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
-/// run of months (1至10月, 1-9月份, 一至三月, 1月至11月) and the year's first months or quarters (前10月, 前三季度;
-/// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
-/// statistics reports write them.
-const PART: &str = concat!(
-    r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?",
-    range_mark!(),
-    r")?",
-    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月份?",
-    r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
-    r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
-    r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末)",
-    r"|前(?P<nm>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])个月)",
-);
+/// A match: its groups (see [`Spans`]) with the text they are in.
+struct Caps<'i, 'a> {
+    ix: &'i TextIndex<'a>,
+    spans: Spans,
+}
 
-impl DateRules {
-    pub fn new() -> Result<DateRules> {
-        let bad = |e: regex::Error| Error::config("extract date pattern", e.to_string());
-        let re = Regex::new(&format!("{UPTO}{YEAR}?(?:{PART}|{YEAR_END})?")).map_err(bad)?;
-        let names: Vec<&str> = re.capture_names().skip(1).map(|n| n.unwrap_or("")).collect();
-        if names != GROUPS {
-            return Err(Error::config("extract date pattern", format!("groups {names:?}, expected {GROUPS:?}")));
-        }
-        let unnamed = Regex::new(r"\(\?P<\w+>").map_err(bad)?;
-        let scan = format!("{UPTO}(?:{YEAR}(?:{PART}|{YEAR_END})?|{PART})");
-        let scan = Regex::new(&unnamed.replace_all(&scan, "(?:")).map_err(bad)?;
-        Ok(DateRules { re, scan })
+/// One group of a match, by char offsets.
+#[derive(Clone, Copy)]
+struct Group<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+impl<'a> Group<'a> {
+    fn start(&self) -> usize {
+        self.start
     }
 
-    /// Byte offsets where the scan pattern matches, as `scan.find_iter` over the whole text
-    /// finds them, but scanning only the stretches near a 年, 月 or 季: every date holds one
-    /// of them, most text holds none, and the pattern has no literal the regex engine could
-    /// skip ahead to, so a scan of the whole text was half of this extractor's time.
+    fn end(&self) -> usize {
+        self.end
+    }
+
+    fn as_str(&self) -> &'a str {
+        self.text
+    }
+}
+
+impl<'a> Caps<'_, 'a> {
+    fn get(&self, g: usize) -> Option<Group<'a>> {
+        self.spans.0[g].map(|(s, e)| {
+            let (s, e) = (s as usize, e as usize);
+            Group { start: s, end: e, text: self.ix.slice(s, e) }
+        })
+    }
+}
+
+/// Up to four positions, in the order the grammar tries them: where a number may end.
+struct Ends {
+    at: [usize; 4],
+    n: usize,
+}
+
+impl Ends {
+    fn new() -> Ends {
+        Ends { at: [0; 4], n: 0 }
+    }
+
+    fn push(&mut self, e: usize) {
+        self.at[self.n] = e;
+        self.n += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.at[..self.n].iter().copied()
+    }
+}
+
+/// The date grammar matched at one position of `chars[..lim]`: each part tries its
+/// alternatives in the grammar's order and the first that lets the whole match succeed wins,
+/// as the regex crate's leftmost-first matching does.
+struct Matcher<'c> {
+    chars: &'c [char],
+    lim: usize,
+}
+
+impl Matcher<'_> {
+    fn at(&self, i: usize) -> Option<char> {
+        if i < self.lim {
+            Some(self.chars[i])
+        } else {
+            None
+        }
+    }
+
+    fn is(&self, i: usize, c: char) -> bool {
+        self.at(i) == Some(c)
+    }
+
+    fn is_in(&self, i: usize, set: &[char]) -> bool {
+        self.at(i).is_some_and(|c| set.contains(&c))
+    }
+
+    fn word(&self, i: usize, w: &[char]) -> bool {
+        i + w.len() <= self.lim && &self.chars[i..i + w.len()] == w
+    }
+
+    /// The first of `words` at `i`, as its end.
+    fn first_word(&self, i: usize, words: &[&[char]]) -> Option<usize> {
+        words.iter().find(|w| self.word(i, w)).map(|w| i + w.len())
+    }
+
+    fn digit(&self, i: usize, lo: char, hi: char) -> bool {
+        self.at(i).is_some_and(|c| (lo..=hi).contains(&c))
+    }
+
+    /// A month's number: `1[0-2]|0?[1-9]|十[一二]?|[一-九]|元`.
+    fn month_ends(&self, p: usize) -> Ends {
+        let mut v = Ends::new();
+        if self.is(p, '1') && self.digit(p + 1, '0', '2') {
+            v.push(p + 2);
+        }
+        if self.is(p, '0') && self.digit(p + 1, '1', '9') {
+            v.push(p + 2);
+        }
+        if self.digit(p, '1', '9') {
+            v.push(p + 1);
+        }
+        if self.is(p, '十') {
+            if self.is_in(p + 1, &['一', '二']) {
+                v.push(p + 2);
+            }
+            v.push(p + 1);
+        }
+        if self.is_in(p, &CN_DIGITS) || self.is(p, '元') {
+            v.push(p + 1);
+        }
+        v
+    }
+
+    /// A day's number: `3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一-九]?|十[一-九]?|[一-九]`.
+    fn day_ends(&self, p: usize) -> Ends {
+        let mut v = Ends::new();
+        if self.is(p, '3') && self.digit(p + 1, '0', '1') {
+            v.push(p + 2);
+        }
+        if self.digit(p, '1', '2') && self.digit(p + 1, '0', '9') {
+            v.push(p + 2);
+        }
+        if self.is(p, '0') && self.digit(p + 1, '1', '9') {
+            v.push(p + 2);
+        }
+        if self.digit(p, '1', '9') {
+            v.push(p + 1);
+        }
+        for (tens, units) in [('三', &['一'][..]), ('二', &CN_DIGITS[..])] {
+            if self.is(p, tens) && self.is(p + 1, '十') {
+                if self.is_in(p + 2, units) {
+                    v.push(p + 3);
+                }
+                v.push(p + 2);
+            }
+        }
+        if self.is(p, '十') {
+            if self.is_in(p + 1, &CN_DIGITS) {
+                v.push(p + 2);
+            }
+            v.push(p + 1);
+        }
+        if self.is_in(p, &CN_DIGITS) {
+            v.push(p + 1);
+        }
+        v
+    }
+
+    /// A count of months after 前: `1[0-2]|[1-9]|十[一二]?|[一-九]`.
+    fn count_ends(&self, p: usize) -> Ends {
+        let mut v = Ends::new();
+        if self.is(p, '1') && self.digit(p + 1, '0', '2') {
+            v.push(p + 2);
+        }
+        if self.digit(p, '1', '9') {
+            v.push(p + 1);
+        }
+        if self.is(p, '十') {
+            if self.is_in(p + 1, &['一', '二']) {
+                v.push(p + 2);
+            }
+            v.push(p + 1);
+        }
+        if self.is_in(p, &CN_DIGITS) {
+            v.push(p + 1);
+        }
+        v
+    }
+
+    /// Four digits of a year, in figures or spelt: `[0-9]{4}|[〇零一-九]{4}`.
+    fn year_digits(&self, p: usize) -> Option<usize> {
+        let all = |f: &dyn Fn(char) -> bool| p + 4 <= self.lim && self.chars[p..p + 4].iter().all(|&c| f(c));
+        (all(&|c| c.is_ascii_digit()) || all(&|c| YEAR_DIGITS.contains(&c))).then_some(p + 4)
+    }
+
+    /// A year: `(?:(y0)[0-9]{4}<range>)?(y)<digits>年|(rel)今年|…`.
+    fn year(&self, q: usize, sp: &mut Spans) -> Option<usize> {
+        if (q..q + 4).all(|i| self.digit(i, '0', '9')) && self.at(q + 4).is_some_and(super::is_range_mark) {
+            if let Some(e) = self.year_digits(q + 5).filter(|&e| self.is(e, '年')) {
+                sp.set(G_Y0, q, q + 4);
+                sp.set(G_Y, q + 5, e);
+                return Some(e + 1);
+            }
+        }
+        if let Some(e) = self.year_digits(q).filter(|&e| self.is(e, '年')) {
+            sp.set(G_Y, q, e);
+            return Some(e + 1);
+        }
+        let e = self.first_word(q, &RELATIVE_YEARS)?;
+        sp.set(G_REL, q, e);
+        Some(e)
+    }
+
+    /// After a month's 月 at `p - 1`: `份?` then a day or a part of the month, if any.
+    fn month_tail(&self, mut p: usize, sp: &mut Spans) -> usize {
+        if self.is(p, '份') {
+            p += 1;
+        }
+        if let Some(e) = self.day_ends(p).iter().find(|&e| self.is(e, '日')) {
+            sp.set(G_D, p, e);
+            return e + 1;
+        }
+        match self.first_word(p, &MONTH_PARTS) {
+            Some(e) => {
+                sp.set(G_PART, p, e);
+                e
+            }
+            None => p,
+        }
+    }
+
+    /// A month, with its run and day (`(first)前?(?:(m0)…月?<range>)?(m)…月份?(?:(d)…日|(part)…)?`).
+    fn month(&self, p: usize, sp: &mut Spans) -> Option<usize> {
+        for r in [p + 1, p] {
+            if r > p && !self.is(p, '前') {
+                continue;
+            }
+            let first = |sp: &mut Spans| {
+                if r > p {
+                    sp.set(G_FIRST, p, r);
+                }
+            };
+            for e0 in self.month_ends(r).iter() {
+                for mo in [e0 + 1, e0] {
+                    if mo > e0 && !self.is(e0, '月') || !self.at(mo).is_some_and(super::is_range_mark) {
+                        continue;
+                    }
+                    if let Some(em) = self.month_ends(mo + 1).iter().find(|&em| self.is(em, '月')) {
+                        first(sp);
+                        sp.set(G_M0, r, e0);
+                        sp.set(G_M, mo + 1, em);
+                        return Some(self.month_tail(em + 1, sp));
+                    }
+                }
+            }
+            if let Some(em) = self.month_ends(r).iter().find(|&em| self.is(em, '月')) {
+                first(sp);
+                sp.set(G_M, r, em);
+                return Some(self.month_tail(em + 1, sp));
+            }
+        }
+        None
+    }
+
+    /// A part of a year: a month (see [`Matcher::month`]), a half, a quarter
+    /// (`(firstq)前?第?(q)[一二三四1-4]季度`), 年初/年底/年末, or `前(nm)…个月`.
+    fn part(&self, p: usize, sp: &mut Spans) -> Option<usize> {
+        if let Some(e) = self.month(p, sp) {
+            return Some(e);
+        }
+        if let Some(e) = self.first_word(p, &HALVES) {
+            sp.set(G_HALF, p, e);
+            return Some(e);
+        }
+        for f in [p + 1, p] {
+            if f > p && !self.is(f - 1, '前') {
+                continue;
+            }
+            for x in [f + 1, f] {
+                if x > f && !self.is(f, '第') {
+                    continue;
+                }
+                if self.is_in(x, &['一', '二', '三', '四', '1', '2', '3', '4']) && self.word(x + 1, &['季', '度'])
+                {
+                    if f > p {
+                        sp.set(G_FIRSTQ, p, f);
+                    }
+                    sp.set(G_Q, x, x + 1);
+                    return Some(x + 3);
+                }
+            }
+        }
+        if let Some(e) = self.first_word(p, &YEAR_PARTS) {
+            sp.set(G_YE, p, e);
+            return Some(e);
+        }
+        if self.is(p, '前') {
+            if let Some(e) = self.count_ends(p + 1).iter().find(|&e| self.word(e, &['个', '月'])) {
+                sp.set(G_NM, p + 1, e);
+                return Some(e + 2);
+            }
+        }
+        None
+    }
+
+    /// The grammar at `p`: `(upto)截至…? year? (part | (yp)year end)?`, every part optional,
+    /// so it always matches, perhaps empty. With `scan`, the form the scan looks for
+    /// instead, `upto? (year (part | year end)? | part)`: never empty, None where it fails.
+    fn at_pos(&self, p: usize, scan: bool) -> Option<Spans> {
+        let uptos = UPTO_WORDS.iter().filter(|w| self.word(p, w)).map(|w| p + w.len()).chain([p]);
+        for u in uptos {
+            let mut sp = Spans::default();
+            if u > p {
+                sp.set(G_UPTO, p, u);
+            }
+            let end = if let Some(e) = self.year(u, &mut sp) {
+                Some(self.part(e, &mut sp).or_else(|| self.year_end(e, &mut sp)).unwrap_or(e))
+            } else if let Some(e) = self.part(u, &mut sp) {
+                Some(e)
+            } else if scan {
+                None
+            } else {
+                Some(self.year_end(u, &mut sp).unwrap_or(u))
+            };
+            if let Some(e) = end {
+                sp.set(0, p, e);
+                return Some(sp);
+            }
+        }
+        None
+    }
+
+    fn year_end(&self, p: usize, sp: &mut Spans) -> Option<usize> {
+        let e = self.first_word(p, &YEAR_ENDS)?;
+        sp.set(G_YP, p, e);
+        Some(e)
+    }
+}
+
+impl DateRules {
+    /// # Errors
+    /// None: the grammar is code. The signature matches the other extractors' loaders.
+    pub fn new() -> Result<DateRules> {
+        Ok(DateRules)
+    }
+
+    /// Char offsets where the scan form of the grammar matches ([`Matcher::at_pos`]), as a
+    /// scan of the whole text finds them (each from where the last match ended), but
+    /// scanning only the stretches near a 年, 月 or 季: every date holds one of them and most
+    /// text holds none.
     ///
     /// A match starts at most 12 characters before its first 年/月/季 (截止到1996—2000年) and ends
     /// at most 7 after its last (月31日, 月份下旬), with at most 7 between two of them; so a
@@ -171,11 +488,19 @@ impl DateRules {
                 _ => stretches.push((a, b)),
             }
         }
-        let text = &ix.doc.text;
         let mut starts = Vec::new();
         for (a, b) in stretches {
-            let (a, b) = (ix.byte_of(a), ix.byte_of(b));
-            starts.extend(self.scan.find_iter(&text[a..b]).map(|m| a + m.start()));
+            let m = Matcher { chars: &ix.chars, lim: b };
+            let mut p = a;
+            while p < b {
+                match may_start(ix.chars[p]).then(|| m.at_pos(p, true)).flatten() {
+                    Some(sp) => {
+                        starts.push(p);
+                        p = sp.0[0].map_or(p + 1, |(_, e)| e as usize);
+                    }
+                    None => p += 1,
+                }
+            }
         }
         starts
     }
@@ -208,13 +533,20 @@ impl DateRules {
         day_ranges(ix, out)
     }
 
+    /// The grammar's match at char `p` of `chars[..lim]` (see [`Matcher::at_pos`]).
+    fn caps<'i, 'a>(ix: &'i TextIndex<'a>, lim: usize, p: usize) -> Caps<'i, 'a> {
+        let spans = Matcher { chars: &ix.chars, lim }.at_pos(p, false).unwrap_or_default();
+        Caps { ix, spans }
+    }
+
     fn months_and_years(
         &self,
         ix: &TextIndex,
         published: Option<NaiveDate>,
         day_marks: &mut Vec<usize>,
     ) -> Vec<DateMention> {
-        let text = &ix.doc.text;
+        let n = ix.chars.len();
+        let caps = |lim: usize, p: usize| DateRules::caps(ix, lim, p);
         let mut out = Vec::new();
         let starts = self.starts(ix, day_marks);
         let mut k = 0;
@@ -228,12 +560,11 @@ impl DateRules {
                     starts[k - 1]
                 }
             };
-            let Some(mut c) = self.re.captures_at(text, start) else { continue };
+            let mut c = caps(n, start);
             // 初 after a year opens its first month only as a word of its own (今年/初), not
             // as the start of one (今年初步建成, 1998年初期): then the year alone.
-            if let Some(yp) = c.get(G_YP).filter(|m| m.as_str() == "初" && !ix.is_token_end(ix.char_at(m.end()))) {
-                let Some(shorter) = self.re.captures_at(&text[..yp.start()], start) else { continue };
-                c = shorter;
+            if let Some(yp) = c.get(G_YP).filter(|m| m.as_str() == "初" && !ix.is_token_end(m.end())) {
+                c = caps(yp.start(), start);
             }
             // A run of months is one only forwards within a year and of whole months; else the
             // last month alone, as written without the run (12-2月, 5-6月5日, 2021-9月), or,
@@ -241,46 +572,41 @@ impl DateRules {
             if let (Some(m0), Some(m)) = (c.get(G_M0), c.get(G_M)) {
                 let run = whole_months(&c)
                     && number(m0.as_str()) < number(m.as_str())
-                    && !counted_or_ordinal(ix, &c, ix.char_at(m0.start()))
-                    && (m0.as_str() != "元" || is_january(ix, text, m0));
+                    && !counted_or_ordinal(ix, &c, m0.start())
+                    && (m0.as_str() != "元" || is_january(ix, m0));
                 if !run {
-                    let own_month = m0.end() + '月'.len_utf8();
-                    let shorter = if text[m0.end()..].starts_with('月') {
+                    c = if ix.chars.get(m0.end()) == Some(&'月') {
                         pending = Some(m.start());
-                        self.re.captures_at(&text[..own_month], start)
+                        caps(m0.end() + 1, start)
                     } else {
-                        self.re.captures_at(text, m.start())
+                        caps(n, m.start())
                     };
-                    let Some(shorter) = shorter else { continue };
-                    c = shorter;
                 }
             }
             // A run of years in figures is one only forwards and of whole years (1996—2000年);
             // else the last year, as written without the run.
             if let (Some(y0), Some(y)) = (c.get(G_Y0), c.get(G_Y)) {
-                let b = ix.char_at(y0.start());
+                let b = y0.start();
                 let inside = b > 0 && ix.chars[b - 1].is_ascii_digit();
                 let whole_years = ![G_M, G_HALF, G_Q, G_YE, G_YP, G_NM].iter().any(|&g| c.get(g).is_some());
                 if inside || !whole_years || year_number(y0.as_str()) >= year_number(y.as_str()) {
-                    let Some(shorter) = self.re.captures_at(text, y.start()) else { continue };
-                    c = shorter;
+                    c = caps(n, y.start());
                 }
             }
-            if c.get(G_M).is_some_and(|m| m.as_str() == "元" && !is_january(ix, text, m)) {
+            if c.get(G_M).is_some_and(|m| m.as_str() == "元" && !is_january(ix, m)) {
                 continue;
             }
             // 年初, 年底 with no year before them start a word (not 青年/初中).
             if let Some(ye) = c.get(G_YE) {
-                if c.get(G_Y).is_none() && c.get(G_REL).is_none() && !ix.is_token_start(ix.char_at(ye.start())) {
+                if c.get(G_Y).is_none() && c.get(G_REL).is_none() && !ix.is_token_start(ye.start()) {
                     continue;
                 }
             }
             // 前三季度, 前10月: from 1 January, as a word of its own (not 目前 or 此前 before a
             // month), of whole months; else without the 前.
             if let Some(f) = c.get(G_FIRST).or(c.get(G_FIRSTQ)) {
-                if !ix.is_token_start(ix.char_at(f.start())) || !whole_months(&c) || c.get(G_M0).is_some() {
-                    let Some(shorter) = self.re.captures_at(text, f.end()) else { continue };
-                    c = shorter;
+                if !ix.is_token_start(f.start()) || !whole_months(&c) || c.get(G_M0).is_some() {
+                    c = caps(n, f.end());
                 }
             }
             let whole = c.get(0).expect("invariant: group 0");
@@ -293,17 +619,17 @@ impl DateRules {
             if !has_year && !has_part_of_year {
                 continue;
             }
-            let start_char = ix.char_at(whole.start());
-            if c.get(G_M).is_some_and(|m| counted_or_ordinal(ix, &c, ix.char_at(m.start()))) {
+            let start_char = whole.start();
+            if c.get(G_M).is_some_and(|m| counted_or_ordinal(ix, &c, m.start())) {
                 continue;
             }
             if let Some(y) = c.get(G_Y) {
                 // 2021年 inside a larger number or a duration (12021年, 5年) is not a year.
-                let b = ix.char_at(y.start());
+                let b = y.start();
                 if b > 0 && (ix.chars[b - 1].is_ascii_digit() || cn_digit(ix.chars[b - 1]).is_some()) {
                     continue;
                 }
-                if !has_part_of_year && ix.chars.get(ix.char_at(whole.end())) == Some(&'代') {
+                if !has_part_of_year && ix.chars.get(whole.end()) == Some(&'代') {
                     continue;
                 }
             }
@@ -330,7 +656,7 @@ impl DateRules {
                 None => start,
             };
             let upto = c.get(G_UPTO).is_some();
-            let mut end_char = ix.char_at(whole.end());
+            let mut end_char = whole.end();
             // 1998年度, 一九九六年度: the year (a budget's or a plan's).
             if granularity == "year" && c.get(G_Y).is_some() && ix.chars.get(end_char) == Some(&'度') {
                 end_char += 1;
@@ -349,26 +675,34 @@ impl DateRules {
     }
 }
 
+/// Whether `c` may start a match of the scan form: a digit, 截 of 截至, a year named
+/// relative (今年, 上年, 本年), 前 of 前三季度, 下半年, 第 of 第一季度, 年 of 年初.
+fn may_start(c: char) -> bool {
+    c.is_ascii_digit()
+        || YEAR_DIGITS.contains(&c)
+        || matches!(c, '截' | '十' | '元' | '今' | '去' | '明' | '前' | '上' | '本' | '下' | '第' | '年')
+}
+
 /// Whether a month written from char `p` is no month: 3个月 is a duration, 第3月 an ordinal,
 /// and without a year in figures in the match a number before it (2021-9月, 0931-8月) makes
 /// it part of another figure.
-fn counted_or_ordinal(ix: &TextIndex, c: &regex::Captures, p: usize) -> bool {
+fn counted_or_ordinal(ix: &TextIndex, c: &Caps, p: usize) -> bool {
     p > 0 && (matches!(ix.chars[p - 1], '个' | '第' | '.') || c.get(G_Y).is_none() && ix.chars[p - 1].is_ascii_digit())
 }
 
 /// Whether the 元 of a match is January: 元月, jieba's word, not the 元 of money before a
 /// month (3000元月薪, 5亿元月均, 5万元至12月份).
-fn is_january(ix: &TextIndex, text: &str, m: regex::Match) -> bool {
-    let b = ix.char_at(m.start());
+fn is_january(ix: &TextIndex, m: Group) -> bool {
+    let b = m.start();
     let amount = b > 0 && {
         let c = ix.chars[b - 1];
         c.is_ascii_digit() || cn_digit(c).is_some() || cn_unit(c).is_some()
     };
-    text[m.end()..].starts_with('月') && !amount && ix.is_token_start(b)
+    ix.chars.get(m.end()) == Some(&'月') && !amount && ix.is_token_start(b)
 }
 
 /// Whether a match names whole months: no day, no part of a month (上旬, 底).
-fn whole_months(c: &regex::Captures) -> bool {
+fn whole_months(c: &Caps) -> bool {
     c.get(G_D).is_none() && c.get(G_PART).is_none()
 }
 
@@ -709,7 +1043,7 @@ fn nearest_day(published: NaiveDate, day: u32) -> Option<NaiveDate> {
         .min_by_key(|d| ((*d - published).num_days().abs(), *d > published))
 }
 
-fn granularity_of(c: &regex::Captures) -> &'static str {
+fn granularity_of(c: &Caps) -> &'static str {
     if c.get(G_D).is_some() || c.get(G_PART).is_some_and(|p| matches!(p.as_str(), "底" | "末")) {
         "day"
     } else if c.get(G_PART).is_some() {
@@ -745,7 +1079,7 @@ fn number(s: &str) -> Option<u32> {
 }
 
 /// The date range a match covers in year `y`.
-fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static str)> {
+fn range(y: i32, c: &Caps) -> Option<(NaiveDate, NaiveDate, &'static str)> {
     let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
     if let Some(m) = c.get(G_M) {
         let m = number(m.as_str())?;
@@ -797,35 +1131,184 @@ fn range(y: i32, c: &regex::Captures) -> Option<(NaiveDate, NaiveDate, &'static 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use regex::Regex;
 
     use super::*;
     use crate::document::Document;
 
+    /// The date grammar as a regex: what [`Matcher`] matches, by hand.
+    #[macro_use]
+    mod grammar {
+        /// The range marks of [`super::super::is_range_mark`] as a pattern, for the runs of years
+        /// and months (a macro: `concat!` takes literals only). A test checks that the two agree.
+        macro_rules! range_mark {
+            () => {
+                "(?:至|到|-|—|–|~|～)"
+            };
+        }
+
+        const UPTO: &str = r"(?P<upto>截至|截止到|截止)?";
+        /// A year in Arabic digits, spelt digit by digit (一九九八年, 二〇〇〇年), or relative.
+        /// A run of years in figures (1996—2000年) opens with its first year.
+        const YEAR: &str = concat!(
+            r"(?:(?:(?P<y0>[0-9]{4})",
+            range_mark!(),
+            r")?(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|明年|前年|上一年|上年|本年))"
+        );
+        /// The start or end of a year named with its 年 (2000年底, 去年初, 1997年岁末): only after a
+        /// year.
+        const YEAR_END: &str = r"(?P<yp>初|底|末|岁末)";
+        /// Month and day in Arabic or Chinese numerals (一月二十日, 十二月三十一日, 元月 for January); a
+        /// run of months (1至10月, 1-9月份, 一至三月, 1月至11月) and the year's first months or quarters (前10月, 前三季度;
+        /// 今年前11个月 after a year only: alone, 前3个月 may be the three months before), as
+        /// statistics reports write them.
+        const PART: &str = concat!(
+            r"(?:(?P<first>前)?(?:(?P<m0>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月?",
+            range_mark!(),
+            r")?",
+            r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元)月份?",
+            r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日",
+            r"|(?P<part>上旬|中旬|下旬|初|底|末))?",
+            r"|(?P<half>上半年|下半年)|(?P<firstq>前)?第?(?P<q>[一二三四1-4])季度|(?P<ye>年初|年底|年末)",
+            r"|前(?P<nm>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])个月)",
+        );
+
+        /// The grammar at a position, every part optional.
+        pub fn full() -> String {
+            format!("{UPTO}{YEAR}?(?:{PART}|{YEAR_END})?")
+        }
+
+        /// The form the scan looks for, never empty, with the groups of the first `PART` only
+        /// named (a name may open one group).
+        pub fn scan() -> String {
+            let unnamed = regex::Regex::new(r"\(\?P<\w+>").unwrap();
+            format!("{UPTO}(?:{YEAR}(?:{PART}|{YEAR_END})?|{})", unnamed.replace_all(PART, "(?:"))
+        }
+    }
+
+    /// Pieces of text dates are made of, and filler between them.
+    const PIECES: [&str; 61] = [
+        "截至",
+        "截止到",
+        "2021",
+        "1998",
+        "12021",
+        "今年",
+        "去年",
+        "年",
+        "月",
+        "份",
+        "日",
+        "季度",
+        "第",
+        "一",
+        "二",
+        "十",
+        "十二",
+        "3",
+        "31",
+        "12",
+        "上半年",
+        "下旬",
+        "年底",
+        "初",
+        "个",
+        "。",
+        "经济",
+        "发展工作会议在京召开",
+        "a",
+        " ",
+        "截止到2021年",
+        "截止到十二月",
+        "截至去年12月份下旬",
+        "2021年第一季度",
+        "1998年12月31日",
+        "截止到第四季度",
+        "一九九八年",
+        "〇",
+        "一月二十九日",
+        "截止到一九九七年十二月三十一日",
+        "底",
+        "末",
+        "2000年底",
+        "至",
+        "-",
+        "—",
+        "1至10月",
+        "截止到十一至十二月",
+        "截止到1996—2000年",
+        "元月",
+        "2021至",
+        "1-9月份",
+        "前",
+        "前三季度",
+        "目前",
+        "个月",
+        "前11个月",
+        "今年前十一个月",
+        "岁末",
+        "三十一日",
+        "0",
+    ];
+
+    /// The groups of a regex match of the grammar, as char offsets of the whole text, the
+    /// haystack having started at char `p`.
+    fn regex_spans(text: &str, c: &regex::Captures, p: usize) -> Spans {
+        let chars = |b: usize| text[..b].chars().count();
+        let mut sp = Spans::default();
+        for g in 0..=GROUPS.len() {
+            if let Some(m) = c.get(g) {
+                sp.set(g, p + chars(m.start()), p + chars(m.end()));
+            }
+        }
+        sp
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
-        /// Scanning only near 年, 月 and 季 finds what a scan of the whole text finds, on text
-        /// made of the characters dates are made of, and filler between them.
+        /// Scanning only near 年, 月 and 季 finds what a scan of the whole text finds.
         #[test]
-        fn stretches_find_what_the_whole_text_holds(
-            parts in prop::collection::vec(
-                prop::sample::select(vec![
-                    "截至", "截止到", "2021", "1998", "12021", "今年", "去年", "年", "月", "份", "日",
-                    "季度", "第", "一", "二", "十", "十二", "3", "31", "12", "上半年", "下旬", "年底",
-                    "初", "个", "。", "经济", "发展工作会议在京召开", "a", " ", "截止到2021年", "截止到十二月",
-                    "截至去年12月份下旬", "2021年第一季度", "1998年12月31日", "截止到第四季度", "一九九八年", "〇",
-                    "一月二十九日", "截止到一九九七年十二月三十一日", "底", "末", "2000年底",
-                    "至", "-", "—", "1至10月", "截止到十一至十二月", "截止到1996—2000年", "元月", "2021至", "1-9月份", "前", "前三季度", "目前", "个月", "前11个月", "今年前十一个月",
-                ]),
-                0..40,
-            )
-        ) {
-            let rules = DateRules::new().unwrap();
+        fn stretches_find_what_the_whole_text_holds(parts in prop::collection::vec(prop::sample::select(PIECES.to_vec()), 0..40)) {
+            let scan = Regex::new(&grammar::scan()).unwrap();
             let doc = Document { text: parts.concat(), ..Document::default() };
             let ix = TextIndex::new(&doc);
-            let whole: Vec<usize> = rules.scan.find_iter(&doc.text).map(|m| m.start()).collect();
-            prop_assert_eq!(rules.starts(&ix, &mut Vec::new()), whole);
+            let whole: Vec<usize> =
+                scan.find_iter(&doc.text).map(|m| doc.text[..m.start()].chars().count()).collect();
+            prop_assert_eq!(DateRules.starts(&ix, &mut Vec::new()), whole);
         }
+
+        /// The matcher matches what the grammar's regex matches, with every group, at every
+        /// position of the text and with the text cut short, in both forms.
+        #[test]
+        fn the_matcher_is_the_grammar(parts in prop::collection::vec(prop::sample::select(PIECES.to_vec()), 0..12), cut in 0usize..8) {
+            let full = Regex::new(&format!(r"\A(?:{})", grammar::full())).unwrap();
+            let scan = Regex::new(&format!(r"\A(?:{})", grammar::scan())).unwrap();
+            let text = parts.concat();
+            let chars: Vec<char> = text.chars().collect();
+            let byte: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+            let lim = chars.len().saturating_sub(cut);
+            let m = Matcher { chars: &chars, lim };
+            for p in 0..=lim {
+                let hay = &text[byte[p]..byte[lim]];
+                let want = full.captures(hay).map(|c| regex_spans(hay, &c, p));
+                prop_assert_eq!(m.at_pos(p, false), want, "full form at {} of {:?}", p, &text[..byte[lim]]);
+                // The scan reads where a match starts and ends only.
+                let want = scan.captures(hay).map(|c| regex_spans(hay, &c, p).0[0]);
+                prop_assert_eq!(m.at_pos(p, true).map(|s| s.0[0]), want, "scan form at {} of {:?}", p, &text[..byte[lim]]);
+                if let Some(c) = want {
+                    prop_assert!(may_start(chars[p]), "{:?} starts {:?}", chars[p], c);
+                }
+            }
+        }
+    }
+
+    /// The matcher's group names are the regex's, in order.
+    #[test]
+    fn the_groups_are_the_grammars() {
+        let re = Regex::new(&grammar::full()).unwrap();
+        let names: Vec<&str> = re.capture_names().skip(1).map(|n| n.unwrap_or("")).collect();
+        assert_eq!(names, GROUPS);
     }
 
     fn found(
@@ -834,12 +1317,7 @@ mod tests {
     ) -> Vec<(String, Option<NaiveDate>, Option<NaiveDate>, &'static str)> {
         let doc = Document { text: text.to_string(), ..Document::default() };
         let ix = TextIndex::new(&doc);
-        DateRules::new()
-            .unwrap()
-            .find(&ix, published)
-            .into_iter()
-            .map(|d| (d.text, d.start_date, d.end_date, d.granularity))
-            .collect()
+        DateRules.find(&ix, published).into_iter().map(|d| (d.text, d.start_date, d.end_date, d.granularity)).collect()
     }
 
     #[test]

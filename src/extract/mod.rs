@@ -768,16 +768,6 @@ impl<'a> TextIndex<'a> {
         self.chars.len().max(from)
     }
 
-    /// Byte offset of char `pos` (the text's length for the end).
-    pub fn byte_of(&self, pos: usize) -> usize {
-        self.byte_of[pos] as usize
-    }
-
-    /// Char offset of a byte offset.
-    pub fn char_at(&self, byte: usize) -> usize {
-        self.byte_of.partition_point(|&b| (b as usize) < byte)
-    }
-
     /// The text between two char offsets.
     pub fn slice(&self, start: usize, end: usize) -> &'a str {
         &self.doc.text[self.byte_of[start] as usize..self.byte_of[end] as usize]
