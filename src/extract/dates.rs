@@ -127,13 +127,13 @@ struct Caps<'i, 'a> {
 
 /// One group of a match, by char offsets.
 #[derive(Clone, Copy)]
-struct Group<'a> {
+struct Group<'i, 'a> {
     start: usize,
     end: usize,
-    text: &'a str,
+    ix: &'i TextIndex<'a>,
 }
 
-impl<'a> Group<'a> {
+impl<'a> Group<'_, 'a> {
     fn start(&self) -> usize {
         self.start
     }
@@ -143,16 +143,13 @@ impl<'a> Group<'a> {
     }
 
     fn as_str(&self) -> &'a str {
-        self.text
+        self.ix.slice(self.start, self.end)
     }
 }
 
-impl<'a> Caps<'_, 'a> {
-    fn get(&self, g: usize) -> Option<Group<'a>> {
-        self.spans.0[g].map(|(s, e)| {
-            let (s, e) = (s as usize, e as usize);
-            Group { start: s, end: e, text: self.ix.slice(s, e) }
-        })
+impl<'i, 'a> Caps<'i, 'a> {
+    fn get(&self, g: usize) -> Option<Group<'i, 'a>> {
+        self.spans.0[g].map(|(s, e)| Group { start: s as usize, end: e as usize, ix: self.ix })
     }
 }
 
@@ -297,13 +294,16 @@ impl Matcher<'_> {
 
     /// Four digits of a year, in figures or spelt: `[0-9]{4}|[〇零一-九]{4}`.
     fn year_digits(&self, p: usize) -> Option<usize> {
-        let all = |f: &dyn Fn(char) -> bool| p + 4 <= self.lim && self.chars[p..p + 4].iter().all(|&c| f(c));
-        (all(&|c| c.is_ascii_digit()) || all(&|c| YEAR_DIGITS.contains(&c))).then_some(p + 4)
+        let four = self.chars.get(p..p + 4).filter(|_| p + 4 <= self.lim)?;
+        let figures = four.iter().all(char::is_ascii_digit);
+        (figures || four.iter().all(|c| YEAR_DIGITS.contains(c))).then_some(p + 4)
     }
 
-    /// A year: `(?:(y0)[0-9]{4}<range>)?(y)<digits>年|(rel)今年|…`.
+    /// A year: `(?:(y0)[0-9]{4}<range>)?(y)<digits>年|(rel)今年|…`. Each alternative is
+    /// tried only where its first character stands.
     fn year(&self, q: usize, sp: &mut Spans) -> Option<usize> {
-        if (q..q + 4).all(|i| self.digit(i, '0', '9')) && self.at(q + 4).is_some_and(super::is_range_mark) {
+        let c = self.at(q)?;
+        if c.is_ascii_digit() && self.year_digits(q).is_some() && self.at(q + 4).is_some_and(super::is_range_mark) {
             if let Some(e) = self.year_digits(q + 5).filter(|&e| self.is(e, '年')) {
                 sp.set(G_Y0, q, q + 4);
                 sp.set(G_Y, q + 5, e);
@@ -313,6 +313,9 @@ impl Matcher<'_> {
         if let Some(e) = self.year_digits(q).filter(|&e| self.is(e, '年')) {
             sp.set(G_Y, q, e);
             return Some(e + 1);
+        }
+        if !matches!(c, '今' | '去' | '明' | '前' | '上' | '本') {
+            return None;
         }
         let e = self.first_word(q, &RELATIVE_YEARS)?;
         sp.set(G_REL, q, e);
@@ -415,7 +418,8 @@ impl Matcher<'_> {
     /// so it always matches, perhaps empty. With `scan`, the form the scan looks for
     /// instead, `upto? (year (part | year end)? | part)`: never empty, None where it fails.
     fn at_pos(&self, p: usize, scan: bool) -> Option<Spans> {
-        let uptos = UPTO_WORDS.iter().filter(|w| self.word(p, w)).map(|w| p + w.len()).chain([p]);
+        let upto = self.is(p, '截');
+        let uptos = UPTO_WORDS.iter().filter(|w| upto && self.word(p, w)).map(|w| p + w.len()).chain([p]);
         for u in uptos {
             let mut sp = Spans::default();
             if u > p {
