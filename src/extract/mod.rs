@@ -2163,6 +2163,53 @@ mod tests {
         assert!(q.is_empty(), "{q:?}");
     }
 
+    /// Whole 元 and the small change after them are one price; not where 角 starts another
+    /// word (a pentagram), after 万元, or across a comma.
+    #[test]
+    fn whole_yuan_and_small_change_are_one_price() {
+        let d = run("他花了两块五毛钱买菜,每斤五元五角,票价3元5角2分,一共十块零五分。\n");
+        assert_eq!(
+            values(&d),
+            [
+                ("两块五毛钱", 2.5, "元"),
+                ("五元五角", 5.5, "元"),
+                ("3元5角2分", 3.52, "元"),
+                ("十块零五分", 10.05, "元")
+            ]
+        );
+        let d = run("奖励两元五角星,投资5万元5角,单价10元,5角的硬币。\n");
+        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
+        assert!(!q.iter().any(|t| t.contains('角')), "{q:?}");
+    }
+
+    /// 块 counts pieces unless it is money: with its 钱, its small change, or after a verb
+    /// of paying with nothing counted after it. 一块 alone is the article (一块地).
+    #[test]
+    fn kuai_counts_pieces_unless_it_is_money() {
+        let d = run("夺得3块金牌,租了一块地,花了三块钱,这衣服花了25块!一块五毛钱买菜。\n");
+        let q: Vec<(&str, f64, &str, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.kind)).collect();
+        assert_eq!(
+            q,
+            [
+                ("3块", 3.0, "块", "count"),
+                ("三块钱", 3.0, "元", "money"),
+                ("25块", 25.0, "元", "money"),
+                ("一块五毛钱", 1.5, "元", "money"),
+            ]
+        );
+        assert_eq!(d.quantities[0].object.as_deref(), Some("金牌"));
+    }
+
+    /// A range from one counts (一至三省, 一两个); one alone before a measure word is the
+    /// article, and one to one is no range (一个至一个半小时).
+    #[test]
+    fn ranges_from_one_count() {
+        let d = run("一至三省的农民,解决好一两个突出问题,一个党组织,坚持上岗一个至一个半小时。\n");
+        let q: Vec<(&str, f64, Option<f64>, &str)> = ranges(&d);
+        assert_eq!(q, [("一至三省", 1.0, Some(3.0), "省"), ("一两个", 1.0, Some(2.0), "个")]);
+    }
+
     /// Cases from a reader's review of the units above: compatriots, bonds, national days
     /// and market values are no countries or cities; a weekday's digit is not the number
     /// after it; 一百十五 is a number and 百千万 none; digits side by side that are no

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 
-use super::{by_length_desc, is_range_mark, CharSet, TextIndex};
+use super::{by_length_desc, is_range_mark, CharList, CharSet, TextIndex};
 use crate::document::{Quantity, Token};
 use crate::error::{Error, Result};
 
@@ -287,6 +287,7 @@ impl Units {
             let found = if ordinal { None } else { self.read(ix, i, arabic, None) };
             match found {
                 Some((q, next)) => {
+                    let (q, next) = with_change(ix, q, next);
                     out.push(q);
                     i = next;
                 }
@@ -647,7 +648,12 @@ impl Units {
         if (unit.word == ['日'] || self.cue_words.iter().any(|w| w[..] == chars[i..unit_end])) && !cue() {
             return None;
         }
-        if !arabic && cn_value == Some(1) && qualifier.is_none() && unit.kind == "count" {
+        // 一个党组织: the article, not a count. A range from one up is (一至三省, 一两个); not
+        // one to one (一个至一个半小时, where 个 is the hours'). 一块 before small change is
+        // money (一块五毛钱).
+        let from_one = upper.is_some_and(|u| u.times(1.0) > 1.0);
+        let priced = unit.word == ['块'] && change_at(ix, unit_end).is_some();
+        if !arabic && cn_value == Some(1) && qualifier.is_none() && !from_one && !priced && unit.kind == "count" {
             return None;
         }
         // 这一天, 前一年, 每一天, 一年级, 一年比一年: a day or a year named, not counted.
@@ -745,6 +751,83 @@ impl Units {
             unit_end,
         ))
     }
+}
+
+/// The small change written right after a whole amount of 元 or 块 ending at `p`: tenths
+/// (五角, 五毛), or none written as 零 before the cents (十块零五分), then the cents if any
+/// (二分), then 钱 if written. Returns its value in 元 and where it ends. 角 and 毛 without
+/// 钱 are money only here (alone they are angles, corners and hair), and only where jieba's
+/// word ends with them (not 五角星).
+fn change_at(ix: &TextIndex, p: usize) -> Option<(f64, usize)> {
+    let chars = &ix.chars;
+    let digit = |p: usize| {
+        chars.get(p).and_then(|&c| if c.is_ascii_digit() { c.to_digit(10).map(u64::from) } else { cn_digit(c) })
+    };
+    let (mut e, mut value) = match digit(p) {
+        Some(t) if matches!(chars.get(p + 1), Some('角' | '毛')) => (p + 2, t as f64 / 10.0),
+        Some(0) if digit(p + 1).is_some() && chars.get(p + 2) == Some(&'分') => (p + 1, 0.0),
+        _ => return None,
+    };
+    if let Some(cents) = digit(e).filter(|_| chars.get(e + 1) == Some(&'分')) {
+        value += cents as f64 / 100.0;
+        e += 2;
+    }
+    if chars.get(e) == Some(&'钱') {
+        e += 1;
+    }
+    ix.is_token_end(e).then_some((value, e))
+}
+
+/// A whole amount of 元 or 块 and the small change written after it (五元五角, 两块五毛钱,
+/// 3元5角2分, 十块零五分) as one amount of money, as a price is one: 两块五毛钱 is 2.5 元, not
+/// 2 元 and 0.5 元 (nor two pieces). `end` is where `q` ends; returns the amount and where
+/// it ends now, or both unchanged.
+fn with_change(ix: &TextIndex, q: Quantity, end: usize) -> (Quantity, usize) {
+    let chars = &ix.chars;
+    // Whole 元 or 块 right after a number: no range, no 万元 (5万元5角 is no price).
+    let whole = (q.kind == "money" && q.unit == "元" || q.unit == "块")
+        && q.value_max.is_none()
+        && q.value.fract() == 0.0
+        && q.value < 1e4
+        && end >= 2
+        && matches!(chars[end - 1], '元' | '块')
+        && (chars[end - 2].is_ascii_digit() || cn_digit(chars[end - 2]).is_some() || chars[end - 2] == '十');
+    let Some((change, e)) = whole.then(|| change_at(ix, end)).flatten() else {
+        return (paid(ix, q), end);
+    };
+    // Sums of tenths in binary floating point (2 + 0.5 + 0.03) are rounded to the cent.
+    let value = ((q.value + change) * 100.0).round() / 100.0;
+    let start = q.start as usize;
+    let money = Quantity {
+        text: ix.slice(start, e).to_string(),
+        value,
+        unit: "元".to_string(),
+        kind: "money",
+        object: None,
+        end: e as u32,
+        ..q
+    };
+    (money, e)
+}
+
+/// Verbs of paying and earning (花了25块, 多挣几百块): a count of 块 right after one, with
+/// nothing counted after it, is 元, as 块钱 is.
+const PAYING: CharList = chars!("花挣赚付赔罚欠值卖收交省借");
+
+/// `q` as 元 when it counts 块 after a verb of paying ([`PAYING`], 了 between them or not)
+/// and nothing counted follows; else `q` unchanged.
+fn paid(ix: &TextIndex, q: Quantity) -> Quantity {
+    if q.unit != "块" || q.object.is_some() {
+        return q;
+    }
+    let mut b = q.start as usize;
+    if b > 0 && ix.chars[b - 1] == '了' {
+        b -= 1;
+    }
+    if b == 0 || !PAYING.contains(ix.chars[b - 1]) || !ix.is_token_end(b) {
+        return q;
+    }
+    Quantity { unit: "元".to_string(), kind: "money", ..q }
 }
 
 /// 百分之: per cent, written out before its number.
