@@ -2186,7 +2186,7 @@ mod tests {
     /// of paying with nothing counted after it. 一块 alone is the article (一块地).
     #[test]
     fn kuai_counts_pieces_unless_it_is_money() {
-        let d = run("夺得3块金牌,租了一块地,花了三块钱,这衣服花了25块!一块五毛钱买菜。\n");
+        let d = run("夺得3块金牌,租了一块地,花了三块钱,这衣服花了25块!一块五毛钱买菜,多挣几百块。\n");
         let q: Vec<(&str, f64, &str, &str)> =
             d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.kind)).collect();
         assert_eq!(
@@ -2196,6 +2196,7 @@ mod tests {
                 ("三块钱", 3.0, "元", "money"),
                 ("25块", 25.0, "元", "money"),
                 ("一块五毛钱", 1.5, "元", "money"),
+                ("几百块", 100.0, "元", "money"),
             ]
         );
         assert_eq!(d.quantities[0].object.as_deref(), Some("金牌"));

@@ -276,7 +276,7 @@ impl Units {
                 });
                 match vague.then(|| self.read(ix, i + 1, false, Some(c))).flatten() {
                     Some((q, next)) => {
-                        out.push(q);
+                        out.push(paid(ix, q));
                         i = next;
                     }
                     None => i += 1,
