@@ -2202,13 +2202,61 @@ mod tests {
         assert_eq!(d.quantities[0].object.as_deref(), Some("金牌"));
     }
 
+    /// Hours, weeks and months counted with 个 are durations, the half between 个 and the unit
+    /// too (两个半小时 is 2.5 hours, not 2 个 and half an hour); 一个星期天 is a Sunday.
+    #[test]
+    fn durations_counted_with_ge_and_their_halves() {
+        let d = run("会议开了两个半小时,比赛历时一个半月,用了三个小时,讲了两个星期,约三个半月至四个月,三至四个半月,一个星期天的上午。\n");
+        assert_eq!(
+            ranges(&d),
+            [
+                ("两个半小时", 2.5, None, "小时"),
+                ("一个半月", 1.5, None, "月"),
+                ("三个小时", 3.0, None, "小时"),
+                ("两个星期", 2.0, None, "周"),
+                ("三个半月至四个月", 3.5, Some(4.0), "月"),
+                ("三至四个半月", 3.0, Some(4.5), "月"),
+            ]
+        );
+    }
+
     /// A range from one counts (一至三省, 一两个); one alone before a measure word is the
-    /// article, and one to one is no range (一个至一个半小时).
+    /// article, and one to one is no range (一个至一个半小时: its 个 is the hours').
     #[test]
     fn ranges_from_one_count() {
         let d = run("一至三省的农民,解决好一两个突出问题,一个党组织,坚持上岗一个至一个半小时。\n");
         let q: Vec<(&str, f64, Option<f64>, &str)> = ranges(&d);
-        assert_eq!(q, [("一至三省", 1.0, Some(3.0), "省"), ("一两个", 1.0, Some(2.0), "个")]);
+        assert_eq!(
+            q,
+            [("一至三省", 1.0, Some(3.0), "省"), ("一两个", 1.0, Some(2.0), "个"), ("一个半小时", 1.5, None, "小时")]
+        );
+    }
+
+    /// Cases from a reader's review of the two tests above: spoken prices (两块五, 一块二,
+    /// 十块零五毛), hundreds before 元, change kept when the cents are minutes, one to two of a
+    /// longer unit, labels, and verbs that are no paying (卖了三块地, 全省三块).
+    #[test]
+    fn prices_and_ranges_review_cases() {
+        let d = run("每斤两块五,一张十块零五毛,每斤一块二,一百元五角,价格5块5角2分钟,卖了三块地,全省三块。\n");
+        let q: Vec<(&str, f64, &str)> = values(&d);
+        assert_eq!(
+            q,
+            [
+                ("两块五", 2.5, "元"),
+                ("十块零五毛", 10.5, "元"),
+                ("一块二", 1.2, "元"),
+                ("一百元五角", 100.5, "元"),
+                ("5块5角", 5.5, "元"),
+                ("2分钟", 2.0, "分钟"),
+                ("三块", 3.0, "块"),
+                ("三块", 3.0, "块"),
+            ]
+        );
+        let d = run("增长一个至两个百分点,延长一个到两个月,一二类物资,两块五花肉。\n");
+        assert_eq!(
+            ranges(&d),
+            [("两个百分点", 2.0, None, "个百分点"), ("两个月", 2.0, None, "月"), ("两块", 2.0, None, "块")]
+        );
     }
 
     /// Cases from a reader's review of the units above: compatriots, bonds, national days

@@ -432,6 +432,17 @@ impl Units {
 
     /// The longest unit spelled at char `j` and not followed by one of its `[not_before]`
     /// words (else a shorter one, if any).
+    /// The duration written 个 + word (个月, 个小时) whose word stands after 个半 at `j`
+    /// (两个半月: 个月).
+    fn half_after_ge(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
+        self.by_first.get(&'个')?.iter().map(|&k| &self.units[k]).find(|u| {
+            u.kind == "duration"
+                && u.word.len() > 1
+                && ix.at(j + 2, &u.word[1..])
+                && !u.not_before.iter().any(|w| ix.at(j + 1 + u.word.len(), w))
+        })
+    }
+
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
         candidates
@@ -588,7 +599,19 @@ impl Units {
                 }
             }
         }
-        let unit = self.unit_at(ix, j)?;
+        // 两个半小时, 一个半月: the half between the measure word and a duration (2.5 小时),
+        // read as the duration written without it (个小时, 个月), one character further on.
+        let inner_half = !half && ix.at(j, &['个', '半']);
+        // Whether the half is the upper end's (三至四个半月) or the only number's.
+        let half_of_upper = upper.is_some();
+        let unit = match inner_half.then(|| self.half_after_ge(ix, j)).flatten() {
+            Some(u) => {
+                j += 1;
+                u
+            }
+            None => self.unit_at(ix, j)?,
+        };
+        let inner_half = inner_half && unit.word.len() > 1 && unit.word[0] == '个';
         let mut unit_end = j + unit.word.len();
         // 半年, 半天: a duration, a word of its own (not 半年报, a half-year report).
         if half && (unit.kind != "duration" || !ix.is_token_end(j + unit.word.len())) {
@@ -606,7 +629,9 @@ impl Units {
                             e += len;
                         }
                     }
-                    if ix.at(e, &unit.word) {
+                    // The same unit, not a longer one that starts with it (一个至两个百分点:
+                    // 个百分点, not 个).
+                    if self.unit_at(ix, e).is_some_and(|u| std::ptr::eq(u, unit)) {
                         upper = Some(second);
                         upper_mult = m2;
                         unit_end = e + unit.word.len();
@@ -615,10 +640,11 @@ impl Units {
             }
         }
         // Two and a half years (两年半, 4天半).
-        let and_half = unit.kind == "duration" && !half && chars.get(unit_end) == Some(&'半');
-        if and_half {
+        let trailing_half = unit.kind == "duration" && !half && chars.get(unit_end) == Some(&'半');
+        if trailing_half {
             unit_end += 1;
         }
+        let and_half = trailing_half || inner_half;
         if !self.unit_reads_as_one(ix, unit, i, unit_end, arabic, &first) {
             return None;
         }
@@ -651,7 +677,9 @@ impl Units {
         // 一个党组织: the article, not a count. A range from one up is (一至三省, 一两个); not
         // one to one (一个至一个半小时, where 个 is the hours'). 一块 before small change is
         // money (一块五毛钱).
-        let from_one = upper.is_some_and(|u| u.times(1.0) > 1.0);
+        // 一二类 is a pair of labels (classes one and two), 一两类 a count.
+        let labels = approximate.is_some() && chars[first_end - 1] == '二';
+        let from_one = upper.is_some_and(|u| u.times(1.0) > 1.0) && !labels;
         let priced = unit.word == ['块'] && change_at(ix, unit_end).is_some();
         if !arabic && cn_value == Some(1) && qualifier.is_none() && !from_one && !priced && unit.kind == "count" {
             return None;
@@ -711,11 +739,12 @@ impl Units {
         if value.max(value_max.unwrap_or(0.0)) > unit.at_most {
             return None;
         }
-        // The half belongs to the end it is written after (3至4年半: 3 to 4.5).
+        // The half belongs to the end it is written after (3至4年半: 3 to 4.5; 三个半月至四个月:
+        // 3.5 to 4).
         if and_half {
             match value_max.as_mut() {
-                Some(m) => *m += 0.5 * unit.factor,
-                None => value += 0.5 * unit.factor,
+                Some(m) if !inner_half || half_of_upper => *m += 0.5 * unit.factor,
+                _ => value += 0.5 * unit.factor,
             }
         }
         // Below zero (零下20摄氏度, -5℃).
@@ -754,8 +783,10 @@ impl Units {
 }
 
 /// The small change written right after a whole amount of 元 or 块 ending at `p`: tenths
-/// (五角, 五毛), or none written as 零 before the cents (十块零五分), then the cents if any
-/// (二分), then 钱 if written. Returns its value in 元 and where it ends. 角 and 毛 without
+/// (五角, 五毛, 零五毛), or none written as 零 before the cents (十块零五分), then the cents if
+/// any (二分), then 钱 if written; after 块, tenths may stand alone as spoken prices write
+/// them (两块五, 一块二). Returns its value in 元 and where it ends: the longest of those
+/// readings that ends jieba's word (5块5角2分钟 is 5.5 元 and two minutes). 角 and 毛 without
 /// 钱 are money only here (alone they are angles, corners and hair), and only where jieba's
 /// word ends with them (not 五角星).
 fn change_at(ix: &TextIndex, p: usize) -> Option<(f64, usize)> {
@@ -763,19 +794,32 @@ fn change_at(ix: &TextIndex, p: usize) -> Option<(f64, usize)> {
     let digit = |p: usize| {
         chars.get(p).and_then(|&c| if c.is_ascii_digit() { c.to_digit(10).map(u64::from) } else { cn_digit(c) })
     };
-    let (mut e, mut value) = match digit(p) {
-        Some(t) if matches!(chars.get(p + 1), Some('角' | '毛')) => (p + 2, t as f64 / 10.0),
-        Some(0) if digit(p + 1).is_some() && chars.get(p + 2) == Some(&'分') => (p + 1, 0.0),
-        _ => return None,
-    };
+    let tenths_at = |p: usize| digit(p).filter(|_| matches!(chars.get(p + 1), Some('角' | '毛')));
+    let zero = digit(p) == Some(0);
+    // Each reading as (value, end), shortest first.
+    let mut readings: Vec<(f64, usize)> = Vec::with_capacity(4);
+    if let Some(t) = tenths_at(p) {
+        readings.push((t as f64 / 10.0, p + 2));
+    } else if let Some(t) = tenths_at(p + 1).filter(|_| zero) {
+        readings.push((t as f64 / 10.0, p + 3));
+    } else if zero && digit(p + 1).is_some() && chars.get(p + 2) == Some(&'分') {
+        readings.push((0.0, p + 1));
+    } else if chars[p - 1] == '块'
+        && digit(p).is_some_and(|t| t > 0)
+        && !chars.get(p + 1).is_some_and(|&c| c.is_ascii_digit() || cn_digit(c).is_some() || cn_unit(c).is_some())
+    {
+        // 两块五: the tenths alone, a word's end after them.
+        return digit(p).filter(|_| ix.is_token_end(p + 1)).map(|t| (t as f64 / 10.0, p + 1));
+    }
+    let &(tenths, e) = readings.first()?;
     if let Some(cents) = digit(e).filter(|_| chars.get(e + 1) == Some(&'分')) {
-        value += cents as f64 / 100.0;
-        e += 2;
+        readings.push((tenths + cents as f64 / 100.0, e + 2));
     }
+    let &(value, e) = readings.last().expect("invariant: one reading");
     if chars.get(e) == Some(&'钱') {
-        e += 1;
+        readings.push((value, e + 1));
     }
-    ix.is_token_end(e).then_some((value, e))
+    readings.into_iter().rev().find(|&(_, e)| ix.is_token_end(e))
 }
 
 /// A whole amount of 元 or 块 and the small change written after it (五元五角, 两块五毛钱,
@@ -791,7 +835,9 @@ fn with_change(ix: &TextIndex, q: Quantity, end: usize) -> (Quantity, usize) {
         && q.value < 1e4
         && end >= 2
         && matches!(chars[end - 1], '元' | '块')
-        && (chars[end - 2].is_ascii_digit() || cn_digit(chars[end - 2]).is_some() || chars[end - 2] == '十');
+        && (chars[end - 2].is_ascii_digit()
+            || cn_digit(chars[end - 2]).is_some()
+            || cn_unit(chars[end - 2]).is_some_and(|u| u < 10_000));
     let Some((change, e)) = whole.then(|| change_at(ix, end)).flatten() else {
         return (paid(ix, q), end);
     };
@@ -812,7 +858,7 @@ fn with_change(ix: &TextIndex, q: Quantity, end: usize) -> (Quantity, usize) {
 
 /// Verbs of paying and earning (花了25块, 多挣几百块): a count of 块 right after one, with
 /// nothing counted after it, is 元, as 块钱 is.
-const PAYING: CharList = chars!("花挣赚付赔罚欠值卖收交省借");
+const PAYING: CharList = chars!("花挣赚付赔罚欠");
 
 /// `q` as 元 when it counts 块 after a verb of paying ([`PAYING`], 了 between them or not)
 /// and nothing counted follows; else `q` unchanged.
