@@ -1191,7 +1191,7 @@ mod tests {
     }
 
     /// Pieces of text dates are made of, and filler between them.
-    const PIECES: [&str; 61] = [
+    const PIECES: [&str; 77] = [
         "截至",
         "截止到",
         "2021",
@@ -1253,6 +1253,22 @@ mod tests {
         "岁末",
         "三十一日",
         "0",
+        "–",
+        "~",
+        "～",
+        "零",
+        "元",
+        "上一年",
+        "明年",
+        "前年",
+        "本年",
+        "中旬",
+        "上旬",
+        "4",
+        "5",
+        "9",
+        "七",
+        "三十",
     ];
 
     /// The groups of a regex match of the grammar, as char offsets of the whole text, the

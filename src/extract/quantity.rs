@@ -430,11 +430,9 @@ impl Units {
         self.multipliers.iter().find(|(w, _)| ix.at(j, w)).map(|(w, m)| (w.len(), *m))
     }
 
-    /// The longest unit spelled at char `j` and not followed by one of its `[not_before]`
-    /// words (else a shorter one, if any).
-    /// The duration written 个 + word (个月, 个小时) whose word stands after 个半 at `j`
-    /// (两个半月: 个月).
-    fn half_after_ge(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
+    /// The duration written 个 + word (个月, 个小时) whose word stands after the 个半 at `j`
+    /// (两个半月: 个月), not followed by one of its `[not_before]` words.
+    fn duration_after_half(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         self.by_first.get(&'个')?.iter().map(|&k| &self.units[k]).find(|u| {
             u.kind == "duration"
                 && u.word.len() > 1
@@ -443,6 +441,8 @@ impl Units {
         })
     }
 
+    /// The longest unit spelled at char `j` and not followed by one of its `[not_before]`
+    /// words (else a shorter one, if any).
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
         candidates
@@ -601,17 +601,17 @@ impl Units {
         }
         // 两个半小时, 一个半月: the half between the measure word and a duration (2.5 小时),
         // read as the duration written without it (个小时, 个月), one character further on.
-        let inner_half = !half && ix.at(j, &['个', '半']);
+        let halved = (!half && ix.at(j, &['个', '半'])).then(|| self.duration_after_half(ix, j)).flatten();
+        let inner_half = halved.is_some();
         // Whether the half is the upper end's (三至四个半月) or the only number's.
         let half_of_upper = upper.is_some();
-        let unit = match inner_half.then(|| self.half_after_ge(ix, j)).flatten() {
+        let unit = match halved {
             Some(u) => {
                 j += 1;
                 u
             }
             None => self.unit_at(ix, j)?,
         };
-        let inner_half = inner_half && unit.word.len() > 1 && unit.word[0] == '个';
         let mut unit_end = j + unit.word.len();
         // 半年, 半天: a duration, a word of its own (not 半年报, a half-year report).
         if half && (unit.kind != "duration" || !ix.is_token_end(j + unit.word.len())) {
@@ -674,10 +674,9 @@ impl Units {
         if (unit.word == ['日'] || self.cue_words.iter().any(|w| w[..] == chars[i..unit_end])) && !cue() {
             return None;
         }
-        // 一个党组织: the article, not a count. A range from one up is (一至三省, 一两个); not
-        // one to one (一个至一个半小时, where 个 is the hours'). 一块 before small change is
-        // money (一块五毛钱).
-        // 一二类 is a pair of labels (classes one and two), 一两类 a count.
+        // 一个党组织: the article, not a count. A range from one up is a count (一至三省, 一两个);
+        // not one to one (一个至一个半小时, where 个 is the hours'), nor 一二类, a pair of
+        // labels (classes one and two). 一块 before its small change is money (一块五毛钱).
         let labels = approximate.is_some() && chars[first_end - 1] == '二';
         let from_one = upper.is_some_and(|u| u.times(1.0) > 1.0) && !labels;
         let priced = unit.word == ['块'] && change_at(ix, unit_end).is_some();
@@ -804,7 +803,8 @@ fn change_at(ix: &TextIndex, p: usize) -> Option<(f64, usize)> {
         readings.push((t as f64 / 10.0, p + 3));
     } else if zero && digit(p + 1).is_some() && chars.get(p + 2) == Some(&'分') {
         readings.push((0.0, p + 1));
-    } else if chars[p - 1] == '块'
+    } else if p > 0
+        && chars[p - 1] == '块'
         && digit(p).is_some_and(|t| t > 0)
         && !chars.get(p + 1).is_some_and(|&c| c.is_ascii_digit() || cn_digit(c).is_some() || cn_unit(c).is_some())
     {
