@@ -212,13 +212,14 @@ impl Matcher<'_> {
         self.at(i).is_some_and(|c| (lo..=hi).contains(&c))
     }
 
-    /// A month's number: `1[0-2]|0?[1-9]|十[一二]?|[一-九]|元`.
-    fn month_ends(&self, p: usize) -> Ends {
+    /// A month's number, `1[0-2]|0?[1-9]|十[一二]?|[一-九]|元`; with `month` false a count of
+    /// months after 前, `1[0-2]|[1-9]|十[一二]?|[一-九]` (no leading zero, no 元).
+    fn month_ends(&self, p: usize, month: bool) -> Ends {
         let mut v = Ends::new();
         if self.is(p, '1') && self.digit(p + 1, '0', '2') {
             v.push(p + 2);
         }
-        if self.is(p, '0') && self.digit(p + 1, '1', '9') {
+        if month && self.is(p, '0') && self.digit(p + 1, '1', '9') {
             v.push(p + 2);
         }
         if self.digit(p, '1', '9') {
@@ -230,7 +231,7 @@ impl Matcher<'_> {
             }
             v.push(p + 1);
         }
-        if self.is_in(p, &CN_DIGITS) || self.is(p, '元') {
+        if self.is_in(p, &CN_DIGITS) || month && self.is(p, '元') {
             v.push(p + 1);
         }
         v
@@ -261,27 +262,6 @@ impl Matcher<'_> {
         }
         if self.is(p, '十') {
             if self.is_in(p + 1, &CN_DIGITS) {
-                v.push(p + 2);
-            }
-            v.push(p + 1);
-        }
-        if self.is_in(p, &CN_DIGITS) {
-            v.push(p + 1);
-        }
-        v
-    }
-
-    /// A count of months after 前: `1[0-2]|[1-9]|十[一二]?|[一-九]`.
-    fn count_ends(&self, p: usize) -> Ends {
-        let mut v = Ends::new();
-        if self.is(p, '1') && self.digit(p + 1, '0', '2') {
-            v.push(p + 2);
-        }
-        if self.digit(p, '1', '9') {
-            v.push(p + 1);
-        }
-        if self.is(p, '十') {
-            if self.is_in(p + 1, &['一', '二']) {
                 v.push(p + 2);
             }
             v.push(p + 1);
@@ -351,12 +331,12 @@ impl Matcher<'_> {
                     sp.set(G_FIRST, p, r);
                 }
             };
-            for e0 in self.month_ends(r).iter() {
+            for e0 in self.month_ends(r, true).iter() {
                 for mo in [e0 + 1, e0] {
                     if mo > e0 && !self.is(e0, '月') || !self.at(mo).is_some_and(super::is_range_mark) {
                         continue;
                     }
-                    if let Some(em) = self.month_ends(mo + 1).iter().find(|&em| self.is(em, '月')) {
+                    if let Some(em) = self.month_ends(mo + 1, true).iter().find(|&em| self.is(em, '月')) {
                         first(sp);
                         sp.set(G_M0, r, e0);
                         sp.set(G_M, mo + 1, em);
@@ -364,7 +344,7 @@ impl Matcher<'_> {
                     }
                 }
             }
-            if let Some(em) = self.month_ends(r).iter().find(|&em| self.is(em, '月')) {
+            if let Some(em) = self.month_ends(r, true).iter().find(|&em| self.is(em, '月')) {
                 first(sp);
                 sp.set(G_M, r, em);
                 return Some(self.month_tail(em + 1, sp));
@@ -406,7 +386,7 @@ impl Matcher<'_> {
             return Some(e);
         }
         if self.is(p, '前') {
-            if let Some(e) = self.count_ends(p + 1).iter().find(|&e| self.word(e, &['个', '月'])) {
+            if let Some(e) = self.month_ends(p + 1, false).iter().find(|&e| self.word(e, &['个', '月'])) {
                 sp.set(G_NM, p + 1, e);
                 return Some(e + 2);
             }
