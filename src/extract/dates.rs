@@ -8,7 +8,6 @@ use chrono::{Datelike, NaiveDate};
 use super::quantity::{cn_digit, cn_unit, parse_chinese};
 use super::TextIndex;
 use crate::document::DateMention;
-use crate::error::Result;
 
 /// 年, 月 and 季: every date holds one, and [`DateRules::starts`] scans near each.
 const PERIOD_CHARS: [char; 3] = ['年', '月', '季'];
@@ -430,12 +429,6 @@ impl Matcher<'_> {
 }
 
 impl DateRules {
-    /// # Errors
-    /// None: the grammar is code. The signature matches the other extractors' loaders.
-    pub fn new() -> Result<DateRules> {
-        Ok(DateRules)
-    }
-
     /// Char offsets where the scan form of the grammar matches ([`Matcher::at_pos`]), as a
     /// scan of the whole text finds them (each from where the last match ended), but
     /// scanning only the stretches near a 年, 月 or 季: every date holds one of them and most

@@ -915,7 +915,7 @@ impl Parts {
             lists: Lists::parse(&lex_text, &org_text)?,
             units: quantity::Units::parse(&units_text)?,
             meta: meta::MetaRules::new()?,
-            dates: dates::DateRules::new()?,
+            dates: dates::DateRules,
             keywords: keywords::Ranker::new(cfg)?,
         })
     }

@@ -1948,20 +1948,20 @@ fn head_organizations(
             // follows (在京/ns, 由省/n 物价局: then the level alone, below), or a common noun
             // it starts (被告/n: 原告王某诉被告中国农业银行北京分行); not a name it starts
             // (和平/nz 北路小学, 向阳/nz 小学).
+            let with_level = start - ts == 2 && ADMIN_LEVELS.contains(ix.chars[ts + 1]);
             let particle = chars!("由在从对为将把被让向和与及的").contains(ix.chars[ts])
-                && (start - ts == 1
-                    || !matches!(t.pos, "nz" | "ns" | "nt" | "nr" | "nrt")
-                    || start - ts == 2 && ADMIN_LEVELS.contains(ix.chars[ts + 1]));
+                && (start - ts == 1 || !matches!(t.pos, "nz" | "ns" | "nt" | "nr" | "nrt") || with_level);
+            // 经 (through) and 原 (former), as a word of its own or glued to a level.
+            let via = chars!("经原").contains(ix.chars[ts]);
             // jieba joins such a word to the level after it (经省/n 物价局, 由县/n 供电局): the
             // level alone.
-            let glued = particle || "经原".contains(ix.chars[ts]);
-            if start - ts == 2 && glued && ADMIN_LEVELS.contains(ix.chars[ts + 1]) {
+            if with_level && (particle || via) {
                 start = ts + 1;
                 break;
             }
             if ix.chars[ts..start].iter().any(|&c| !is_han(c)) || particle
                 // 经省物价局, 原省电力局: a preposition, or "former", as a word of its own.
-                || start - ts == 1 && "经原".contains(ix.chars[ts])
+                || start - ts == 1 && via
             {
                 break;
             }

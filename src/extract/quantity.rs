@@ -93,6 +93,14 @@ struct Unit {
     at_most: f64,
 }
 
+impl Unit {
+    /// Whether the unit, written up to char `end`, is not the start of another word: none of
+    /// its `[not_before]` words follows.
+    fn ends_at(&self, ix: &TextIndex, end: usize) -> bool {
+        !self.not_before.iter().any(|w| ix.at(end, w))
+    }
+}
+
 pub(crate) struct Units {
     /// Longest first, so 平方公里 wins over 公里.
     units: Vec<Unit>,
@@ -288,7 +296,7 @@ impl Units {
             match found {
                 Some((q, next)) => {
                     let (q, next) = with_change(ix, q, next);
-                    out.push(q);
+                    out.push(paid(ix, q));
                     i = next;
                 }
                 // Skip the rest of this number (all of 第四五位), its 十, 百, 万 too, up to
@@ -437,7 +445,7 @@ impl Units {
             u.kind == "duration"
                 && u.word.len() > 1
                 && ix.at(j + 2, &u.word[1..])
-                && !u.not_before.iter().any(|w| ix.at(j + 1 + u.word.len(), w))
+                && u.ends_at(ix, j + 1 + u.word.len())
         })
     }
 
@@ -445,10 +453,7 @@ impl Units {
     /// words (else a shorter one, if any).
     fn unit_at(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         let candidates = self.by_first.get(ix.chars.get(j)?)?;
-        candidates
-            .iter()
-            .map(|&k| &self.units[k])
-            .find(|u| ix.at(j, &u.word) && !u.not_before.iter().any(|w| ix.at(j + u.word.len(), w)))
+        candidates.iter().map(|&k| &self.units[k]).find(|u| ix.at(j, &u.word) && u.ends_at(ix, j + u.word.len()))
     }
 
     /// The longest qualifier written right before char `i`, and whether it is one the
@@ -679,8 +684,8 @@ impl Units {
         // labels (classes one and two). 一块 before its small change is money (一块五毛钱).
         let labels = approximate.is_some() && chars[first_end - 1] == '二';
         let from_one = upper.is_some_and(|u| u.times(1.0) > 1.0) && !labels;
-        let priced = unit.word == ['块'] && change_at(ix, unit_end).is_some();
-        if !arabic && cn_value == Some(1) && qualifier.is_none() && !from_one && !priced && unit.kind == "count" {
+        let priced = || unit.word == ['块'] && change_at(ix, unit_end).is_some();
+        if !arabic && cn_value == Some(1) && qualifier.is_none() && !from_one && unit.kind == "count" && !priced() {
             return None;
         }
         // 这一天, 前一年, 每一天, 一年级, 一年比一年: a day or a year named, not counted.
@@ -839,7 +844,7 @@ fn with_change(ix: &TextIndex, q: Quantity, end: usize) -> (Quantity, usize) {
             || cn_digit(chars[end - 2]).is_some()
             || cn_unit(chars[end - 2]).is_some_and(|u| u < 10_000));
     let Some((change, e)) = whole.then(|| change_at(ix, end)).flatten() else {
-        return (paid(ix, q), end);
+        return (q, end);
     };
     // Sums of tenths in binary floating point (2 + 0.5 + 0.03) are rounded to the cent.
     let value = ((q.value + change) * 100.0).round() / 100.0;
