@@ -2159,8 +2159,39 @@ mod tests {
         let d = run(
             "沿312国道前进,20多万国民党军队,九百余万市民参与,读《三国演义》,七国集团首脑会议,两省长会面,三分之一。\n",
         );
-        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
-        assert!(q.is_empty(), "{q:?}");
+        // No unit there: 九百余万市民 counts the citizens with none (see
+        // `large_numbers_count_the_noun_after_them`).
+        let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
+        assert_eq!(q, [("九百余万", "")]);
+    }
+
+    /// Tens of thousands and more count the common noun right after them, with no measure
+    /// word: an empty unit, the noun the object. Not a name or a place after the number, not
+    /// a figure of speech (百万农民: no number before the multiplier), not a misprint with
+    /// the multiplier twice; a counter that begins the noun is none (20余万成人: not 成).
+    #[test]
+    fn large_numbers_count_the_noun_after_them() {
+        let d = run("全省有563万贫困人口,6.5亿选民参加投票,三点二万农户建成粮仓,20余万成人和孩子,数万群众参加,近3万贫困户结对。\n");
+        type Row<'a> = (&'a str, f64, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+        let q: Vec<Row> = d
+            .quantities
+            .iter()
+            .map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.kind, q.qualifier.as_deref(), q.object.as_deref()))
+            .collect();
+        assert_eq!(
+            q,
+            [
+                ("563万", 5_630_000.0, "", "count", None, Some("贫困人口")),
+                ("6.5亿", 650_000_000.0, "", "count", None, Some("选民")),
+                ("三点二万", 32_000.0, "", "count", None, Some("农户")),
+                ("20余万", 200_000.0, "", "count", Some("余"), Some("成人")),
+                ("数万", 10_000.0, "", "count", Some("数"), Some("群众")),
+                ("近3万", 30_000.0, "", "count", Some("近"), Some("贫困户")),
+            ]
+        );
+        let d = run("百万农民进城,千万农家女,900万天津人民,八百百万大卡,3000人参加,牵动万人心。\n");
+        let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
+        assert_eq!(q, [("3000人", "人")]);
     }
 
     /// Whole 元 and the small change after them are one price; not where 角 starts another
@@ -2266,8 +2297,9 @@ mod tests {
     #[test]
     fn places_counted_review_cases() {
         let d = run("13亿国人,上万国人,增发1000亿国债,万亿市值,庆祝十一国庆,三八国际妇女节,百千万人才工程,五一劳动节,三九天,这是百年大计。\n");
-        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
-        assert!(q.is_empty(), "{q:?}");
+        // 1000亿国债 counts bonds, with no unit: no country.
+        let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
+        assert_eq!(q, [("1000亿", "")]);
         let d = run("周二十万名群众集会,一百十五人参加,增进两国民众的友谊,京津冀三省市,力求在三五年之内解决,5千瓦的电机,一年多来成绩显著,来了三两个人,两省市场供应充足。\n");
         let q = ranges(&d);
         assert_eq!(

@@ -615,7 +615,24 @@ impl Units {
                 j += 1;
                 u
             }
-            None => self.unit_at(ix, j)?,
+            // A counter that begins a noun is none (20余万成人: 成人, not 成).
+            None => match self.unit_at(ix, j).filter(|u| {
+                !(matches!(u.word.as_slice(), [c] if WORD_ENDING_UNITS.contains(c))
+                    && ix.token(j).is_some_and(|t| t.start as usize == j && t.len >= 2 && t.pos == "n"))
+            }) {
+                Some(u) => u,
+                // 563万贫困人口, 三点二万农户: tens of thousands and more count the noun after
+                // them with no measure word.
+                None => {
+                    let magnitude = mult >= 10_000.0 || !arabic && matches!(chars[first_end - 1], '万' | '亿');
+                    if !magnitude || half {
+                        return None;
+                    }
+                    let value = first.times(mult) + rest.map_or(0.0, |(n, m)| n.times(m));
+                    let value_max = upper.map(|u| u.times(upper_mult));
+                    return self.count_without_unit(ix, i, j, vague, qualifier, value, value_max);
+                }
+            },
         };
         let mut unit_end = j + unit.word.len();
         // 半年, 半天: a duration, a word of its own (not 半年报, a half-year report).
@@ -782,6 +799,61 @@ impl Units {
                 end: unit_end as u32,
             },
             unit_end,
+        ))
+    }
+}
+
+impl Units {
+    /// A count of the noun right after a number of tens of thousands or more that has no
+    /// measure word (563万贫困人口, 三点二万农户, 20余万成人, 数万群众): the unit is empty, the
+    /// noun its object. Chinese leaves the measure word out before large round numbers, and
+    /// such counts (of people, households, workers) are what the reports add up. Not a
+    /// number that starts with its multiplier, a figure of speech without a qualifier (百万
+    /// 农民, 千万农家女, 万人心), and only before a common noun of two characters or more that
+    /// starts a word: not a name (900万天津人民), a time or a fragment of a word.
+    #[allow(clippy::too_many_arguments)]
+    fn count_without_unit(
+        &self,
+        ix: &TextIndex,
+        i: usize,
+        end: usize,
+        vague: Option<char>,
+        qualifier: Option<String>,
+        value: f64,
+        value_max: Option<f64>,
+    ) -> Option<(Quantity, usize)> {
+        let chars = &ix.chars;
+        if vague.is_none() && matches!(chars[i], '百' | '千' | '万' | '亿') {
+            return None;
+        }
+        // A multiplier written twice (八百百万大卡, a misprint) has no one reading.
+        if chars[i..end].windows(2).any(|w| w[0] == w[1] && cn_unit(w[0]).is_some()) {
+            return None;
+        }
+        ix.token(end).filter(|t| t.start as usize == end && t.pos == "n" && t.len >= 2)?;
+        let object = counted_object(ix, end);
+        let (start, qualifier) = match vague {
+            Some(v) => (i - 1, Some(v.to_string())),
+            None => match self.prefix_before(ix, i) {
+                Some((w, true)) => (i - w.len(), Some(w.iter().collect())),
+                Some((w, false)) => (i, qualifier.or_else(|| Some(w.iter().collect()))),
+                None => (i, qualifier),
+            },
+        };
+        Some((
+            Quantity {
+                sentence_idx: ix.sentence_of(start),
+                text: ix.slice(start, end).to_string(),
+                value,
+                value_max,
+                unit: String::new(),
+                kind: "count",
+                qualifier,
+                object,
+                start: start as u32,
+                end: end as u32,
+            },
+            end,
         ))
     }
 }

@@ -48,6 +48,10 @@ UNITS = {
 
 
 def canon(value, unit):
+    # A count with no measure word (563万贫困人口): the annotators leave its unit out, zhetl
+    # writes an empty one (the column is not nullable).
+    if unit == "":
+        unit = None
     if value is None:
         return None, unit
     base, f = UNITS.get(unit, (unit, 1.0))
