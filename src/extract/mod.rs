@@ -1560,6 +1560,14 @@ mod tests {
         let p = names("新华社乌鲁木齐１月５日电（记者张先国、段芝璞）新疆地质矿产局的工程师今天说，找到了新的矿藏。\n");
         assert!(p.contains(&"段芝璞".to_string()), "{p:?}");
         assert_eq!(names("选举朱纯宣、郝国道、章治文为副主任。\n"), ["朱纯宣", "郝国道", "章治文"]);
+        // A third character jieba cuts off as a word before punctuation, 为 or 的 (董加/耕、),
+        // or glues to the credit after it (张习/海摄); not an adverb or verb before a word
+        // that follows names (孔玲/则/在), a digit or a colon (倪萍/答/:).
+        assert_eq!(names("经过人生大回转的侯隽、董加耕、尉凤英都来了。\n"), ["侯隽", "董加耕", "尉凤英"]);
+        let p = names("今年新建水库三座,节约资金近200万元。(张晨光张习海摄)李鹏对航空工作作出指示。\n");
+        assert!(p.contains(&"张习海".to_string()), "{p:?}");
+        let p = names("22岁的孔玲则在中国人民大学读书,倪萍答:“我没有。”\n");
+        assert!(!p.iter().any(|n| n.chars().count() == 3), "{p:?}");
         // A foreign name jieba files as a place, after a role.
         assert_eq!(names("布隆迪总统布约亚要求各方停火。\n"), ["布约亚"]);
         // A place right after a name ends it.

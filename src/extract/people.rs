@@ -51,7 +51,7 @@ const NOUN_SUFFIXES: CharList = chars!("地滩证感乐性率度量品界站场�
 
 /// Last characters of landmarks and things that jieba builds or lists as names (卢沟桥,
 /// 李家沟, 胡萝卜 aside, 常青树, 羊绒衫): rare at the end of a given name.
-const THING_SUFFIXES: CharList = chars!("湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族");
+const THING_SUFFIXES: CharList = chars!("湖桥池亭庙港寺庄湾坡岛宫塔祠草树饼衫柜茶鱼砂杯牌词书般史河窑沟族屯鸡");
 
 /// Characters that close or open an item of a list of names (、于是之、, 程志等, 俞斌和).
 const ITEM_EDGES: CharList = chars!("、等和及与");
@@ -1042,12 +1042,36 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         // the next name (陈波/nr 赵/nr 川东).
         let rest = ix.doc.tokens.get(k + 1).filter(|u| u.len == 1 && is_nr(u.pos) && u.start as usize == e);
         let next_name = || lists.surnames.contains(&ix.chars[e]) && ix.chars.get(e + 1).is_some_and(|&c| is_han(c));
+        // Nor where the one is cut off as a word of its own (董加/耕、, 杨天/发/为) or glued to
+        // the credit verb after it (张习/nr 海摄/vg): a name's third character when a
+        // boundary follows it, punctuation or a word that follows names, and it is none
+        // of those words itself.
+        let one_before_boundary = || {
+            let Some(&c) = ix.chars.get(e) else { return false };
+            let single = ix.doc.tokens.get(k + 1).is_some_and(|u| u.start as usize == e && u.len == 1);
+            let glued = ix.doc.tokens.get(k + 1).is_some_and(|u| {
+                u.start as usize == e
+                    && u.len == 2
+                    && !jieba.has_word(ix.doc.token_text(u))
+                    && chars!("摄说报为在等").contains(ix.chars[e + 1])
+            });
+            // Punctuation or a space, not a digit (王辉/以/1∶2); of the words after names only
+            // those no adverb or verb before them makes (孔玲/则/在, 黄斌/看/了).
+            let boundary = |q: usize| {
+                ix.chars.get(q).is_none_or(|&d| !is_han(d) && !d.is_alphanumeric() || chars!("为的和摄").contains(d))
+            };
+            // Not a verb of speech or of a credit in brackets (倪萍/答/:, (马得/画)).
+            ix.chars[s + 1] != '某'
+                && !chars!("答问画文书绘").contains(c)
+                && !SWALLOWED_AFTER.contains(c)
+                && !AFTER_NAME.iter().any(|w| w.chars().eq(std::iter::once(c)))
+                && (single && boundary(e + 1) || glued)
+        };
         if t.len == 2
-            && rest.is_some()
+            && (rest.is_some() && !next_name() || one_before_boundary())
             && !jieba.has_word(word)
             && f.starts_surname(s) == Some(1)
             && is_han(ix.chars[e])
-            && !next_name()
             && f.reads_as_name(s, e + 1)
         {
             e += 1;
