@@ -1179,6 +1179,15 @@ mod tests {
         assert_linear(|times| format!("{}\n", "王建华,男,汉族,现任文林镇镇长,拟任镇党委书记;".repeat(times)), 2_000);
     }
 
+    /// A run of Chinese numerals far longer than any number (一万一万…, 万万万…) is read a
+    /// bounded stretch at a time: each start read to the run's end, 20,000 of them took 1.9 s.
+    #[test]
+    fn runs_of_numerals_cost_linear_time() {
+        // After a title line, so that the run is the body.
+        assert_linear(|times| format!("水库建成\n{}\n", "一万".repeat(times)), 2_000);
+        assert_linear(|times| format!("水库建成\n{}\n", "十".repeat(times)), 4_000);
+    }
+
     /// That extracting `text(4 * times)` takes less than ten times as long as `text(times)`
     /// (four times, were it linear), the best of three rounds each.
     fn assert_linear(text: impl Fn(usize) -> String, times: usize) {
@@ -2171,6 +2180,17 @@ mod tests {
         // `large_numbers_count_the_noun_after_them`).
         let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
         assert_eq!(q, [("九百余万", "")]);
+    }
+
+    /// Cases a fuzzer found: a pair running downward is no range (a score, 比分3-1), and a
+    /// Chinese numeral past 64 bits is no number (it overflowed).
+    #[test]
+    fn downward_pairs_and_overflowing_numerals_are_no_quantities() {
+        let d = run("用了3至2年,比分3-1个,10元至5元,增长30%—20%,投资5万至3万元,气温零下10至5摄氏度。\n");
+        let bad: Vec<_> = d.quantities.iter().filter(|q| q.value_max.is_some_and(|m| m < q.value)).collect();
+        assert!(bad.is_empty(), "{bad:?}");
+        let d = run("投资二亿亿亿元,又有十万亿亿元,九千九百万亿亿元。\n");
+        assert!(d.quantities.is_empty(), "{:?}", d.quantities);
     }
 
     /// Tens of thousands and more count the common noun right after them, with no measure

@@ -181,23 +181,29 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
             digit = Some(d);
             continue;
         }
+        // Checked: 二亿亿亿 overflows 64 bits (and is no number a text means).
         match cn_unit(c)? {
-            u @ (10 | 100 | 1000) => section += digit.unwrap_or(1) * u,
+            u @ (10 | 100 | 1000) => section = section.checked_add(digit.unwrap_or(1).checked_mul(u)?)?,
             10_000 => {
-                let part = section + digit.unwrap_or(0);
-                total += part.max(1) * 10_000;
+                let part = section.checked_add(digit.unwrap_or(0))?;
+                total = total.checked_add(part.max(1).checked_mul(10_000)?)?;
                 section = 0;
             }
             u => {
-                let part = total + section + digit.unwrap_or(0);
-                total = part.max(1) * u;
+                let part = total.checked_add(section)?.checked_add(digit.unwrap_or(0))?;
+                total = part.max(1).checked_mul(u)?;
                 section = 0;
             }
         }
         digit = None;
     }
-    Some(total + section + digit.unwrap_or(0))
+    total.checked_add(section)?.checked_add(digit.unwrap_or(0))
 }
+
+/// Longest run of Chinese numerals read as one number: 九千九百九十九万九千九百九十九 has 15.
+/// A longer run is no number, and stopping there keeps a scan of a run thousands of
+/// characters long (一万一万…) linear: each start would otherwise read to the run's end.
+const MAX_CN_NUMERAL: usize = 24;
 
 impl Units {
     pub fn parse(text: &str) -> Result<Units> {
@@ -370,12 +376,13 @@ impl Units {
             }
             // Not the 千 of 千瓦 ([`KILOWATT`]: 百万千瓦, 三十万千瓦).
             while j < chars.len()
+                && j - i <= MAX_CN_NUMERAL
                 && (cn_digit(chars[j]).is_some() || cn_unit(chars[j]).is_some())
                 && !(j > i && ix.at(j, &KILOWATT))
             {
                 j += 1;
             }
-            if j == i {
+            if j == i || j - i > MAX_CN_NUMERAL {
                 return None;
             }
             let run = &chars[i..j];
@@ -629,7 +636,10 @@ impl Units {
                         return None;
                     }
                     let value = first.times(mult) + rest.map_or(0.0, |(n, m)| n.times(m));
-                    let value_max = upper.map(|u| u.times(upper_mult));
+                    let value_max = upper.map(|u| u.times(upper_mult)).filter(|&m| m >= value);
+                    if upper.is_some() && value_max.is_none() {
+                        return None;
+                    }
                     return self.count_without_unit(ix, i, j, vague, qualifier, value, value_max);
                 }
             },
@@ -757,6 +767,10 @@ impl Units {
         }
         let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
         let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
+        // A range runs upward; a pair that runs down (比分3-1, 3至2年) is no range.
+        if value_max.is_some_and(|m| m < value) {
+            return None;
+        }
         if value.max(value_max.unwrap_or(0.0)) > unit.at_most {
             return None;
         }
