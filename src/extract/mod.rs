@@ -1577,6 +1577,10 @@ mod tests {
         assert!(p.contains(&"张习海".to_string()), "{p:?}");
         let p = names("22岁的孔玲则在中国人民大学读书,倪萍答:“我没有。”\n");
         assert!(!p.iter().any(|n| n.chars().count() == 3), "{p:?}");
+        // Nor a verb, adverb or particle jieba cuts off, a noun that follows names, a credit,
+        // or an adverb glued to 说 (cases from a reader's review).
+        let p = names("这件事是赵明做的。孙刚讲:“好。”卢刚走,秦华留。是程刚吗?交给吴斌时,王刚班的人。《山村巨变》(孟凡著)。秦华总说:“好。”\n");
+        assert!(!p.iter().any(|n| n.chars().count() == 3), "{p:?}");
         // A foreign name jieba files as a place, after a role.
         assert_eq!(names("布隆迪总统布约亚要求各方停火。\n"), ["布约亚"]);
         // A place right after a name ends it.
@@ -2217,6 +2221,10 @@ mod tests {
                 ("近3万", 30_000.0, "", "count", Some("近"), Some("贫困户")),
             ]
         );
+        // Money with its unit left out is no count (300万资金, 7000万债务); a run of numerals
+        // longer than any number is none, nor its tail (一万…一万人).
+        let d = run(&format!("投入300万资金,偿还7000万债务,{}人。\n", "一万".repeat(40)));
+        assert!(d.quantities.is_empty(), "{:?}", d.quantities);
         let d = run("百万农民进城,千万农家女,900万天津人民,八百百万大卡,3000人参加,牵动万人心。\n");
         let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
         assert_eq!(q, [("3000人", "人")]);

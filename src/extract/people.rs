@@ -1048,21 +1048,29 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         // of those words itself.
         let one_before_boundary = || {
             let Some(&c) = ix.chars.get(e) else { return false };
-            let single = ix.doc.tokens.get(k + 1).is_some_and(|u| u.start as usize == e && u.len == 1);
+            // Cut off as a word of its own that jieba takes for no verb, adverb or particle
+            // (赵明/做/的, 卢刚/先/, 程刚/吗/?), or glued to a credit (张习/海摄): an adverb
+            // glues to 说 or 为 as often as a name's last character does (秦华/总说).
+            let single = ix.doc.tokens.get(k + 1).is_some_and(|u| {
+                u.start as usize == e
+                    && u.len == 1
+                    && !matches!(u.pos.as_bytes()[0], b'v' | b'd' | b'y' | b'p' | b'c' | b'u')
+            });
             let glued = ix.doc.tokens.get(k + 1).is_some_and(|u| {
                 u.start as usize == e
                     && u.len == 2
                     && !jieba.has_word(ix.doc.token_text(u))
-                    && chars!("摄说报为在等").contains(ix.chars[e + 1])
+                    && chars!("摄报").contains(ix.chars[e + 1])
             });
             // Punctuation or a space, not a digit (王辉/以/1∶2); of the words after names only
             // those no adverb or verb before them makes (孔玲/则/在, 黄斌/看/了).
             let boundary = |q: usize| {
                 ix.chars.get(q).is_none_or(|&d| !is_han(d) && !d.is_alphanumeric() || chars!("为的和摄").contains(d))
             };
-            // Not a verb of speech or of a credit in brackets (倪萍/答/:, (马得/画)).
+            // Not a verb of speech or of a credit in brackets (倪萍/答/:, (马得/画), (孟凡/著)),
+            // nor a noun that follows names (吴斌/时, 王刚/班, 李刚/叔, 张润莲/家).
             ix.chars[s + 1] != '某'
-                && !chars!("答问画文书绘").contains(c)
+                && !chars!("答问画文书绘著译编词曲作图讲时班叔家").contains(c)
                 && !SWALLOWED_AFTER.contains(c)
                 && !AFTER_NAME.iter().any(|w| w.chars().eq(std::iter::once(c)))
                 && (single && boundary(e + 1) || glued)

@@ -200,9 +200,10 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
     total.checked_add(section)?.checked_add(digit.unwrap_or(0))
 }
 
-/// Longest run of Chinese numerals read as one number: 九千九百九十九万九千九百九十九 has 15.
-/// A longer run is no number, and stopping there keeps a scan of a run thousands of
-/// characters long (一万一万…) linear: each start would otherwise read to the run's end.
+/// Longest run of Chinese numerals read as one number: 九千九百九十九亿九千九百九十九万九千九百
+/// 九十九 has 23. A longer run is no number, nor any part of it ([`Units::find`] skips it
+/// whole), and stopping there keeps a scan of a run thousands of characters long (一万一万…)
+/// linear: each start would otherwise read to the run's end.
 const MAX_CN_NUMERAL: usize = 24;
 
 impl Units {
@@ -308,6 +309,12 @@ impl Units {
                 // Skip the rest of this number (all of 第四五位), its 十, 百, 万 too, up to
                 // the next word: a number of its own may start there (周二/t 十万名).
                 None => {
+                    let numeral = |c: char| cn_digit(c).is_some() || cn_unit(c).is_some();
+                    let run = chars[i..].iter().take(MAX_CN_NUMERAL + 1).take_while(|&&c| numeral(c)).count();
+                    if run > MAX_CN_NUMERAL {
+                        i += chars[i..].iter().take_while(|&&c| numeral(c)).count();
+                        continue;
+                    }
                     let mut j = i + 1;
                     while j < chars.len()
                         && (chars[j].is_ascii_digit()
@@ -767,10 +774,6 @@ impl Units {
         }
         let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
         let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
-        // A range runs upward; a pair that runs down (比分3-1, 3至2年) is no range.
-        if value_max.is_some_and(|m| m < value) {
-            return None;
-        }
         if value.max(value_max.unwrap_or(0.0)) > unit.at_most {
             return None;
         }
@@ -797,6 +800,11 @@ impl Units {
                 value = -value;
             }
         }
+        // A range runs upward once its signs are read (-5~3℃ does); a pair that runs down
+        // (比分3-1, 3至2年, 零下10至5摄氏度) is no range.
+        if value_max.is_some_and(|m| m < value) {
+            return None;
+        }
         let object = if unit.kind == "count" { counted_object(ix, after) } else { None };
         Some((
             Quantity {
@@ -816,6 +824,12 @@ impl Units {
         ))
     }
 }
+
+/// Nouns of money: after a large number with no unit, the amount's unit left out.
+const MONEY_NOUNS: [&str; 20] = [
+    "资金", "款", "贷款", "资产", "债务", "经费", "投资", "税", "利润", "产值", "收入", "大钞", "巨资", "存款", "外汇",
+    "现金", "资本", "基金", "捐款", "费",
+];
 
 impl Units {
     /// A count of the noun right after a number of tens of thousands or more that has no
@@ -844,7 +858,12 @@ impl Units {
         if chars[i..end].windows(2).any(|w| w[0] == w[1] && cn_unit(w[0]).is_some()) {
             return None;
         }
-        ix.token(end).filter(|t| t.start as usize == end && t.pos == "n" && t.len >= 2)?;
+        let noun = ix.token(end).filter(|t| t.start as usize == end && t.pos == "n" && t.len >= 2)?;
+        // An amount of money with its unit left out (300万资金, 7000万债务) is no count of the
+        // noun, and which currency it is the text does not say.
+        if MONEY_NOUNS.iter().any(|m| ix.doc.token_text(noun).ends_with(m)) {
+            return None;
+        }
         let object = counted_object(ix, end);
         let (start, qualifier) = match vague {
             Some(v) => (i - 1, Some(v.to_string())),
