@@ -2221,9 +2221,9 @@ mod tests {
                 ("近3万", 30_000.0, "", "count", Some("近"), Some("贫困户")),
             ]
         );
-        // Money with its unit left out is no count (300万资金, 7000万债务); a run of numerals
-        // longer than any number is none, nor its tail (一万…一万人).
-        let d = run(&format!("投入300万资金,偿还7000万债务,{}人。\n", "一万".repeat(40)));
+        // Money with its unit left out is no count (300万资金, 7000万债务), nor nought (0万农民);
+        // a run of numerals longer than any number is none, nor its tail (一万…一万人).
+        let d = run(&format!("投入300万资金,偿还7000万债务,0万农民,{}人。\n", "一万".repeat(40)));
         assert!(d.quantities.is_empty(), "{:?}", d.quantities);
         let d = run("百万农民进城,千万农家女,900万天津人民,八百百万大卡,3000人参加,牵动万人心。\n");
         let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();

@@ -851,7 +851,8 @@ impl Units {
         value_max: Option<f64>,
     ) -> Option<(Quantity, usize)> {
         let chars = &ix.chars;
-        if vague.is_none() && matches!(chars[i], '百' | '千' | '万' | '亿') {
+        // Not a number that starts with its multiplier, nor none at all (0万农民, 0至5万群众).
+        if vague.is_none() && matches!(chars[i], '百' | '千' | '万' | '亿') || value < 1.0 {
             return None;
         }
         // A multiplier written twice (八百百万大卡, a misprint) has no one reading.
