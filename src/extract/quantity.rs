@@ -310,9 +310,9 @@ impl Units {
                 // the next word: a number of its own may start there (周二/t 十万名).
                 None => {
                     let numeral = |c: char| cn_digit(c).is_some() || cn_unit(c).is_some();
-                    let run = chars[i..].iter().take(MAX_CN_NUMERAL + 1).take_while(|&&c| numeral(c)).count();
+                    let run = chars[i..].iter().take_while(|&&c| numeral(c)).count();
                     if run > MAX_CN_NUMERAL {
-                        i += chars[i..].iter().take_while(|&&c| numeral(c)).count();
+                        i += run;
                         continue;
                     }
                     let mut j = i + 1;
@@ -643,10 +643,7 @@ impl Units {
                         return None;
                     }
                     let value = first.times(mult) + rest.map_or(0.0, |(n, m)| n.times(m));
-                    let value_max = upper.map(|u| u.times(upper_mult)).filter(|&m| m >= value);
-                    if upper.is_some() && value_max.is_none() {
-                        return None;
-                    }
+                    let value_max = upper.map(|u| u.times(upper_mult));
                     return self.count_without_unit(ix, i, j, vague, qualifier, value, value_max);
                 }
             },
@@ -752,18 +749,7 @@ impl Units {
                 }
             }
         }
-        let mut start = i;
-        if let Some(v) = vague {
-            start = i - 1;
-            qualifier = Some(v.to_string());
-        } else if let Some((w, bound)) = self.prefix_before(ix, i) {
-            if bound {
-                start = i - w.len();
-                qualifier = Some(w.iter().collect());
-            } else {
-                qualifier.get_or_insert_with(|| w.iter().collect());
-            }
-        }
+        let (mut start, mut qualifier) = self.opening(ix, i, vague, qualifier);
         let mut after = unit_end;
         if let Some(w) = self.suffixes.iter().find(|w| ix.at(unit_end, w)) {
             qualifier.get_or_insert_with(|| w.iter().collect());
@@ -832,6 +818,20 @@ const MONEY_NOUNS: [&str; 20] = [
 ];
 
 impl Units {
+    /// Where a quantity whose number starts at `i` begins, and its qualifier: the vague word
+    /// before it (数万), else a qualifier written before it, inside the text when bound (近3万)
+    /// and the qualifier in any case unless `inner` (the one between number and unit) is one.
+    fn opening(&self, ix: &TextIndex, i: usize, vague: Option<char>, inner: Option<String>) -> (usize, Option<String>) {
+        match vague {
+            Some(v) => (i - 1, Some(v.to_string())),
+            None => match self.prefix_before(ix, i) {
+                Some((w, true)) => (i - w.len(), Some(w.iter().collect())),
+                Some((w, false)) => (i, inner.or_else(|| Some(w.iter().collect()))),
+                None => (i, inner),
+            },
+        }
+    }
+
     /// A count of the noun right after a number of tens of thousands or more that has no
     /// measure word (563万贫困人口, 三点二万农户, 20余万成人, 数万群众): the unit is empty, the
     /// noun its object. Chinese leaves the measure word out before large round numbers, and
@@ -851,8 +851,12 @@ impl Units {
         value_max: Option<f64>,
     ) -> Option<(Quantity, usize)> {
         let chars = &ix.chars;
-        // Not a number that starts with its multiplier, nor none at all (0万农民, 0至5万群众).
-        if vague.is_none() && matches!(chars[i], '百' | '千' | '万' | '亿') || value < 1.0 {
+        // Not a number that starts with its multiplier, nor none at all (0万农民), nor a pair
+        // running down (5万至3万群众), as with a unit.
+        if vague.is_none() && matches!(chars[i], '百' | '千' | '万' | '亿')
+            || value < 1.0
+            || value_max.is_some_and(|m| m < value)
+        {
             return None;
         }
         // A multiplier written twice (八百百万大卡, a misprint) has no one reading.
@@ -866,14 +870,7 @@ impl Units {
             return None;
         }
         let object = counted_object(ix, end);
-        let (start, qualifier) = match vague {
-            Some(v) => (i - 1, Some(v.to_string())),
-            None => match self.prefix_before(ix, i) {
-                Some((w, true)) => (i - w.len(), Some(w.iter().collect())),
-                Some((w, false)) => (i, qualifier.or_else(|| Some(w.iter().collect()))),
-                None => (i, qualifier),
-            },
-        };
+        let (start, qualifier) = self.opening(ix, i, vague, qualifier);
         Some((
             Quantity {
                 sentence_idx: ix.sentence_of(start),
