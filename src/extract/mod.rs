@@ -2230,6 +2230,28 @@ mod tests {
         assert_eq!(q, [("3000人", "人")]);
     }
 
+    /// A multiplier only the upper end carries (8000至1.2万元: 8,000 to 12,000) applies to it
+    /// alone where sharing it would run the range downward; 3至5万元 shares it. 四万万 is
+    /// 400 million; 千千万万 (countless) and the base of a rate (每1万居民, 每10户) are no
+    /// counts.
+    #[test]
+    fn ranges_old_numerals_and_rate_bases() {
+        let d =
+            run("月薪8000至1.2万元,投资3至5万元,四万万同胞,千千万万人,每1万居民有医生20名,每10户人家就有7户参加。\n");
+        let q: Vec<(&str, f64, Option<f64>, &str)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max, q.unit.as_str())).collect();
+        assert_eq!(
+            q,
+            [
+                ("8000至1.2万元", 8000.0, Some(12_000.0), "元"),
+                ("3至5万元", 30_000.0, Some(50_000.0), "元"),
+                ("四万万", 400_000_000.0, None, ""),
+                ("20名", 20.0, None, "名"),
+                ("7户", 7.0, None, "户"),
+            ]
+        );
+    }
+
     /// Whole 元 and the small change after them are one price; not where 角 starts another
     /// word (a pentagram), after 万元, or across a comma.
     #[test]

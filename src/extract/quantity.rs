@@ -173,20 +173,29 @@ pub(crate) fn cn_unit(c: char) -> Option<u64> {
     })
 }
 
-/// Value of a run of Chinese numerals (一千二百 → 1200, 两万 → 20000, 十五 → 15).
+/// Value of a run of Chinese numerals (一千二百 → 1200, 两万 → 20000, 十五 → 15, 四万万 →
+/// 400,000,000, the older way of writing 四亿).
 pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
     let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    let mut after_wan = false;
     for &c in s {
         if let Some(d) = cn_digit(c) {
             digit = Some(d);
+            after_wan = false;
             continue;
         }
         // Checked: 二亿亿亿 overflows 64 bits (and is no number a text means).
         match cn_unit(c)? {
             u @ (10 | 100 | 1000) => section = section.checked_add(digit.unwrap_or(1).checked_mul(u)?)?,
+            // 万万 is ten thousand ten-thousands (四万万同胞), not 四万 and 一万.
+            10_000 if after_wan && section == 0 && digit.is_none() => total = total.checked_mul(10_000)?,
             10_000 => {
-                let part = section.checked_add(digit.unwrap_or(0))?;
-                total = total.checked_add(part.max(1).checked_mul(10_000)?)?;
+                // 万 alone is one ten-thousand (万人); 零万 is none.
+                let part = match (section, digit) {
+                    (0, None) => 1,
+                    (s, d) => s.checked_add(d.unwrap_or(0))?,
+                };
+                total = total.checked_add(part.checked_mul(10_000)?)?;
                 section = 0;
             }
             u => {
@@ -195,6 +204,7 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
                 section = 0;
             }
         }
+        after_wan = c == '万';
         digit = None;
     }
     total.checked_add(section)?.checked_add(digit.unwrap_or(0))
@@ -301,6 +311,9 @@ impl Units {
             let ordinal = i > 0 && chars[i - 1] == '第';
             let found = if ordinal { None } else { self.read(ix, i, arabic, None) };
             match found {
+                // 每1万居民, 每100名学生: the base of a rate, no count of anything the text
+                // reports (an analyst summing counts would add it in).
+                Some((q, next)) if q.kind == "count" && q.start > 0 && chars[q.start as usize - 1] == '每' => i = next,
                 Some((q, next)) => {
                     let (q, next) = with_change(ix, q, next);
                     out.push(paid(ix, q));
@@ -394,8 +407,10 @@ impl Units {
             }
             let run = &chars[i..j];
             // 千百年来, 百十号人, 百千万人才: hundreds and thousands as a figure of speech, no
-            // number (一百十五 is 115).
-            if matches!(run, ['千', '百' | '十', ..] | ['百', '十' | '千', ..]) {
+            // number (一百十五 is 115); nor a multiplier doubled at the start (千千万万, 万万千千: countless).
+            if matches!(run, ['千', '百' | '十', ..] | ['百', '十' | '千', ..])
+                || matches!(run, [a, b, ..] if a == b && cn_unit(*a).is_some())
+            {
                 return None;
             }
             // Two digits side by side, neither a pair (五六, 三五) nor spelt digit by digit
@@ -594,6 +609,17 @@ impl Units {
                 }
             }
         }
+        // A range shares its multiplier (3至5万元: 30,000 to 50,000) unless, shared, it would
+        // run downward while the first end as written is below the second and within a
+        // hundredfold of it: 月薪8000至1.2万元 is 8,000 to 12,000, not 80 million down to
+        // 12,000 (and 5至3万 is no range either way).
+        let mut first_mult = mult;
+        if let Some(u) = upper.filter(|_| mult > 1.0) {
+            let high = u.times(mult);
+            if first.times(mult) > high && first.times(1.0) <= high && first.times(100.0) >= high {
+                first_mult = 1.0;
+            }
+        }
         // A range whose ends each carry the multiplier, the unit written once (3万至5万元).
         let mut upper_mult = mult;
         if upper.is_none() && mult > 1.0 && chars.get(j).is_some_and(|&c| is_range_mark(c)) {
@@ -642,7 +668,7 @@ impl Units {
                     if !magnitude || half {
                         return None;
                     }
-                    let value = first.times(mult) + rest.map_or(0.0, |(n, m)| n.times(m));
+                    let value = first.times(first_mult) + rest.map_or(0.0, |(n, m)| n.times(m));
                     let value_max = upper.map(|u| u.times(upper_mult));
                     return self.count_without_unit(ix, i, j, vague, qualifier, value, value_max);
                 }
@@ -758,7 +784,7 @@ impl Units {
         if bare_wan && qualifier.is_none() {
             return None;
         }
-        let mut value = first.times(mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
+        let mut value = first.times(first_mult * unit.factor) + rest.map_or(0.0, |(n, m)| n.times(m * unit.factor));
         let mut value_max = upper.map(|u| u.times(upper_mult * unit.factor));
         if value.max(value_max.unwrap_or(0.0)) > unit.at_most {
             return None;
@@ -859,8 +885,14 @@ impl Units {
         {
             return None;
         }
-        // A multiplier written twice (八百百万大卡, a misprint) has no one reading.
-        if chars[i..end].windows(2).any(|w| w[0] == w[1] && cn_unit(w[0]).is_some()) {
+        // A multiplier written twice (八百百万大卡, a misprint) has no one reading; 万万 after a
+        // digit is the older way of writing 亿 (四万万同胞).
+        let doubled = |k: usize| {
+            chars[k] == chars[k + 1]
+                && cn_unit(chars[k]).is_some()
+                && !(chars[k] == '万' && k > i && cn_digit(chars[k - 1]).is_some())
+        };
+        if (i..end.saturating_sub(1)).any(doubled) {
             return None;
         }
         let noun = ix.token(end).filter(|t| t.start as usize == end && t.pos == "n" && t.len >= 2)?;
@@ -1134,6 +1166,10 @@ mod tests {
         assert_eq!(p("三"), Some(3));
         assert_eq!(p("万"), Some(10000));
         assert_eq!(p("一亿二千万"), Some(120_000_000));
+        assert_eq!(p("十二万五千"), Some(125_000));
+        assert_eq!(p("四万万"), Some(400_000_000));
+        assert_eq!(p("零万"), Some(0));
+        assert_eq!(p("十万"), Some(100_000));
     }
 
     /// A `[not_before]` or `[at_most]` entry for no unit, or a ceiling below zero, is a
