@@ -2250,6 +2250,22 @@ mod tests {
                 ("7户", 7.0, None, "户"),
             ]
         );
+        // Within a thousandfold (罚款200至5万元), not a year before a dash; 万万 once only;
+        // the whole digits after 万 its rest (1万2000元); 每 before a vague amount too; a
+        // range refused skips its first number whole, thousands separator and all.
+        let d = run("全国四万万万人,1998—2万人参加,罚款200至5万元,收入1万2000元,每上万人中有3人,12,001至1.2万元。\n");
+        let q: Vec<(&str, f64, Option<f64>)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.value_max)).collect();
+        assert_eq!(
+            q,
+            [
+                ("2万人", 20_000.0, None),
+                ("200至5万元", 200.0, Some(50_000.0)),
+                ("1万2000元", 12_000.0, None),
+                ("3人", 3.0, None),
+                ("1.2万元", 12_000.0, None),
+            ]
+        );
     }
 
     /// Whole 元 and the small change after them are one price; not where 角 starts another

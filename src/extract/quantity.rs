@@ -177,7 +177,7 @@ pub(crate) fn cn_unit(c: char) -> Option<u64> {
 /// 400,000,000, the older way of writing 四亿).
 pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
     let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
-    let mut after_wan = false;
+    let (mut after_wan, mut wan_wan) = (false, false);
     for &c in s {
         if let Some(d) = cn_digit(c) {
             digit = Some(d);
@@ -187,8 +187,14 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
         // Checked: 二亿亿亿 overflows 64 bits (and is no number a text means).
         match cn_unit(c)? {
             u @ (10 | 100 | 1000) => section = section.checked_add(digit.unwrap_or(1).checked_mul(u)?)?,
-            // 万万 is ten thousand ten-thousands (四万万同胞), not 四万 and 一万.
-            10_000 if after_wan && section == 0 && digit.is_none() => total = total.checked_mul(10_000)?,
+            // 万万 is ten thousand ten-thousands (四万万同胞), not 四万 and 一万; written twice
+            // (四万万万) it is no number.
+            10_000 if after_wan && section == 0 && digit.is_none() => {
+                if std::mem::replace(&mut wan_wan, true) {
+                    return None;
+                }
+                total = total.checked_mul(10_000)?;
+            }
             10_000 => {
                 // 万 alone is one ten-thousand (万人); 零万 is none.
                 let part = match (section, digit) {
@@ -267,6 +273,9 @@ impl Units {
 
     pub fn find(&self, ix: &TextIndex) -> Vec<Quantity> {
         let chars = &ix.chars;
+        // 每1万居民, 每100名学生, 每上万人: the base of a rate, no count of anything the text
+        // reports (an analyst summing counts would add it in).
+        let rate_base = |q: &Quantity| q.kind == "count" && q.start > 0 && chars[q.start as usize - 1] == '每';
         let mut out = Vec::new();
         let mut i = 0;
         while i < chars.len() {
@@ -300,6 +309,7 @@ impl Units {
                     _ => cn_unit(n).is_some(),
                 });
                 match vague.then(|| self.read(ix, i + 1, false, Some(c))).flatten() {
+                    Some((q, next)) if rate_base(&q) => i = next,
                     Some((q, next)) => {
                         out.push(paid(ix, q));
                         i = next;
@@ -311,9 +321,7 @@ impl Units {
             let ordinal = i > 0 && chars[i - 1] == '第';
             let found = if ordinal { None } else { self.read(ix, i, arabic, None) };
             match found {
-                // 每1万居民, 每100名学生: the base of a rate, no count of anything the text
-                // reports (an analyst summing counts would add it in).
-                Some((q, next)) if q.kind == "count" && q.start > 0 && chars[q.start as usize - 1] == '每' => i = next,
+                Some((q, next)) if rate_base(&q) => i = next,
                 Some((q, next)) => {
                     let (q, next) = with_change(ix, q, next);
                     out.push(paid(ix, q));
@@ -328,10 +336,19 @@ impl Units {
                         i += run;
                         continue;
                     }
+                    // A thousands separator as [`Units::number`] reads one (12,001), not a
+                    // clause's comma (2/3,5年; 12345,678元).
+                    let separator = |j: usize| {
+                        chars[j] == ','
+                            && (1..=3).contains(&chars[..j].iter().rev().take_while(|c| c.is_ascii_digit()).count())
+                            && chars.get(j + 1..j + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                            && !chars.get(j + 4).is_some_and(char::is_ascii_digit)
+                    };
                     let mut j = i + 1;
                     while j < chars.len()
                         && (chars[j].is_ascii_digit()
                             || matches!(chars[j], '.' | '·')
+                            || separator(j)
                             || cn_digit(chars[j]).is_some()
                             || cn_unit(chars[j]).is_some() && (ordinal || !ix.is_token_start(j)))
                     {
@@ -611,12 +628,18 @@ impl Units {
         }
         // A range shares its multiplier (3至5万元: 30,000 to 50,000) unless, shared, it would
         // run downward while the first end as written is below the second and within a
-        // hundredfold of it: 月薪8000至1.2万元 is 8,000 to 12,000, not 80 million down to
-        // 12,000 (and 5至3万 is no range either way).
+        // thousandfold of it: 月薪8000至1.2万元 is 8,000 to 12,000 and 罚款200至5万元 200 to
+        // 50,000, not 80 million or 2 million down (and 5至3万 is no range either way). Not a
+        // year before a dash (1998—2万人参加: the year, then 20,000).
         let mut first_mult = mult;
         if let Some(u) = upper.filter(|_| mult > 1.0) {
             let high = u.times(mult);
-            if first.times(mult) > high && first.times(1.0) <= high && first.times(100.0) >= high {
+            let year = arabic
+                && first_end - i == 4
+                && first.decimals == 0
+                && (1900..=2100).contains(&first.mantissa)
+                && matches!(chars[first_end], '-' | '–' | '—');
+            if first.times(mult) > high && first.times(1.0) < high && first.times(1000.0) >= high && !year {
                 first_mult = 1.0;
             }
         }
@@ -634,13 +657,17 @@ impl Units {
             }
         }
         // A second number with a smaller multiplier right after the first one's is the rest
-        // of one amount (1亿2000万元, Taiwan's 3兆0350亿元), not an amount of its own.
+        // of one amount (1亿2000万元, Taiwan's 3兆0350亿元), not an amount of its own; so is
+        // one of as many whole digits as the multiplier has noughts (1万2000元 is 12,000).
         let mut rest: Option<(Num, f64)> = None;
         if arabic && mult >= 10_000.0 && upper.is_none() && chars.get(j).is_some_and(char::is_ascii_digit) {
             if let Some((second, None, k)) = Self::number(ix, j, true) {
                 if let Some((w, m)) = self.multipliers.iter().find(|(w, m)| *m < mult && ix.at(k, w)) {
                     rest = Some((second, *m));
                     j = k + w.len();
+                } else if second.decimals == 0 && 10f64.powi((k - j) as i32) == mult {
+                    rest = Some((second, 1.0));
+                    j = k;
                 }
             }
         }
@@ -1169,6 +1196,7 @@ mod tests {
         assert_eq!(p("十二万五千"), Some(125_000));
         assert_eq!(p("四万万"), Some(400_000_000));
         assert_eq!(p("零万"), Some(0));
+        assert_eq!(p("四万万万"), None);
         assert_eq!(p("十万"), Some(100_000));
     }
 
