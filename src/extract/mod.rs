@@ -1561,6 +1561,10 @@ mod tests {
 
     #[test]
     fn names_jieba_cuts_in_two_or_runs_into_the_next_word() {
+        // 为 before the post someone is elected or appointed to is no part of the name (jieba
+        // cuts 孙英为/nr 省长); a given name ending in 为 before anything else keeps it.
+        assert_eq!(names("大会选举孙英为省长,选举陈旭为省高级人民法院院长。\n"), ["孙英", "陈旭"]);
+        assert_eq!(names("上海财经大学校长汤云为教授说,机遇并存。\n"), ["汤云为"]);
         // Married double surnames, cut by jieba or whole.
         assert_eq!(names("政务司司长陈方安生出任主席。\n"), ["陈方安生"]);
         assert_eq!(names("立法会主席范徐丽泰出席了会议。\n"), ["范徐丽泰"]);

@@ -691,6 +691,16 @@ impl Finder<'_, '_> {
         best.map(|(_, v)| v)
     }
 
+    /// Whether the clause from `at` (up to punctuation, 的 or 24 characters) ends with a role:
+    /// the post someone is elected or appointed to (为 | 省高级人民法院院长, 为 | 副主编).
+    fn post_follows(&self, at: usize) -> bool {
+        let ix = self.ix;
+        let end = (at..(at + 24).min(ix.chars.len()))
+            .find(|&k| !is_han(ix.chars[k]) || ix.chars[k] == '的')
+            .unwrap_or((at + 24).min(ix.chars.len()));
+        (2..=5).any(|l| end >= at + l && self.lists.role_words.contains(ix.slice(end - l, end)))
+    }
+
     /// A surname and given name with no role or verb beside them: `valid_as`, and neither the
     /// given name nor the first two characters a common word (黄河颂, 高水平).
     fn reads_as_name(&self, s: usize, e: usize) -> bool {
@@ -1438,6 +1448,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     for (s, e) in overrun {
         mentions.remove(&(s, e));
         mentions.entry((s, e - 1)).or_insert(None);
+    }
+    // jieba's HMM joins 为 to a name before the post someone is elected or appointed to
+    // (选举陈旭为省高级人民法院院长, 以议长托马斯·萨维为团长): the name ends before it.
+    let appointed: Vec<(usize, usize)> =
+        mentions.keys().copied().filter(|&(s, e)| e - s >= 3 && ix.chars[e - 1] == '为' && f.post_follows(e)).collect();
+    for (s, e) in appointed {
+        let role = mentions.remove(&(s, e)).flatten();
+        mentions.entry((s, e - 1)).or_insert(role);
     }
     // A post taken (彭楚政就任军分区司令员, 李明担任村党支部书记): the role of a mention that has
     // none beside it, for the name's other mentions too.
