@@ -1560,6 +1560,24 @@ mod tests {
     }
 
     #[test]
+    /// A foreign name in full, then its last part alone: the same person, normalized to the
+    /// full name with its role; not a last part two full names share.
+    #[test]
+    fn last_part_of_a_foreign_name_is_that_person() {
+        let d = run("巴基斯坦总统拉菲克·塔拉尔今天在这里会见了代表团。塔拉尔说,两国友谊深厚。\n");
+        let p: Vec<(&str, &str, Option<&str>)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.as_str(), e.normalized.as_str(), e.role.as_deref()))
+            .collect();
+        assert_eq!(p, [("拉菲克·塔拉尔", "拉菲克·塔拉尔", Some("总统")), ("塔拉尔", "拉菲克·塔拉尔", Some("总统"))]);
+        // Two full names share 史密斯: the mention keeps its own form, linked to neither.
+        let d = run("约翰·史密斯和彼得·史密斯今天到达北京。史密斯表示,此行收获很大。\n");
+        assert!(d.entities.iter().filter(|e| e.text == "史密斯").all(|e| e.normalized == "史密斯"), "{:?}", d.entities);
+    }
+
+    #[test]
     fn names_jieba_cuts_in_two_or_runs_into_the_next_word() {
         // 为 before the post someone is elected or appointed to is no part of the name (jieba
         // cuts 孙英为/nr 省长); a given name ending in 为 before anything else keeps it.

@@ -1508,7 +1508,74 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         reach = reach.max(e.end);
         keep
     });
+    short_foreign_mentions(&f, &mut out);
     out
+}
+
+/// A foreign name written in full once (拉菲克·塔拉尔) is then mostly called by its last part
+/// (塔拉尔说): each such mention, a whole word or words standing alone, is that person, its
+/// `normalized` the full name and its role the full name's. Not a last part two full names
+/// share, nor one that is a common word (a frequent dictionary word with another tag).
+fn short_foreign_mentions(f: &Finder, out: &mut Vec<Entity>) {
+    let ix = f.ix;
+    // Last part → the full name and its role, or None where two full names share it.
+    type Full = Option<(String, Option<String>)>;
+    let mut by_part: HashMap<String, Full> = HashMap::default();
+    for p in out.iter() {
+        let Some((_, last)) = p.text.rsplit_once('·') else { continue };
+        if last.chars().count() < 2
+            || f.lexicon.word_info(last).is_some_and(|(tag, freq)| !is_nr(tag) && freq >= RARE_WORD_FREQ)
+        {
+            continue;
+        }
+        let entry = by_part.entry(last.to_string()).or_insert_with(|| Some((p.text.clone(), p.role.clone())));
+        if entry.as_ref().is_some_and(|(full, _)| *full != p.text) {
+            *entry = None;
+        }
+    }
+    by_part.retain(|_, v| v.is_some());
+    if by_part.is_empty() {
+        return;
+    }
+    // Mentions found already (塔拉尔说, anchored by the verb) take the full name too.
+    for p in out.iter_mut() {
+        if let Some(Some((full, role))) = by_part.get(&p.text) {
+            p.normalized.clone_from(full);
+            if p.role.is_none() {
+                p.role.clone_from(role);
+            }
+        }
+    }
+    let parts: Vec<&String> = by_part.keys().collect();
+    let taken = covered(ix.chars.len(), out.iter().map(Entity::span));
+    let dot = |p: usize| ix.chars.get(p).is_some_and(|&c| is_dot(c));
+    let mut found = Vec::new();
+    for (s, e) in super::find_all_few(ix, &parts) {
+        if taken[s..e].contains(&true)
+            || s > 0 && dot(s - 1)
+            || dot(e)
+            || !ix.is_token_start(s)
+            || !ix.is_token_end(e)
+            || f.touches_place(s, e)
+        {
+            continue;
+        }
+        let Some(Some((full, role))) = by_part.get(ix.slice(s, e)) else { continue };
+        found.push(Entity {
+            sentence_idx: ix.sentence_of(s),
+            kind: EntityKind::Person,
+            text: ix.slice(s, e).to_string(),
+            normalized: full.clone(),
+            role: role.clone(),
+            start: s as u32,
+            end: e as u32,
+            ..Entity::default()
+        });
+    }
+    if !found.is_empty() {
+        out.extend(found);
+        out.sort_by_key(|e| e.start);
+    }
 }
 
 /// Organisations: names from the organisation list (新华社, 国务院), a place's team

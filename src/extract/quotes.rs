@@ -123,7 +123,12 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, people: &[Entity], max_campaig
             // The names are indexed at the first quote with a speaker: most documents have none.
             let speaker = speaker.map(|p| {
                 let names = names.get_or_insert_with(|| Names::new(people));
-                let name = names.full_name(&p.text, p.role.as_deref());
+                // A foreign name's last part stands for the full name it was linked to.
+                let name = if p.normalized != p.text {
+                    p.normalized.as_str()
+                } else {
+                    names.full_name(&p.text, p.role.as_deref())
+                };
                 (name, p.role.as_deref().filter(|r| is_post(r)).or_else(|| names.role(name)))
             });
             quotes.push(Quote {
@@ -191,9 +196,18 @@ const ADDRESS_REACH: usize = 16;
 /// Whether the person is spoken or given to, not the speaker: after 对, 向 or 跟 as a word
 /// of its own or after a word of giving, with only nouns and names between (their post, a
 /// list of others): 对司务长说, 对中共晋冀豫省委统战部部长安子文说, 对俄罗斯外长普里马科夫,
-/// 对毛泽东、周恩来说, 敬给彭楚政; not 在向记者介绍情况时李明说 (a verb between).
+/// 对毛泽东、周恩来说, 敬给彭楚政; not 在向记者介绍情况时李明说 (a verb between). Or before
+/// 跟前, 面前, 身边 (来到科雷跟前说).
 fn addressed(ix: &TextIndex, p: &Entity) -> bool {
     let start = p.start as usize;
+    // Before the place one goes up to to speak (来到科雷跟前说, 走到老人面前说).
+    if ix
+        .token(p.end as usize)
+        .filter(|t| t.start == p.end)
+        .is_some_and(|t| matches!(ix.doc.token_text(t), "跟前" | "面前" | "身边" | "身旁" | "旁边"))
+    {
+        return true;
+    }
     let mut k = start;
     while let Some(t) = k.checked_sub(1).and_then(|k| ix.token(k)) {
         let w = ix.doc.token_text(t);
