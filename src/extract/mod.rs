@@ -1572,6 +1572,15 @@ mod tests {
             .map(|e| (e.text.as_str(), e.normalized.as_str(), e.role.as_deref()))
             .collect();
         assert_eq!(p, [("拉菲克·塔拉尔", "拉菲克·塔拉尔", Some("总统")), ("塔拉尔", "拉菲克·塔拉尔", Some("总统"))]);
+        // A Japanese name by its surname.
+        let d = run("日本首相桥本龙太郎今天发表讲话。在野党要求桥本下台。\n");
+        let p: Vec<(&str, &str)> = d
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.text.as_str(), e.normalized.as_str()))
+            .collect();
+        assert_eq!(p, [("桥本龙太郎", "桥本龙太郎"), ("桥本", "桥本龙太郎")]);
         // Two full names share 史密斯: the mention keeps its own form, linked to neither.
         let d = run("约翰·史密斯和彼得·史密斯今天到达北京。史密斯表示,此行收获很大。\n");
         assert!(d.entities.iter().filter(|e| e.text == "史密斯").all(|e| e.normalized == "史密斯"), "{:?}", d.entities);

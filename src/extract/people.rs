@@ -542,6 +542,16 @@ impl Finder<'_, '_> {
         })
     }
 
+    /// The surname of a Japanese full name (桥本 of 桥本龙太郎), by which the person is then
+    /// mostly called; not of a surname alone.
+    fn japanese_surname<'w>(&self, w: &'w str) -> Option<&'w str> {
+        let n = w.chars().count();
+        [3, 2].into_iter().find_map(|k| {
+            let (b, _) = w.char_indices().nth(k)?;
+            (n <= k + 3 && self.lists.japanese_surnames.contains(&w[..b])).then_some(&w[..b])
+        })
+    }
+
     /// Length of the Japanese name that is the word at `p` (首相桥本龙太郎).
     fn japanese_at(&self, p: usize) -> Option<usize> {
         let t = self.ix.token(p).filter(|t| t.start as usize == p)?;
@@ -1512,17 +1522,20 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     out
 }
 
-/// A foreign name written in full once (拉菲克·塔拉尔) is then mostly called by its last part
-/// (塔拉尔说): each such mention, a whole word or words standing alone, is that person, its
-/// `normalized` the full name and its role the full name's. Not a last part two full names
-/// share, nor one that is a common word (a frequent dictionary word with another tag).
+/// A foreign name written in full once (拉菲克·塔拉尔, 桥本龙太郎) is then mostly called by its
+/// last part, a Japanese one by its surname (塔拉尔说, 要求桥本下台): each such mention, a
+/// whole word or words standing alone, is that person, its `normalized` the full name and its
+/// role the full name's. Not a last part two full names share, nor one that is a common word
+/// (a frequent dictionary word with another tag).
 fn short_foreign_mentions(f: &Finder, out: &mut Vec<Entity>) {
     let ix = f.ix;
     // Last part → the full name and its role, or None where two full names share it.
     type Full = Option<(String, Option<String>)>;
     let mut by_part: HashMap<String, Full> = HashMap::default();
     for p in out.iter() {
-        let Some((_, last)) = p.text.rsplit_once('·') else { continue };
+        let Some(last) = p.text.rsplit_once('·').map(|(_, l)| l).or_else(|| f.japanese_surname(&p.text)) else {
+            continue;
+        };
         if last.chars().count() < 2
             || f.lexicon.word_info(last).is_some_and(|(tag, freq)| !is_nr(tag) && freq >= RARE_WORD_FREQ)
         {
