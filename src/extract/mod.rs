@@ -1559,9 +1559,10 @@ mod tests {
         assert!(names("他给孩子们讲了雷锋的故事，大家听得很认真。\n").is_empty());
     }
 
-    #[test]
     /// A foreign name in full, then its last part alone: the same person, normalized to the
-    /// full name with its role; not a last part two full names share.
+    /// full name with its role; not a last part two full names share, nor one named before
+    /// the full name or with another role (another person), nor a spouse's, nor a unit or a
+    /// family.
     #[test]
     fn last_part_of_a_foreign_name_is_that_person() {
         let d = run("巴基斯坦总统拉菲克·塔拉尔今天在这里会见了代表团。塔拉尔说,两国友谊深厚。\n");
@@ -1581,6 +1582,22 @@ mod tests {
             .map(|e| (e.text.as_str(), e.normalized.as_str()))
             .collect();
         assert_eq!(p, [("桥本龙太郎", "桥本龙太郎"), ("桥本", "桥本龙太郎")]);
+        let linked = |text: &str| -> Vec<(String, String)> {
+            run(text)
+                .entities
+                .iter()
+                .filter(|e| e.kind == EntityKind::Person && !e.text.contains('·'))
+                .map(|e| (e.text.clone(), e.normalized.clone()))
+                .collect()
+        };
+        for text in [
+            "美国总统克林顿和夫人希拉里·克林顿今天抵达西安。克林顿在欢迎仪式上说,很高兴来到中国。\n",
+            "伊拉克总统萨达姆·侯赛因拒绝了美国的要求。约旦国王侯赛因在安曼说,危机必须和平解决。\n",
+        ] {
+            assert!(linked(text).iter().all(|(t, n)| t == n), "{text}: {:?}", linked(text));
+        }
+        assert!(linked("德国画家弗朗茨·马克的作品展出,门票为10马克。\n").is_empty());
+        assert!(linked("奥地利作曲家约翰·施特劳斯的名曲。施特劳斯父子和兄弟创作了许多圆舞曲。\n").is_empty());
         // Two full names share 史密斯: the mention keeps its own form, linked to neither.
         let d = run("约翰·史密斯和彼得·史密斯今天到达北京。史密斯表示,此行收获很大。\n");
         assert!(d.entities.iter().filter(|e| e.text == "史密斯").all(|e| e.normalized == "史密斯"), "{:?}", d.entities);
@@ -1592,6 +1609,7 @@ mod tests {
         // cuts 孙英为/nr 省长); a given name ending in 为 before anything else keeps it.
         assert_eq!(names("大会选举孙英为省长,选举陈旭为省高级人民法院院长。\n"), ["孙英", "陈旭"]);
         assert_eq!(names("上海财经大学校长汤云为教授说,机遇并存。\n"), ["汤云为"]);
+        assert_eq!(names("会议选举王恩科、汤云为为省人大常委会副主任。\n"), ["王恩科", "汤云为"]);
         // Married double surnames, cut by jieba or whole.
         assert_eq!(names("政务司司长陈方安生出任主席。\n"), ["陈方安生"]);
         assert_eq!(names("立法会主席范徐丽泰出席了会议。\n"), ["范徐丽泰"]);
@@ -2573,6 +2591,19 @@ mod tests {
             d.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
         assert_eq!(quotes, [("我们的责任重啊", Some("孙文盛"))]);
         assert_eq!(texts(&d, EntityKind::Campaign), ["严打"]);
+    }
+
+    /// Someone gone up to (站在李明面前说, 来到科雷跟前说) is spoken to; a foreign name's last part
+    /// speaks as its full name.
+    #[test]
+    fn the_one_gone_up_to_is_spoken_to() {
+        let d = run("王刚走进病房。他站在李明面前说:“你要好好休息。”美国的查理斯·科雷参观了展厅。童志成来到科雷跟前说,“请您不吝指导!”科雷回答说:“很好。”\n");
+        let quotes: Vec<(&str, Option<&str>)> =
+            d.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
+        assert_eq!(
+            quotes,
+            [("你要好好休息。", Some("王刚")), ("请您不吝指导!", Some("童志成")), ("很好。", Some("查理斯·科雷"))]
+        );
     }
 
     /// Quotes one after another with nothing between are one voice (他反复强调:“…。”“…。”),

@@ -711,6 +711,18 @@ impl Finder<'_, '_> {
         (2..=5).any(|l| end >= at + l && self.lists.role_words.contains(ix.slice(end - l, end)))
     }
 
+    /// Whether the sentence before `s` elects or appoints (选举, 任命 …), or 以 stands just
+    /// before the name and its post (以议长托马斯·萨维为团长): what makes X为 + post read X | 为.
+    fn appointing_before(&self, s: usize) -> bool {
+        let ix = self.ix;
+        let reach = s.saturating_sub(60);
+        let from = (reach..s).rev().find(|&k| matches!(ix.chars[k], '。' | '!' | '?' | '\n')).map_or(reach, |k| k + 1);
+        let before = ix.slice(from, s);
+        ["选举", "任命", "推选", "推举", "聘请", "聘任", "提名", "任用", "决定"].iter().any(|w| before.contains(w))
+            || (s.saturating_sub(8)..s)
+                .any(|k| ix.chars[k] == '以' && ix.token(k).is_some_and(|t| t.len == 1 && t.pos == "p"))
+    }
+
     /// A surname and given name with no role or verb beside them: `valid_as`, and neither the
     /// given name nor the first two characters a common word (黄河颂, 高水平).
     fn reads_as_name(&self, s: usize, e: usize) -> bool {
@@ -1460,9 +1472,20 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
         mentions.entry((s, e - 1)).or_insert(None);
     }
     // jieba's HMM joins 为 to a name before the post someone is elected or appointed to
-    // (选举陈旭为省高级人民法院院长, 以议长托马斯·萨维为团长): the name ends before it.
-    let appointed: Vec<(usize, usize)> =
-        mentions.keys().copied().filter(|&(s, e)| e - s >= 3 && ix.chars[e - 1] == '为' && f.post_follows(e)).collect();
+    // (选举陈旭为省高级人民法院院长, 以议长托马斯·萨维为团长): the name ends before it, where an
+    // election or appointment is written before it in the sentence. A given name in 为
+    // keeps it (校长汤云为教授; 选举汤云为为副主任, where the next 为 is the verb).
+    let appointed: Vec<(usize, usize)> = mentions
+        .keys()
+        .copied()
+        .filter(|&(s, e)| {
+            e - s >= 3
+                && ix.chars[e - 1] == '为'
+                && ix.chars.get(e) != Some(&'为')
+                && f.post_follows(e)
+                && f.appointing_before(s)
+        })
+        .collect();
     for (s, e) in appointed {
         let role = mentions.remove(&(s, e)).flatten();
         mentions.entry((s, e - 1)).or_insert(role);
@@ -1523,26 +1546,37 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
 }
 
 /// A foreign name written in full once (拉菲克·塔拉尔, 桥本龙太郎) is then mostly called by its
-/// last part, a Japanese one by its surname (塔拉尔说, 要求桥本下台): each such mention, a
-/// whole word or words standing alone, is that person, its `normalized` the full name and its
-/// role the full name's. Not a last part two full names share, nor one that is a common word
-/// (a frequent dictionary word with another tag).
+/// last part, a Japanese one by its surname (塔拉尔说, 要求桥本下台): each such mention, a whole
+/// word or words standing alone, is that person, its `normalized` the full name and its role
+/// the full name's. Not:
+/// - a last part two full names share (约翰·史密斯, 彼得·史密斯), nor one found on its own
+///   before the full name or with a role of its own that the full name lacks or has
+///   otherwise: another person of that name (美国总统克林顿和希拉里·克林顿; 萨达姆·侯赛因, then
+///   约旦国王侯赛因);
+/// - a full name after 夫人 or 妻子, whose last part is the spouse's (夫人切丽·布莱尔);
+/// - a mention before a word for a family or a spouse (施特劳斯父子, 甘地家族, 肯尼迪夫人);
+/// - as a new mention, a frequent dictionary word (马克, 牛顿 the units) or one after a
+///   numeral (10马克).
 fn short_foreign_mentions(f: &Finder, out: &mut Vec<Entity>) {
     let ix = f.ix;
-    // Last part → the full name and its role, or None where two full names share it.
-    type Full = Option<(String, Option<String>)>;
+    // Last part → the full name, its role and where it is first written, or None where two
+    // full names share it.
+    type Full = Option<(String, Option<String>, usize)>;
     let mut by_part: HashMap<String, Full> = HashMap::default();
+    let spouse = |s: usize| s >= 2 && matches!(ix.slice(s - 2, s), "夫人" | "妻子");
     for p in out.iter() {
         let Some(last) = p.text.rsplit_once('·').map(|(_, l)| l).or_else(|| f.japanese_surname(&p.text)) else {
             continue;
         };
         if last.chars().count() < 2
+            || spouse(p.start as usize)
             || f.lexicon.word_info(last).is_some_and(|(tag, freq)| !is_nr(tag) && freq >= RARE_WORD_FREQ)
         {
             continue;
         }
-        let entry = by_part.entry(last.to_string()).or_insert_with(|| Some((p.text.clone(), p.role.clone())));
-        if entry.as_ref().is_some_and(|(full, _)| *full != p.text) {
+        let entry =
+            by_part.entry(last.to_string()).or_insert_with(|| Some((p.text.clone(), p.role.clone(), p.start as usize)));
+        if entry.as_ref().is_some_and(|(full, _, _)| *full != p.text) {
             *entry = None;
         }
     }
@@ -1550,30 +1584,67 @@ fn short_foreign_mentions(f: &Finder, out: &mut Vec<Entity>) {
     if by_part.is_empty() {
         return;
     }
-    // Mentions found already (塔拉尔说, anchored by the verb) take the full name too.
+    let dot = |p: usize| ix.chars.get(p).is_some_and(|&c| is_dot(c));
+    let alone = |s: usize, e: usize| !(s > 0 && dot(s - 1) || dot(e));
+    // A part named before its full name, or with another role, is someone else.
+    for p in out.iter() {
+        if let Some(Some((_, role, first))) = by_part.get(&p.text) {
+            let other_role = p.role.is_some() && p.role != *role;
+            if (p.start as usize) < *first && alone(p.start as usize, p.end as usize) || other_role {
+                by_part.insert(p.text.clone(), None);
+            }
+        }
+    }
+    by_part.retain(|_, v| v.is_some());
+    let family = |e: usize| {
+        ix.token(e).filter(|t| t.start as usize == e).is_some_and(|t| {
+            matches!(
+                ix.doc.token_text(t),
+                "父子"
+                    | "父女"
+                    | "母子"
+                    | "兄弟"
+                    | "姐妹"
+                    | "夫妇"
+                    | "家族"
+                    | "一家"
+                    | "家"
+                    | "夫人"
+                    | "太太"
+                    | "妻子"
+            )
+        })
+    };
+    // Mentions found already (塔拉尔说, anchored by the verb) take the full name too; not
+    // one naming a family or a spouse (肯尼迪夫人说).
     for p in out.iter_mut() {
-        if let Some(Some((full, role))) = by_part.get(&p.text) {
-            p.normalized.clone_from(full);
-            if p.role.is_none() {
+        if let Some(Some((full, role, _))) = by_part.get(&p.text) {
+            if alone(p.start as usize, p.end as usize) && !family(p.end as usize) {
+                p.normalized.clone_from(full);
                 p.role.clone_from(role);
             }
         }
     }
     let parts: Vec<&String> = by_part.keys().collect();
+    if parts.is_empty() {
+        return;
+    }
     let taken = covered(ix.chars.len(), out.iter().map(Entity::span));
-    let dot = |p: usize| ix.chars.get(p).is_some_and(|&c| is_dot(c));
+    let numeral = |p: usize| ix.chars[p].is_ascii_digit() || super::quantity::cn_digit(ix.chars[p]).is_some();
     let mut found = Vec::new();
     for (s, e) in super::find_all_few(ix, &parts) {
+        let Some(Some((full, role, _))) = by_part.get(ix.slice(s, e)) else { continue };
         if taken[s..e].contains(&true)
-            || s > 0 && dot(s - 1)
-            || dot(e)
+            || !alone(s, e)
             || !ix.is_token_start(s)
             || !ix.is_token_end(e)
             || f.touches_place(s, e)
+            || s > 0 && numeral(s - 1)
+            || family(e)
+            || f.lexicon.word_info(ix.slice(s, e)).is_some_and(|(_, freq)| freq >= RARE_WORD_FREQ)
         {
             continue;
         }
-        let Some(Some((full, role))) = by_part.get(ix.slice(s, e)) else { continue };
         found.push(Entity {
             sentence_idx: ix.sentence_of(s),
             kind: EntityKind::Person,
