@@ -1545,6 +1545,11 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     out
 }
 
+/// Words for a family or a spouse after a surname (施特劳斯父子, 肯尼迪夫人): the surname is theirs,
+/// not one person's.
+const FAMILY_WORDS: [&str; 12] =
+    ["父子", "父女", "母子", "兄弟", "姐妹", "夫妇", "家族", "一家", "家", "夫人", "太太", "妻子"];
+
 /// A foreign name written in full once (拉菲克·塔拉尔, 桥本龙太郎) is then mostly called by its
 /// last part, a Japanese one by its surname (塔拉尔说, 要求桥本下台): each such mention, a whole
 /// word or words standing alone, is that person, its `normalized` the full name and its role
@@ -1597,23 +1602,7 @@ fn short_foreign_mentions(f: &Finder, out: &mut Vec<Entity>) {
     }
     by_part.retain(|_, v| v.is_some());
     let family = |e: usize| {
-        ix.token(e).filter(|t| t.start as usize == e).is_some_and(|t| {
-            matches!(
-                ix.doc.token_text(t),
-                "父子"
-                    | "父女"
-                    | "母子"
-                    | "兄弟"
-                    | "姐妹"
-                    | "夫妇"
-                    | "家族"
-                    | "一家"
-                    | "家"
-                    | "夫人"
-                    | "太太"
-                    | "妻子"
-            )
-        })
+        ix.token(e).filter(|t| t.start as usize == e).is_some_and(|t| FAMILY_WORDS.contains(&ix.doc.token_text(t)))
     };
     // Mentions found already (塔拉尔说, anchored by the verb) take the full name too; not
     // one naming a family or a spouse (肯尼迪夫人说).

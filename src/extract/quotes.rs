@@ -193,6 +193,10 @@ const GIVING: &[&str] = &["给", "交给", "带给", "留给", "送给", "递给
 /// How far back from a person a 对 or 向 addressing them may stand, over nouns only.
 const ADDRESS_REACH: usize = 16;
 
+/// Verbs of going up to or standing by someone, before the person and 跟前, 面前 or 身边.
+const GONE_UP_TO: [&str; 12] =
+    ["来到", "走到", "跑到", "走近", "凑到", "站在", "坐在", "站到", "坐到", "回到", "蹲在", "跪在"];
+
 /// Whether the person is spoken or given to, not the speaker: after 对, 向 or 跟 as a word
 /// of its own or after a word of giving, with only nouns and names between (their post, a
 /// list of others): 对司务长说, 对中共晋冀豫省委统战部部长安子文说, 对俄罗斯外长普里马科夫,
@@ -202,27 +206,11 @@ fn addressed(ix: &TextIndex, p: &Entity) -> bool {
     let start = p.start as usize;
     // Gone up to, or standing, before them to speak (来到科雷跟前说, 站在李明面前说); not
     // 李明身边的工作人员 nor 李明身边总是放着一本字典, where no one goes up to them.
-    let word = |t: Option<&crate::document::Token>| t.map(|t| ix.doc.token_text(t));
-    if matches!(
-        word(ix.token(p.end as usize).filter(|t| t.start == p.end)),
-        Some("跟前" | "面前" | "身边" | "身旁" | "旁边")
-    ) && start >= 2
-        && matches!(
-            ix.slice(start - 2, start),
-            "来到"
-                | "走到"
-                | "跑到"
-                | "走近"
-                | "凑到"
-                | "站在"
-                | "坐在"
-                | "站到"
-                | "坐到"
-                | "回到"
-                | "蹲在"
-                | "跪在"
-        )
-    {
+    let before_them = ix
+        .token(p.end as usize)
+        .filter(|t| t.start == p.end)
+        .is_some_and(|t| matches!(ix.doc.token_text(t), "跟前" | "面前" | "身边" | "身旁" | "旁边"));
+    if before_them && start >= 2 && GONE_UP_TO.contains(&ix.slice(start - 2, start)) {
         return true;
     }
     let mut k = start;
