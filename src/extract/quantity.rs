@@ -216,6 +216,13 @@ pub(crate) fn parse_chinese(s: &[char]) -> Option<u64> {
     total.checked_add(section)?.checked_add(digit.unwrap_or(0))
 }
 
+/// Whether exactly three ASCII digits stand at `k`, and no fourth after them: what follows a
+/// thousands separator (4,180万, 12,001), where a clause's comma goes on otherwise.
+fn three_digits_at(chars: &[char], k: usize) -> bool {
+    chars.get(k..k + 3).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+        && !chars.get(k + 3).is_some_and(char::is_ascii_digit)
+}
+
 /// Longest run of Chinese numerals read as one number: 九千九百九十九亿九千九百九十九万九千九百
 /// 九十九 has 23. A longer run is no number, nor any part of it ([`Units::find`] skips it
 /// whole), and stopping there keeps a scan of a run thousands of characters long (一万一万…)
@@ -341,8 +348,7 @@ impl Units {
                     let separator = |j: usize| {
                         chars[j] == ','
                             && (1..=3).contains(&chars[..j].iter().rev().take_while(|c| c.is_ascii_digit()).count())
-                            && chars.get(j + 1..j + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
-                            && !chars.get(j + 4).is_some_and(char::is_ascii_digit)
+                            && three_digits_at(chars, j + 1)
                     };
                     let mut j = i + 1;
                     while j < chars.len()
@@ -371,10 +377,6 @@ impl Units {
             let mut dec: Option<u32> = None;
             // Digits since the start or the last thousands separator; `grouped` once one is seen.
             let (mut group, mut grouped) = (0usize, false);
-            let three_digits = |k: usize| {
-                chars.get(k..k + 3).is_some_and(|g| g.iter().all(char::is_ascii_digit))
-                    && !chars.get(k + 3).is_some_and(char::is_ascii_digit)
-            };
             while j < chars.len() {
                 let c = chars[j];
                 if let Some(d) = c.to_digit(10) {
@@ -394,7 +396,7 @@ impl Units {
                 } else if c == ','
                     && dec.is_none()
                     && (if grouped { group == 3 } else { (1..=3).contains(&group) })
-                    && three_digits(j + 1)
+                    && three_digits_at(chars, j + 1)
                 {
                     // A thousands separator (4,180万瓩, 1,234.5万元): the clean stage folds the
                     // full-width comma to this one too, but a clause does not go on with three
