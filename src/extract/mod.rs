@@ -1031,7 +1031,7 @@ impl Extractor {
             people.retain(|p| !in_org[p.start as usize..p.end as usize].iter().all(|&b| b));
         }
         let (mut campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
-        let mut quantities = if self.want_quantities { self.units.find(&ix) } else { Vec::new() };
+        let mut quantities = if self.want_quantities { self.units.find(&ix, &self.lexicon.jieba) } else { Vec::new() };
         // A number inside a slogan's quotation marks counts nothing (“最后一公里”,
         // “千名干部进百村访万户”); a quoted number alone (“1470人”) is that quantity,
         // stressed, and no slogan.
@@ -1494,6 +1494,26 @@ mod tests {
         assert!(p.contains(&("习近平".into(), Some("总书记".into()))), "{p:?}");
         assert!(p.contains(&("范付中".into(), Some("市委书记".into()))), "{p:?}");
         assert!(!p.iter().any(|(n, _)| n == "关于党"), "{p:?}");
+    }
+
+    /// A courtesy (同志, 先生) is a person's role only where the document gives no title:
+    /// every mention takes the title, written before or after it, and a military rank after
+    /// the name is one (刘伯承元帅, 朱德总司令).
+    #[test]
+    fn a_title_wins_over_a_courtesy() {
+        let d = run(
+            "刘伯承同志来到南京。刘伯承元帅的英名家喻户晓。朱德总司令讲了话,朱德同志说大家辛苦了。王明先生到场。\n",
+        );
+        assert_eq!(
+            people_roles(&d),
+            [
+                ("刘伯承", Some("元帅")),
+                ("刘伯承", Some("元帅")),
+                ("朱德", Some("总司令")),
+                ("朱德", Some("总司令")),
+                ("王明", Some("先生")),
+            ]
+        );
     }
 
     #[test]
@@ -2374,6 +2394,31 @@ mod tests {
         );
     }
 
+    /// 多 after a measure word, or after the unit, makes the amount "more than" as it does
+    /// between number and unit: 1个多小时 is more than an hour (not one 个), 一天多 more than a
+    /// day. A 多 that starts a word (多云, 多次) is not the amount's; a numeral that starts a
+    /// name in jieba's dictionary (三轮车, 四人帮) is no amount, while 两 and its noun is one.
+    #[test]
+    fn more_than_after_the_measure_word_or_unit() {
+        let d = run("坚持1个多小时,住了一个多月,两个多星期后,持续了一天多的降雪,占地8亩多,未来三天多云,三年多次获奖,骑三轮车卖菜,粉碎四人帮,两条船。\n");
+        let q: Vec<(&str, f64, &str, Option<&str>)> =
+            d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.qualifier.as_deref())).collect();
+        assert_eq!(
+            q,
+            [
+                ("1个多小时", 1.0, "小时", Some("多")),
+                ("一个多月", 1.0, "月", Some("多")),
+                ("两个多星期", 2.0, "周", Some("多")),
+                ("一天多", 1.0, "天", Some("多")),
+                ("8亩多", 8.0, "亩", Some("多")),
+                ("三天", 3.0, "天", None),
+                ("三年", 3.0, "年", None),
+                ("两条", 2.0, "条", None),
+            ]
+        );
+        assert!(d.quantities.iter().all(|q| q.kind != "count" || q.text == "两条"), "{:?}", d.quantities);
+    }
+
     /// A range from one counts (一至三省, 一两个); one alone before a measure word is the
     /// article, and one to one is no range (一个至一个半小时: its 个 is the hours').
     #[test]
@@ -2434,7 +2479,7 @@ mod tests {
                 ("三省市", 3.0, None, "省市"),
                 ("三五年", 3.0, Some(5.0), "年"),
                 ("5千瓦", 5.0, None, "千瓦"),
-                ("一年", 1.0, None, "年"),
+                ("一年多", 1.0, None, "年"),
                 ("三两个", 2.0, Some(3.0), "个"),
                 ("两省", 2.0, None, "省"),
             ]

@@ -105,6 +105,15 @@ const ADDRESS_TERMS: &[&str] = &[
     "老伯",
 ];
 
+/// Courtesies after a name (同志, 先生, 师傅): a person's role only where the document gives
+/// them no title, which is what an analyst grouping people by role is after.
+const COURTESIES: [&str; 13] =
+    ["同志", "先生", "女士", "小姐", "师傅", "大娘", "大妈", "大爷", "阿姨", "大姐", "大哥", "老汉", "老伯"];
+
+fn courtesy(role: &str) -> bool {
+    COURTESIES.contains(&role)
+}
+
 /// Characters of transliterated foreign names (克林顿, 内塔尼亚胡, 切尔诺梅尔金).
 const TRANSLITERATION: &str = "冯顿夏蒂瑞科赛罗姆斯梅马鲁乌茨阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达大戴丹道德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福夫盖冈戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库夸奎拉莱赖兰朗劳勒雷黎里利丽莉连列林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕潘佩皮普齐奇恰乔切钦琼丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐朱卓雅伽勃嘎察圭瓜";
 
@@ -1497,13 +1506,14 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     for ((_, e), role) in mentions.iter_mut().filter(|(_, r)| r.is_none()) {
         *role = post_taken(ix, &ends, &named_at, *e);
     }
-    // The document's role for each name, then every mention of every name.
+    // The document's role for each name, then every mention of every name: the first title
+    // given, else the first courtesy (刘伯承元帅 … 刘伯承同志: 元帅 for both).
     let mut role_of: HashMap<String, Option<String>> = HashMap::default();
     let mut sorted: Vec<_> = mentions.iter().collect();
     sorted.sort_by_key(|(k, _)| **k);
     for ((s, e), role) in &sorted {
         let slot = role_of.entry(ix.slice(*s, *e).to_string()).or_insert(None);
-        if slot.is_none() {
+        if slot.is_none() || (slot.as_deref().is_some_and(courtesy) && role.as_deref().is_some_and(|r| !courtesy(r))) {
             slot.clone_from(role);
         }
     }
@@ -1521,7 +1531,10 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             continue;
         }
         let name = ix.slice(s, e);
-        let role = known.cloned().flatten().or_else(|| role_of[name].clone());
+        let role = match known.cloned().flatten() {
+            Some(r) if courtesy(&r) => role_of[name].clone().or(Some(r)),
+            r => r.or_else(|| role_of[name].clone()),
+        };
         out.push(Entity {
             sentence_idx: ix.sentence_of(s),
             kind: EntityKind::Person,

@@ -278,7 +278,8 @@ impl Units {
         })
     }
 
-    pub fn find(&self, ix: &TextIndex) -> Vec<Quantity> {
+    /// `jieba` tells a word of its dictionary (三轮车) from one its HMM made (两条船).
+    pub fn find(&self, ix: &TextIndex, jieba: &jieba_rs::Jieba) -> Vec<Quantity> {
         let chars = &ix.chars;
         // 每1万居民, 每100名学生, 每上万人: the base of a rate, no count of anything the text
         // reports (an analyst summing counts would add it in).
@@ -315,7 +316,7 @@ impl Units {
                     '上' => matches!(n, '百' | '千' | '万' | '亿'),
                     _ => cn_unit(n).is_some(),
                 });
-                match vague.then(|| self.read(ix, i + 1, false, Some(c))).flatten() {
+                match vague.then(|| self.read(ix, jieba, i + 1, false, Some(c))).flatten() {
                     Some((q, next)) if rate_base(&q) => i = next,
                     Some((q, next)) => {
                         out.push(paid(ix, q));
@@ -326,7 +327,7 @@ impl Units {
                 continue;
             }
             let ordinal = i > 0 && chars[i - 1] == '第';
-            let found = if ordinal { None } else { self.read(ix, i, arabic, None) };
+            let found = if ordinal { None } else { self.read(ix, jieba, i, arabic, None) };
             match found {
                 Some((q, next)) if rate_base(&q) => i = next,
                 Some((q, next)) => {
@@ -486,9 +487,9 @@ impl Units {
         self.multipliers.iter().find(|(w, _)| ix.at(j, w)).map(|(w, m)| (w.len(), *m))
     }
 
-    /// The duration written 个 + word (个月, 个小时) whose word stands after the 个半 at `j`
-    /// (两个半月: 个月), not followed by one of its `[not_before]` words.
-    fn duration_after_half(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
+    /// The duration written 个 + word (个月, 个小时) whose word stands after the 个半 or 个多
+    /// at `j` (两个半月, 一个多月: 个月), not followed by one of its `[not_before]` words.
+    fn duration_after_inner(&self, ix: &TextIndex, j: usize) -> Option<&Unit> {
         self.by_first.get(&'个')?.iter().map(|&k| &self.units[k]).find(|u| {
             u.kind == "duration"
                 && u.word.len() > 1
@@ -562,7 +563,14 @@ impl Units {
     /// Reads one quantity whose number starts at `i`; returns it and where to go on.
     /// `vague` is the character before the number that makes it approximate (数千名, 几十年,
     /// 上万人): it opens the quantity's text and is its qualifier.
-    fn read(&self, ix: &TextIndex, i: usize, arabic: bool, vague: Option<char>) -> Option<(Quantity, usize)> {
+    fn read(
+        &self,
+        ix: &TextIndex,
+        jieba: &jieba_rs::Jieba,
+        i: usize,
+        arabic: bool,
+        vague: Option<char>,
+    ) -> Option<(Quantity, usize)> {
         let chars = &ix.chars;
         // A numeral inside a longer word (统一, 万一, 一心一意) is not a number.
         // A word jieba makes of a qualifier and the number (近两年, 将近半年) starts at the
@@ -674,9 +682,17 @@ impl Units {
             }
         }
         // 两个半小时, 一个半月: the half between the measure word and a duration (2.5 小时),
-        // read as the duration written without it (个小时, 个月), one character further on.
-        let halved = (!half && ix.at(j, &['个', '半'])).then(|| self.duration_after_half(ix, j)).flatten();
+        // read as the duration written without it (个小时, 个月), one character further on;
+        // and so 多 there (1个多小时, 两个多星期: more than an hour, more than two weeks).
+        let halved = (!half && ix.at(j, &['个', '半'])).then(|| self.duration_after_inner(ix, j)).flatten();
         let inner_half = halved.is_some();
+        let more = (halved.is_none() && !half && qualifier.is_none() && ix.at(j, &['个', '多']))
+            .then(|| self.duration_after_inner(ix, j))
+            .flatten();
+        if more.is_some() {
+            qualifier = Some("多".to_string());
+        }
+        let halved = halved.or(more);
         // Whether the half is the upper end's (三至四个半月) or the only number's.
         let half_of_upper = upper.is_some();
         let unit = match halved {
@@ -802,7 +818,28 @@ impl Units {
                 if t.len >= 4 && (t.pos == "i" || another() || t.pos == "l" && !counts()) {
                     return None;
                 }
+                // A name of a thing in jieba's dictionary that begins with the numeral and its
+                // unit (三轮车/n, 四人帮/j, 五台县/ns, 百年诞辰/n); not a count and its noun that the
+                // HMM joined, nor 两 and its noun, which the dictionary holds as a count (两国人民/n,
+                // 两件事/n).
+                if t.start as usize == i
+                    && end > unit_end
+                    && chars[i] != '两'
+                    && matches!(t.pos, "n" | "nz" | "j" | "ns" | "nt")
+                    && jieba.has_word(ix.doc.token_text(t))
+                {
+                    return None;
+                }
             }
+        }
+        // 一年多, 一天多的降雪: 多 after the unit, not the start of a word of its own (多次, 多云,
+        // 多地), is the amount's qualifier and in its text, as between number and unit (13万多亩).
+        if qualifier.is_none()
+            && chars.get(unit_end) == Some(&'多')
+            && ix.token(unit_end).is_none_or(|t| t.start as usize != unit_end || t.len == 1)
+        {
+            qualifier = Some("多".to_string());
+            unit_end += 1;
         }
         let (mut start, mut qualifier) = self.opening(ix, i, vague, qualifier);
         let mut after = unit_end;
