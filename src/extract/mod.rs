@@ -2627,6 +2627,19 @@ mod tests {
         );
     }
 
+    /// A name that qualifies a noun (张晓伟的双手, 萨乌丁和田亮的动作, 王进喜的肖像) is not
+    /// who speaks after it; the one before it who does is, and a name given to the speaker
+    /// (一位叫庞增福的工人) is theirs.
+    #[test]
+    fn a_name_that_qualifies_a_noun_does_not_speak() {
+        let d = run("教练胡恩勇对比萨乌丁和田亮的动作说:“两人压水花技术不分上下。”\n\
+            赵文军紧紧地握住张晓伟的双手,无限感激地说:“俺全家人整天都在想着你。”\n\
+            一位老工人站在王进喜的肖像下说:“看到久违了的铁人形象,心情十分激动。”\n\
+            一位叫庞增福的工人对记者说:“刚建集团时我们还觉得有盼头。”\n");
+        let q: Vec<(&str, Option<&str>)> = d.quotes.iter().map(|q| (&q.text[..6], q.speaker.as_deref())).collect();
+        assert_eq!(q, [("两人", Some("胡恩勇")), ("俺全", Some("赵文军")), ("看到", None), ("刚建", Some("庞增福"))]);
+    }
+
     /// A short quote right after a speech verb that ends its clause is words said, not a
     /// slogan, when its speaker is found; a term the sentence goes on about stays a term.
     #[test]

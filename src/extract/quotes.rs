@@ -260,7 +260,26 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
         let after = &ix.chars[p.end as usize..open];
         after.iter().position(|&c| c == '》').is_none_or(|k| after[..k].contains(&'《'))
     };
-    let p = people[..=last].iter().rev().take(3).find(|p| outside(p) && !addressed(ix, p))?;
+    // Nor one whose name qualifies a noun, alone or joined to the next (握住张晓伟的双手,感激地
+    // 说; 对比萨乌丁和田亮的动作说: the owners are not who speaks), unless it names the one
+    // after it (一位叫庞增福的工人对记者说).
+    let owner = |k: usize| {
+        let mut k = k;
+        loop {
+            let (s, e) = (people[k].start as usize, people[k].end as usize);
+            match ix.chars.get(e) {
+                Some('的') => {
+                    return !(s > 0 && ix.chars[s - 1] == '叫' || s > 1 && ix.slice(s - 2, s) == "名为");
+                }
+                Some('和' | '与' | '、' | '及') if people.get(k + 1).is_some_and(|q| q.start as usize == e + 1) => {
+                    k += 1;
+                }
+                _ => return false,
+            }
+        }
+    };
+    let k = (0..=last).rev().take(3).find(|&k| outside(&people[k]) && !owner(k) && !addressed(ix, &people[k]))?;
+    let p = &people[k];
     says_before(ix, lists, p.end as usize, open).then_some(p)
 }
 
