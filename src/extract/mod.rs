@@ -1031,7 +1031,7 @@ impl Extractor {
             people.retain(|p| !in_org[p.start as usize..p.end as usize].iter().all(|&b| b));
         }
         let (mut campaigns, quotes) = quotes::find(&ix, &self.lists, &people, self.max_campaign_chars);
-        let mut quantities = if self.want_quantities { self.units.find(&ix, &self.lexicon.jieba) } else { Vec::new() };
+        let mut quantities = if self.want_quantities { self.units.find(&ix, &self.lexicon) } else { Vec::new() };
         // A number inside a slogan's quotation marks counts nothing (“最后一公里”,
         // “千名干部进百村访万户”); a quoted number alone (“1470人”) is that quantity,
         // stressed, and no slogan.
@@ -1497,12 +1497,13 @@ mod tests {
     }
 
     /// A courtesy (同志, 先生) is a person's role only where the document gives no title:
-    /// every mention takes the title, written before or after it, and a military rank after
-    /// the name is one (刘伯承元帅, 朱德总司令).
+    /// every mention of a full name takes the title, written before or after it, and a
+    /// military rank after the name is one (刘伯承元帅, 朱德总司令).
     #[test]
     fn a_title_wins_over_a_courtesy() {
         let d = run(
-            "刘伯承同志来到南京。刘伯承元帅的英名家喻户晓。朱德总司令讲了话,朱德同志说大家辛苦了。王明先生到场。\n",
+            "刘伯承同志来到南京。刘伯承元帅的英名家喻户晓。朱德总司令讲了话,朱德同志说大家辛苦了。王明先生到场。\n\
+            宋庆龄女士出席,宋庆龄同志讲话。王局长介绍了情况,退休工人王同志说了话。皮尔洛元帅般的传球。\n",
         );
         assert_eq!(
             people_roles(&d),
@@ -1512,6 +1513,13 @@ mod tests {
                 ("朱德", Some("总司令")),
                 ("朱德", Some("总司令")),
                 ("王明", Some("先生")),
+                // A courtesy gives way to a title only, and a surname's not at all.
+                ("宋庆龄", Some("女士")),
+                ("宋庆龄", Some("同志")),
+                ("王", Some("局长")),
+                ("王", Some("同志")),
+                // A likeness is no title.
+                ("皮尔洛", None),
             ]
         );
     }
@@ -2396,11 +2404,13 @@ mod tests {
 
     /// 多 after a measure word, or after the unit, makes the amount "more than" as it does
     /// between number and unit: 1个多小时 is more than an hour (not one 个), 一天多 more than a
-    /// day. A 多 that starts a word (多云, 多次) is not the amount's; a numeral that starts a
-    /// name in jieba's dictionary (三轮车, 四人帮) is no amount, while 两 and its noun is one.
+    /// day. A 多 that starts what follows (多云, 多次, 多阵雨, 多领域) is not the amount's; a
+    /// numeral that starts a name in jieba's dictionary (三轮车, 四人帮) is no amount, while 两
+    /// and its noun, and the counts and ages the dictionary lists (十辆车, 八岁时), are.
     #[test]
     fn more_than_after_the_measure_word_or_unit() {
-        let d = run("坚持1个多小时,住了一个多月,两个多星期后,持续了一天多的降雪,占地8亩多,未来三天多云,三年多次获奖,骑三轮车卖菜,粉碎四人帮,两条船。\n");
+        let d = run("坚持1个多小时,住了一个多月,两个多星期后,持续了一天多的降雪,占地8亩多,未来三天多云,三年多次获奖,骑三轮车卖菜,粉碎四人帮,两条船。\n\
+            未来一周多阵雨,推动两国多领域合作,用了两年多才建成,事故造成十辆车受损,他八岁时来到北京。\n");
         let q: Vec<(&str, f64, &str, Option<&str>)> =
             d.quantities.iter().map(|q| (q.text.as_str(), q.value, q.unit.as_str(), q.qualifier.as_deref())).collect();
         assert_eq!(
@@ -2414,9 +2424,13 @@ mod tests {
                 ("三天", 3.0, "天", None),
                 ("三年", 3.0, "年", None),
                 ("两条", 2.0, "条", None),
+                ("一周", 1.0, "周", None),
+                ("两国", 2.0, "国", None),
+                ("两年多", 2.0, "年", Some("多")),
+                ("十辆", 10.0, "辆", None),
+                ("八岁", 8.0, "岁", None),
             ]
         );
-        assert!(d.quantities.iter().all(|q| q.kind != "count" || q.text == "两条"), "{:?}", d.quantities);
     }
 
     /// A range from one counts (一至三省, 一两个); one alone before a measure word is the

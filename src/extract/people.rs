@@ -1064,6 +1064,11 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
     }
     // Role after the name (习近平总书记, 王阿姨).
     for (s, e) in lists.roles_after.find_earliest(ix) {
+        // A title as a likeness (皮尔洛元帅般的传球, 大将风范) or the start of a longer word
+        // (大将军) is no role.
+        if !ix.is_token_end(e) || matches!(ix.chars.get(e), Some('般' | '式')) {
+            continue;
+        }
         if let Some(len) = f.name_before(s) {
             mentions.entry((s - len, s)).or_insert(Some(ix.slice(s, e).to_string()));
         }
@@ -1531,8 +1536,10 @@ pub(crate) fn find(ix: &TextIndex, lists: &Lists, lexicon: &Lexicon, places: &[E
             continue;
         }
         let name = ix.slice(s, e);
+        // A full name's courtesy gives way to its title; a surname's does not (王局长 and 王同志
+        // are mostly two people).
         let role = match known.cloned().flatten() {
-            Some(r) if courtesy(&r) => role_of[name].clone().or(Some(r)),
+            Some(r) if courtesy(&r) && e - s >= 2 => role_of[name].clone().filter(|t| !courtesy(t)).or(Some(r)),
             r => r.or_else(|| role_of[name].clone()),
         };
         out.push(Entity {

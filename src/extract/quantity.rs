@@ -16,6 +16,12 @@ use serde::Deserialize;
 use super::{by_length_desc, is_range_mark, CharList, CharSet, TextIndex};
 use crate::document::{Quantity, Token};
 use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
+
+/// The frequency from which jieba's dictionary holds a numeral word as a word of its own
+/// (三轮车 160, 九年制 33, 五保户 14) rather than a count it happens to list (十辆车, 八岁时 and
+/// 三人份 stand at 3, its floor).
+const LEXICAL_FREQ: usize = 10;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -278,8 +284,8 @@ impl Units {
         })
     }
 
-    /// `jieba` tells a word of its dictionary (三轮车) from one its HMM made (两条船).
-    pub fn find(&self, ix: &TextIndex, jieba: &jieba_rs::Jieba) -> Vec<Quantity> {
+    /// `lexicon` tells a word of jieba's dictionary (三轮车) from one its HMM made (两条船).
+    pub fn find(&self, ix: &TextIndex, lexicon: &Lexicon) -> Vec<Quantity> {
         let chars = &ix.chars;
         // 每1万居民, 每100名学生, 每上万人: the base of a rate, no count of anything the text
         // reports (an analyst summing counts would add it in).
@@ -316,7 +322,7 @@ impl Units {
                     '上' => matches!(n, '百' | '千' | '万' | '亿'),
                     _ => cn_unit(n).is_some(),
                 });
-                match vague.then(|| self.read(ix, jieba, i + 1, false, Some(c))).flatten() {
+                match vague.then(|| self.read(ix, lexicon, i + 1, false, Some(c))).flatten() {
                     Some((q, next)) if rate_base(&q) => i = next,
                     Some((q, next)) => {
                         out.push(paid(ix, q));
@@ -327,7 +333,7 @@ impl Units {
                 continue;
             }
             let ordinal = i > 0 && chars[i - 1] == '第';
-            let found = if ordinal { None } else { self.read(ix, jieba, i, arabic, None) };
+            let found = if ordinal { None } else { self.read(ix, lexicon, i, arabic, None) };
             match found {
                 Some((q, next)) if rate_base(&q) => i = next,
                 Some((q, next)) => {
@@ -566,7 +572,7 @@ impl Units {
     fn read(
         &self,
         ix: &TextIndex,
-        jieba: &jieba_rs::Jieba,
+        lexicon: &Lexicon,
         i: usize,
         arabic: bool,
         vague: Option<char>,
@@ -819,24 +825,30 @@ impl Units {
                     return None;
                 }
                 // A name of a thing in jieba's dictionary that begins with the numeral and its
-                // unit (三轮车/n, 四人帮/j, 五台县/ns, 百年诞辰/n); not a count and its noun that the
-                // HMM joined, nor 两 and its noun, which the dictionary holds as a count (两国人民/n,
-                // 两件事/n).
-                if t.start as usize == i
-                    && end > unit_end
-                    && chars[i] != '两'
-                    && matches!(t.pos, "n" | "nz" | "j" | "ns" | "nt")
-                    && jieba.has_word(ix.doc.token_text(t))
-                {
+                // unit: a proper name or an abbreviation (四人帮/j, 五台县/ns, 八国联军/nt), or a
+                // noun the dictionary counts as a word of its own (三轮车/n, 五年计划/n). Not the
+                // counts and ages it lists at its floor frequency (十辆车/n, 八岁时/n, 三代人/nz),
+                // nor a count and its noun that the HMM joined, nor 两 and its noun (两国人民/n).
+                let named = || match lexicon.word_info(ix.doc.token_text(t)) {
+                    Some(_) if matches!(t.pos, "j" | "ns" | "nt") => true,
+                    Some((_, freq)) => matches!(t.pos, "n" | "nz") && freq >= LEXICAL_FREQ,
+                    None => false,
+                };
+                if t.start as usize == i && end > unit_end && chars[i] != '两' && named() {
                     return None;
                 }
             }
         }
-        // 一年多, 一天多的降雪: 多 after the unit, not the start of a word of its own (多次, 多云,
-        // 多地), is the amount's qualifier and in its text, as between number and unit (13万多亩).
+        // 一年多, 一天多的降雪, 两年多才建成: 多 after the unit, where the amount ends with it
+        // (punctuation, 的, 来, 以来, 前, 后, 时, 才, 就, 了 after it), is the amount's qualifier
+        // and in its text, as between number and unit (13万多亩). Not 多 that starts what
+        // follows (三天多阵雨, 两国多领域, 一天多喝水, 多云, 多次).
         if qualifier.is_none()
             && chars.get(unit_end) == Some(&'多')
-            && ix.token(unit_end).is_none_or(|t| t.start as usize != unit_end || t.len == 1)
+            && chars.get(unit_end + 1).is_none_or(|&c| {
+                matches!(c, '的' | '来' | '以' | '前' | '后' | '时' | '才' | '就' | '了')
+                    || !super::is_han(c) && !c.is_alphanumeric()
+            })
         {
             qualifier = Some("多".to_string());
             unit_end += 1;
