@@ -47,6 +47,11 @@ pub enum Error {
     /// The writer thread stopped before the run finished.
     #[error("writer thread stopped: {0}")]
     Writer(String),
+    /// A run found no input where it was pointed (an empty folder, an unmounted volume's
+    /// mount point) and left the output committed before it as it was, rather than replace
+    /// it with empty tables.
+    #[error("no input files found in {0}; the output committed before was left as it was")]
+    NoInput(String),
 }
 
 impl Error {

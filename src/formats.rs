@@ -10,6 +10,7 @@
 //! order. `source_path` names the member (`dump.tar.gz!a/b.html`) or the record
 //! (`dump.jsonl:12`, `news.xml#3`).
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -106,7 +107,7 @@ fn spawn_as(path: PathBuf, max_bytes: u64, cfg: InputConfig, records: bool) -> R
         let tx = tx.clone();
         let display = display.clone();
         move || {
-            let x = Expander { max_bytes, cfg, tx };
+            let x = Expander { max_bytes, cfg, tx, depth: Cell::new(0) };
             match File::open(&path) {
                 Ok(mut f) if records => {
                     x.xml_records(&mut f, &display);
@@ -135,7 +136,15 @@ struct Expander {
     max_bytes: u64,
     cfg: InputConfig,
     tx: SyncSender<Item>,
+    /// Archives and compressed streams open around the one being read: each level reads on
+    /// the reader thread's stack, and a zip of a zip 300 deep (30 KB) overflowed it and
+    /// aborted the run.
+    depth: Cell<u32>,
 }
+
+/// Archives and compressed streams inside one another that a reader opens (a .tar.gz in a
+/// .zip is three); a member deeper than that is an errors row. Real dumps nest two or three.
+const MAX_NESTING: u32 = 16;
 
 impl Expander {
     /// False once the receiver is gone (the run stopped): stop reading.
@@ -147,6 +156,19 @@ impl Expander {
     /// `path` is the file on disk when `r` is that file (zip can then seek). Returns false
     /// when the run stopped.
     fn expand(&self, r: &mut dyn Read, name: &str, display: &str, path: Option<&Path>) -> bool {
+        let depth = self.depth.get();
+        if depth >= MAX_NESTING {
+            let msg = format!("inside more than {MAX_NESTING} archives or compressed streams; not opened");
+            return self.send(Err(read_error(display, "too_deep", msg, 0)));
+        }
+        self.depth.set(depth + 1);
+        let go_on = self.expand_inner(r, name, display, path);
+        self.depth.set(depth);
+        go_on
+    }
+
+    /// [`Expander::expand`] one level in.
+    fn expand_inner(&self, r: &mut dyn Read, name: &str, display: &str, path: Option<&Path>) -> bool {
         let lower = name.to_ascii_lowercase();
         let corrupt = |e: std::io::Error| self.send(Err(read_error(display, "corrupt", e.to_string(), 0)));
         if let Some(&(suffix, then, codec)) = COMPRESSED.iter().find(|(s, _, _)| lower.ends_with(s)) {

@@ -27,6 +27,8 @@ pub struct Source {
     input: InputConfig,
     /// The container being expanded, if any.
     open: Option<std::sync::mpsc::Receiver<Result<RawDoc, DocError>>>,
+    /// A folder not to walk (canonical): the run's own output.
+    excluded: Option<PathBuf>,
 }
 
 impl Source {
@@ -39,7 +41,13 @@ impl Source {
         roots.sort();
         roots.dedup();
         roots.reverse();
-        Source { roots, stack: Vec::new(), max_bytes, input: InputConfig::default(), open: None }
+        Source { roots, stack: Vec::new(), max_bytes, input: InputConfig::default(), open: None, excluded: None }
+    }
+
+    /// Leaves the folder `dir` out of the walk, wherever it is met (a run's output inside its
+    /// input would read its own tables back as documents).
+    pub fn excluding(self, dir: &Path) -> Source {
+        Source { excluded: fs::canonicalize(dir).ok(), ..self }
     }
 
     /// Like [`Source::new`], with the `[input]` settings for records.
@@ -65,6 +73,9 @@ impl Source {
             };
             if meta.is_dir() {
                 let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if self.excluded.as_ref() == Some(&real) {
+                    continue;
+                }
                 // The folder holds one being read (a link to an ancestor, or to the root).
                 if self.stack.iter().any(|(d, _)| d.starts_with(&real)) {
                     let msg = format!("a link back to {}, which holds a folder being read: not read", real.display());

@@ -52,7 +52,7 @@ struct RunArgs {
     /// Config file [default: config/default.toml when present, else built-in defaults].
     #[arg(short = 'c', long = "config")]
     config: Option<PathBuf>,
-    /// Worker threads [default: run.threads in the config; 0 = all cores].
+    /// Worker threads [default: run.threads in the config; 0 = all cores; at most four a core].
     #[arg(short = 'j', long = "threads")]
     threads: Option<usize>,
     /// Process only shard I of N (0-based), e.g. 0/4.
@@ -120,6 +120,13 @@ pub(crate) fn load_config(path: Option<&Path>) -> Result<Config> {
 /// The inputs to process: those given, or the bundled sample corpus.
 pub(crate) fn resolve_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Vec<PathBuf>> {
     if !inputs.is_empty() {
+        // An input named on the command line that is not there is a mistyped path or an
+        // unmounted volume: a scheduled run that went on would commit tables without it.
+        for p in inputs {
+            if let Err(e) = std::fs::metadata(p) {
+                bail!("input {}: {e}; nothing was read or written", p.display());
+            }
+        }
         return Ok(inputs.to_vec());
     }
     let sample = &cfg.run.sample_corpus;
@@ -184,7 +191,11 @@ fn run_cmd(a: RunArgs) -> Result<u8> {
             bar.update(p);
             lines.update(p);
         })
-        .with_context(|| format!("cannot write output folder {}", out.display()))?;
+        .map_err(|e| match e {
+            // Not a failure to write: nothing was there to read.
+            zhetl::Error::NoInput(_) => anyhow::Error::new(e),
+            e => anyhow::Error::new(e).context(format!("cannot write output folder {}", out.display())),
+        })?;
     bar.finish();
     if !report.accounted {
         // Every input must end as a documents row, an errors row or a counted skip (issue #3).

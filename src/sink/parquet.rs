@@ -415,11 +415,27 @@ pub(crate) fn run_to(
         .filter(|(_, names)| names.iter().any(|n| keeps(&keep, n)))
         .map(|(t, _)| t.clone())
         .collect();
-    let source = Source::with_input(inputs, cfg.max_file_bytes, pipeline.input_config());
-    let (report, mut sink) = pipeline.run_plan(source, sink, plan, progress)?;
-    let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
-    sink.finish(&manifest)?;
-    store.commit(&sink.own_parts(), &keep, manifest)?;
+    // The output folder is not read as input when it lies inside one (run in -o in/out).
+    let source = Source::with_input(inputs, cfg.max_file_bytes, pipeline.input_config()).excluding(out);
+    let replaces = keep == Keep::Nothing && store.manifest().is_some();
+    let finished = pipeline.run_plan(source, sink, plan, progress).and_then(|(report, mut sink)| {
+        if report.inputs_seen == 0 && replaces {
+            return Err(Error::NoInput(roots.join(", ")));
+        }
+        let manifest = serde_json::to_value(&report).map_err(|e| Error::Writer(e.to_string()))?;
+        sink.finish(&manifest)?;
+        store.commit(&sink.own_parts(), &keep, manifest)?;
+        Ok(report)
+    });
+    // A run that failed (a full disk, most often) takes its parts with it: left, they kept
+    // the disk full and every later run failed too. A run killed keeps them to resume.
+    let report = match finished {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&pending);
+            return Err(e);
+        }
+    };
     // The checkpoint log first: a run killed while the folder goes finds no checkpoint
     // rather than one whose parts are half deleted.
     let _ = fs::remove_file(pending.join(LOG));

@@ -186,6 +186,36 @@ fn config_problems_exit_1_naming_the_key() {
     assert!(stderr(&o).contains("missing.toml"), "{}", stderr(&o));
 }
 
+/// A scheduled run pointed at a path that is not there, or at an empty folder (an unmounted
+/// volume's mount point), fails and leaves the committed output alone rather than replace it
+/// with empty tables; an output folder inside the input folder is not read back as input.
+#[test]
+fn missing_or_empty_inputs_keep_the_output_and_the_output_is_not_input() {
+    let w = Workdir::new();
+    let out = run_seeds(&w, &[]);
+    let o = w.zhetl(&["run", w.join("no-such-dir").to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-progress"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no-such-dir"), "{}", stderr(&o));
+    std::fs::create_dir_all(w.join("empty")).unwrap();
+    let o = w.zhetl(&["run", w.join("empty").to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-progress"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no input files"), "{}", stderr(&o));
+    assert_eq!(read_table(&out, "documents").num_rows(), 5, "the committed output stands");
+
+    let input = w.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for e in std::fs::read_dir(seeds()).unwrap().flatten() {
+        std::fs::copy(e.path(), input.join(e.file_name())).unwrap();
+    }
+    let inner = input.join("out");
+    for _ in 0..2 {
+        let o = w.zhetl(&["run", input.to_str().unwrap(), "-o", inner.to_str().unwrap(), "--no-progress"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_eq!(read_table(&inner, "documents").num_rows(), 5);
+    assert_eq!(read_table(&inner, "errors").num_rows(), 0);
+}
+
 #[test]
 fn unwritable_output_exits_1() {
     let w = Workdir::new();

@@ -237,3 +237,36 @@ fn a_folder_mixing_every_format_is_accounted_for() {
         m["inputs_seen"].as_u64().unwrap() as usize
     );
 }
+
+/// Archives inside archives are opened to a fixed depth: deeper members are an errors row,
+/// where a zip of a zip a few hundred deep (a few kilobytes) overflowed the reader's stack
+/// and aborted the whole run.
+#[test]
+fn archives_nested_too_deep_are_an_errors_row() {
+    let w = Workdir::new();
+    let dir = w.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A text inside 40 zips, each the only member of the next.
+    let mut bytes = "标题\n党支部书记王力说,今年建成党群服务中心。\n".as_bytes().to_vec();
+    let mut name = "deep.txt".to_string();
+    for i in 0..40 {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(&bytes).unwrap();
+        bytes = z.finish().unwrap().into_inner();
+        name = format!("level{i}.zip");
+    }
+    std::fs::write(dir.join(&name), &bytes).unwrap();
+    std::fs::write(dir.join("plain.txt"), seeds_text()).unwrap();
+    let out = w.join("out");
+    let m = run(&w, &dir, &out);
+    assert_eq!(m["accounted"], true);
+    let errors = read_table(&out, "errors");
+    assert_eq!(strings(&errors, "kind"), [Some("too_deep".to_string())]);
+    assert_eq!(read_table(&out, "documents").num_rows(), 1, "the other input is read");
+}
+
+fn seeds_text() -> Vec<u8> {
+    let first = std::fs::read_dir(seeds()).unwrap().flatten().map(|e| e.path()).min().unwrap();
+    std::fs::read(first).unwrap()
+}
