@@ -255,10 +255,11 @@ fn gbk_by_bytes(bytes: &[u8]) -> bool {
 
 /// Walks `bytes` as a double-byte encoding: ASCII bytes one by one, every other byte with the
 /// next as a pair handed to `pair`, which counts it and says whether the encoding allows it.
-/// Returns the spaces found between two double-byte characters, or None for a pair refused
-/// or an input ending inside a pair.
+/// Returns the spaces found between two double-byte characters, or None when more pairs are
+/// refused (or the input ends inside one) than [`tolerated`] allows: a refused pair skips its
+/// first byte, as the decoder will.
 fn double_byte_scan(bytes: &[u8], mut pair: impl FnMut(u8, u8) -> bool) -> Option<usize> {
-    let mut spaced = 0;
+    let (mut spaced, mut wide, mut refused) = (0, 0usize, 0usize);
     let mut prev_wide = false;
     let mut i = 0;
     while i < bytes.len() {
@@ -271,13 +272,26 @@ fn double_byte_scan(bytes: &[u8], mut pair: impl FnMut(u8, u8) -> bool) -> Optio
             i += 1;
             continue;
         }
-        if !pair(b, *bytes.get(i + 1)?) {
-            return None;
+        if !bytes.get(i + 1).is_some_and(|&t| pair(b, t)) {
+            refused += 1;
+            prev_wide = false;
+            i += 1;
+            continue;
         }
+        wide += 1;
         prev_wide = true;
         i += 2;
     }
-    Some(spaced)
+    (refused <= tolerated(wide)).then_some(spaced)
+}
+
+/// Malformed pairs a double-byte file may hold and still be recognised by its bytes: a
+/// file cut inside its last character, or a stray byte in an article, is still GBK or Big5
+/// (its bad bytes become U+FFFD and a `malformed_bytes` repair), where refusing it left it
+/// to chardetng, which read the whole article as windows-1252. One in two hundred, at least
+/// one.
+fn tolerated(pairs: usize) -> usize {
+    (pairs / 200).max(1)
 }
 
 /// Big5 recognised from its bytes alone, ahead of chardetng, for the same reason as
@@ -674,6 +688,36 @@ mod tests {
             let doc = decoder().decode(raw(bytes.into_owned())).unwrap();
             assert_eq!(doc.encoding, name);
             assert_eq!(doc.raw_text, text);
+        }
+    }
+
+    /// A GBK or Big5 article cut inside its last character, or with a stray byte in it, is
+    /// still GBK or Big5, its bad bytes a `malformed_bytes` repair: refused by the byte test,
+    /// it went to chardetng, which read the whole article as windows-1252.
+    #[test]
+    fn a_damaged_gbk_or_big5_article_keeps_its_encoding() {
+        let pieces = seed_pieces(|t| t);
+        let article = pieces.iter().max_by_key(|p| p.len()).unwrap();
+        let s2t = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::S2t).unwrap();
+        let traditional: String =
+            s2t.convert(article).chars().filter(|c| !BIG5.encode(c.encode_utf8(&mut [0; 4])).2).collect();
+        for (enc, name, text) in [(GBK, "GBK", article.as_str()), (BIG5, "Big5", traditional.as_str())] {
+            let (bytes, _, _) = enc.encode(text);
+            let mut cut = bytes.to_vec();
+            while cut.last().is_some_and(|&b| b < 0x80) {
+                cut.pop();
+            }
+            cut.pop();
+            let mut stray = bytes.to_vec();
+            let mid = stray.len() / 2;
+            stray.insert(mid + usize::from(stray[..mid].iter().filter(|&&b| b >= 0x80).count() % 2 == 1), 0xff);
+            for damaged in [cut, stray] {
+                let doc = decoder().decode(raw(damaged)).unwrap();
+                assert_eq!(doc.encoding, name);
+                assert!(doc.repairs.iter().any(|r| r.starts_with("malformed_bytes:")), "{:?}", doc.repairs);
+                let good = doc.raw_text.chars().filter(|&c| c != '\u{FFFD}').count();
+                assert!(good + 2 >= text.chars().count() - 1, "{name}: at most a character lost");
+            }
         }
     }
 
