@@ -381,20 +381,83 @@ pub(crate) fn apply_fields(doc: &mut Document) {
     if let Some(s) = f.source.filter(|s| !s.trim().is_empty()) {
         doc.meta.source = Some(s.trim().to_string());
     }
-    if let Some(d) = f.date.as_deref().map(str::trim) {
-        let d = d.replace('T', " ");
-        let head = d.get(..10).unwrap_or(&d);
-        let date = chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(head, "%Y/%m/%d"))
-            .ok();
-        if let Some(date) = date {
-            doc.meta.published_date = Some(date);
-            let rest = d.get(10..).unwrap_or("").trim();
-            let rest = rest.split(['+', 'Z']).next().unwrap_or("").trim();
-            doc.meta.published_at = chrono::NaiveTime::parse_from_str(rest, "%H:%M:%S")
-                .or_else(|_| chrono::NaiveTime::parse_from_str(rest, "%H:%M"))
-                .ok()
-                .map(|t| date.and_time(t));
+    if let Some(d) = f.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        match record_time(d) {
+            Some((date, at)) => {
+                doc.meta.published_date = Some(date);
+                doc.meta.published_at = at;
+            }
+            // What extraction found stands; the record's field is named as not read.
+            None => doc.warnings.push("record_date_unread".into()),
         }
+    }
+}
+
+/// A record's date field as a day and, when it gives one, a time, both in Beijing time as
+/// `published_at` keeps them: RFC 3339 and ISO 8601 with an offset or `Z` and RFC 2822
+/// (`Mon, 01 May 2023 10:00:00 GMT`) converted from their zone; Unix seconds or milliseconds;
+/// and, taken as Beijing's own, 2023-05-01, 2023/5/1, 2023.05.01 and 2023年5月1日, each with
+/// an optional 10:00 or 10:00:00. Years outside 1900 to 2100 are none (0000-01-01 is a
+/// placeholder).
+fn record_time(raw: &str) -> Option<(NaiveDate, Option<NaiveDateTime>)> {
+    use chrono::{DateTime, Datelike, FixedOffset};
+    let beijing = FixedOffset::east_opt(8 * 3600)?;
+    let in_range = |d: NaiveDate| (1900..=2100).contains(&d.year());
+    let instant = |t: DateTime<FixedOffset>| {
+        let local = t.with_timezone(&beijing).naive_local();
+        in_range(local.date()).then_some((local.date(), Some(local)))
+    };
+    if matches!(raw.len(), 10 | 13) && raw.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = raw.parse().ok()?;
+        let secs = if raw.len() == 13 { n / 1000 } else { n };
+        return instant(DateTime::from_timestamp(secs, 0)?.fixed_offset());
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw).or_else(|_| DateTime::parse_from_rfc2822(raw)) {
+        return instant(t);
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(t) = DateTime::parse_from_str(raw, f) {
+            return instant(t);
+        }
+    }
+    // Beijing's own time: the day's separators made dashes, then the time if any.
+    let (day, time) = match raw.find(['T', ' ', '日']) {
+        Some(k) => (&raw[..k], raw[k..].trim_start_matches(['T', ' ', '日']).trim()),
+        None => (raw, ""),
+    };
+    let day: String = day.chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
+    let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok().filter(|&d| in_range(d))?;
+    if time.is_empty() {
+        return Some((date, None));
+    }
+    let time = ["%H:%M:%S%.f", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(time, f).ok())?;
+    Some((date, Some(date.and_time(time))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record's date in every form dumps write it, kept in Beijing time: an instant with
+    /// a zone converted to it (10:00Z is 18:00), a time without one taken as Beijing's.
+    #[test]
+    fn record_dates_in_their_zones() {
+        let at = |s: &str| record_time(s).map(|(d, t)| (d.to_string(), t.map(|t| t.to_string())));
+        let day = |d: &str, t: Option<&str>| Some((d.to_string(), t.map(str::to_string)));
+        assert_eq!(at("2023-05-01T10:00:00Z"), day("2023-05-01", Some("2023-05-01 18:00:00")));
+        assert_eq!(at("2023-05-01T10:00:00+00:00"), day("2023-05-01", Some("2023-05-01 18:00:00")));
+        assert_eq!(at("2023-05-01T20:00:00-05:00"), day("2023-05-02", Some("2023-05-02 09:00:00")));
+        assert_eq!(at("2023-05-01T10:00:00+08:00"), day("2023-05-01", Some("2023-05-01 10:00:00")));
+        assert_eq!(at("Mon, 01 May 2023 10:00:00 GMT"), day("2023-05-01", Some("2023-05-01 18:00:00")));
+        assert_eq!(at("1682935200"), day("2023-05-01", Some("2023-05-01 18:00:00")));
+        assert_eq!(at("1682935200000"), day("2023-05-01", Some("2023-05-01 18:00:00")));
+        assert_eq!(at("2023-05-01 10:00:00"), day("2023-05-01", Some("2023-05-01 10:00:00")));
+        assert_eq!(at("2023-05-01 10:00"), day("2023-05-01", Some("2023-05-01 10:00:00")));
+        assert_eq!(at("2023/5/1"), day("2023-05-01", None));
+        assert_eq!(at("2023.05.01"), day("2023-05-01", None));
+        assert_eq!(at("2023年5月1日"), day("2023-05-01", None));
+        assert_eq!(at("2023年05月01日 10:00:00"), day("2023-05-01", Some("2023-05-01 10:00:00")));
+        assert_eq!(at("0000-01-01"), None);
+        assert_eq!(at("yesterday"), None);
     }
 }
