@@ -107,7 +107,7 @@ fn spawn_as(path: PathBuf, max_bytes: u64, cfg: InputConfig, records: bool) -> R
         let tx = tx.clone();
         let display = display.clone();
         move || {
-            let x = Expander { max_bytes, cfg, tx, depth: Cell::new(0) };
+            let x = Expander { max_bytes, cfg, tx, depth: Cell::new(0), sent: Cell::new(0) };
             match File::open(&path) {
                 Ok(mut f) if records => {
                     x.xml_records(&mut f, &display);
@@ -140,6 +140,8 @@ struct Expander {
     /// the reader thread's stack, and a zip of a zip 300 deep (30 KB) overflowed it and
     /// aborted the run.
     depth: Cell<u32>,
+    /// Items sent so far: a container that sends none is an errors row of its own.
+    sent: Cell<u64>,
 }
 
 /// Archives and compressed streams inside one another that a reader opens (a .tar.gz in a
@@ -149,6 +151,7 @@ const MAX_NESTING: u32 = 16;
 impl Expander {
     /// False once the receiver is gone (the run stopped): stop reading.
     fn send(&self, item: Item) -> bool {
+        self.sent.set(self.sent.get() + 1);
         self.tx.send(item).is_ok()
     }
 
@@ -162,8 +165,15 @@ impl Expander {
             return self.send(Err(read_error(display, "too_deep", msg, 0)));
         }
         self.depth.set(depth + 1);
-        let go_on = self.expand_inner(r, name, display, path);
+        let before = self.sent.get();
+        let mut go_on = self.expand_inner(r, name, display, path);
         self.depth.set(depth);
+        // An empty archive, a header-only CSV, a JSON Lines file of blank lines: no document
+        // and no error came of it, and the input would leave no trace in the tables.
+        if go_on && self.sent.get() == before {
+            let msg = "no document in it: an archive with no files, or records with none".to_string();
+            go_on = self.send(Err(read_error(display, "empty", msg, 0)));
+        }
         go_on
     }
 

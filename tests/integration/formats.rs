@@ -270,3 +270,26 @@ fn seeds_text() -> Vec<u8> {
     let first = std::fs::read_dir(seeds()).unwrap().flatten().map(|e| e.path()).min().unwrap();
     std::fs::read(first).unwrap()
 }
+
+/// A record file or archive with no document in it (a header-only CSV, a JSON Lines file of
+/// blank lines, an empty zip) is an errors row, so that no input leaves the tables without
+/// a trace.
+#[test]
+fn containers_with_no_document_are_an_errors_row() {
+    let w = Workdir::new();
+    let dir = w.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("header.csv"), "title,text\n").unwrap();
+    std::fs::write(dir.join("blank.jsonl"), "\n\n").unwrap();
+    zip::ZipWriter::new(File::create(dir.join("none.zip")).unwrap()).finish().unwrap();
+    std::fs::write(dir.join("plain.txt"), seeds_text()).unwrap();
+    let out = w.join("out");
+    let o = w.zhetl(&["run", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--no-progress"]);
+    assert_eq!(o.status.code(), Some(3), "3 of 4 failed: {}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["accounted"], true);
+    let errors = read_table(&out, "errors");
+    let kinds: Vec<Option<String>> = strings(&errors, "kind");
+    assert_eq!(kinds, vec![Some("empty".to_string()); 3]);
+}
