@@ -331,11 +331,13 @@ fn has_tag(text: &str, tag: &str) -> bool {
     text.match_indices('<').any(|(i, _)| starts_with_tag(&text[i..], tag))
 }
 
-/// Text with its markup removed: block tags become line breaks, entities are decoded.
+/// Text with its markup removed: block tags become line breaks, entities are decoded, and
+/// scripts and styles go with their code (`var x=1;`, `.a{color:red}` is no text).
 pub(crate) fn strip_markup(text: &str) -> String {
     let frag = Html::parse_fragment(text);
     let mut out = String::new();
-    collect_text(frag.root_element(), &mut out, &|_| false, None);
+    let code = |e: &ElementRef| matches!(e.value().name(), "script" | "style" | "noscript" | "template");
+    collect_text(frag.root_element(), &mut out, &code, None);
     tidy_lines(&out)
 }
 
@@ -715,6 +717,15 @@ mod tests {
         assert_eq!(nesting_depth("<a/><x-y></x-y><!-- <div> --> 1 < 2", 100), 1);
         assert_eq!(nesting_depth(&"<b>".repeat(50), 10), 11, "counting stops past the limit");
         assert_eq!(nesting_depth("</div></div><div>", 100), 1);
+    }
+
+    /// Markup in a text file or a record's text loses its scripts and styles with their code.
+    #[test]
+    fn stripped_markup_drops_scripts_and_styles() {
+        let t = strip_markup(
+            "<p>金昌市建成党群服务中心。</p><script>var secret=1;alert(1)</script><style>.a{color:red}</style>",
+        );
+        assert_eq!(t.trim(), "金昌市建成党群服务中心。");
     }
 
     #[test]
