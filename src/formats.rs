@@ -304,7 +304,8 @@ impl Expander {
             if !f.is_file() {
                 continue;
             }
-            let member = f.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("member-{i}"));
+            let member = member_name(f.name_raw()).or_else(|| f.name().ok().map(|n| n.to_string()));
+            let member = member.unwrap_or_else(|| format!("member-{i}"));
             if member.rsplit('/').next().is_some_and(|base| base.starts_with('.')) || member.starts_with("__MACOSX") {
                 continue;
             }
@@ -691,6 +692,18 @@ pub(crate) fn read_bounded(r: &mut dyn Read, buf: &mut Vec<u8>, max_bytes: u64) 
     Ok((buf.len() as u64 > max_bytes).then_some(buf.len() as u64))
 }
 
+/// A zip member's name from its bytes: UTF-8 when they are (many tools write it without the
+/// flag that says so), else GBK, as zips made on Chinese Windows name their files; the zip
+/// reader's own reading (code page 437 without the flag) had made 新闻/北京报道.txt into
+/// ╨┬╬┼/▒▒╛⌐▒¿╡└.txt. None when neither reads the bytes.
+fn member_name(raw: &[u8]) -> Option<String> {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return Some(s.to_string());
+    }
+    let (name, _, bad) = encoding_rs::GBK.decode(raw);
+    (!bad).then(|| name.into_owned())
+}
+
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
 
@@ -959,6 +972,14 @@ mod tests {
 
     fn collect(path: &Path) -> Vec<Item> {
         spawn(path.to_path_buf(), 1 << 20, InputConfig::default()).into_iter().collect()
+    }
+
+    #[test]
+    fn zip_member_names_in_utf8_or_gbk() {
+        assert_eq!(member_name("新闻/北京报道.txt".as_bytes()).as_deref(), Some("新闻/北京报道.txt"));
+        let gbk = encoding_rs::GBK.encode("新闻/北京报道.txt").0;
+        assert_eq!(member_name(&gbk).as_deref(), Some("新闻/北京报道.txt"));
+        assert_eq!(member_name(&[0x81, 0x20, 0xff]), None);
     }
 
     /// A stream over the limit is read one byte past it and no further: an endless one (a
