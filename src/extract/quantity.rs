@@ -840,7 +840,7 @@ impl Units {
             }
         }
         // 一年多, 一天多的降雪, 两年多才建成: 多 after the unit, where the amount ends with it
-        // (punctuation, 的, 来, 以来, 前, 后, 时, 才, 就, 了 after it), is the amount's qualifier
+        // (punctuation, 的, 来, 以 of 以来 and 以上, 前, 后, 时, 才, 就, 了 after it), is the amount's qualifier
         // and in its text, as between number and unit (13万多亩). Not 多 that starts what
         // follows (三天多阵雨, 两国多领域, 一天多喝水, 多云, 多次).
         if qualifier.is_none()
