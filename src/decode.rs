@@ -159,6 +159,16 @@ impl Decoder {
         if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
             let body = &bytes[bom_len..];
             if enc != UTF_8 {
+                // A UTF-16 byte-order mark in front of UTF-8 text (a file re-saved by a tool
+                // that kept the mark): decoded as UTF-16 it had come out as Hangul and
+                // private-use characters with no warning. Believe the bytes.
+                let utf8_text = std::str::from_utf8(body).ok().filter(|t| !t.is_ascii());
+                if let Some(text) =
+                    utf8_text.filter(|_| plausible_share(&enc.decode_without_bom_handling(body).0) < 0.5)
+                {
+                    repairs.push("bom_mismatch".into());
+                    return (UTF_8, 1.0, body, Some(text));
+                }
                 return (enc, 1.0, body, None);
             }
             match utf8_state(body) {
@@ -689,6 +699,21 @@ mod tests {
             assert_eq!(doc.encoding, name);
             assert_eq!(doc.raw_text, text);
         }
+    }
+
+    /// A UTF-16 byte-order mark in front of UTF-8 text: the bytes are believed, the mark
+    /// named; real UTF-16 keeps its mark.
+    #[test]
+    fn a_utf16_mark_before_utf8_text_is_a_mismatch() {
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend_from_slice(SAMPLE.as_bytes());
+        let doc = decoder().decode(raw(bytes)).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert_eq!(doc.raw_text, SAMPLE);
+        assert!(doc.repairs.contains(&"bom_mismatch".to_string()), "{:?}", doc.repairs);
+        let mut le = vec![0xff, 0xfe];
+        SAMPLE.encode_utf16().for_each(|u| le.extend_from_slice(&u.to_le_bytes()));
+        assert_eq!(decoder().decode(raw(le)).unwrap().raw_text, SAMPLE);
     }
 
     /// A GBK or Big5 article cut inside its last character, or with a stray byte in it, is
