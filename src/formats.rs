@@ -251,7 +251,11 @@ impl Expander {
             if !entry.header().entry_type().is_file() {
                 continue;
             }
-            let member = entry.path().map(|p| p.display().to_string()).unwrap_or_else(|_| "?".into());
+            // Named from the bytes, as zip members are: a tar made on Chinese Windows names
+            // its files in GBK, which the tar reader would show as replacement characters.
+            let member = member_name(&entry.path_bytes())
+                .or_else(|| entry.path().ok().map(|p| p.display().to_string()))
+                .unwrap_or_else(|| "?".into());
             if member.rsplit('/').next().is_some_and(|base| base.starts_with('.')) {
                 continue;
             }
@@ -292,6 +296,19 @@ impl Expander {
             return false;
         }
         for i in 0..archive.len() {
+            // A member behind a password is not damage: say which it is, so that a user
+            // knows to decrypt the archive rather than fetch it again.
+            if let Ok(raw) = archive.by_index_raw(i) {
+                if raw.encrypted() && raw.is_file() {
+                    let name = member_name(raw.name_raw()).unwrap_or_else(|| format!("{i}"));
+                    let msg = format!("member {name} is encrypted: zhetl reads no passwords");
+                    drop(raw);
+                    if !self.send(Err(read_error(&format!("{display}!{name}"), "encrypted", msg, 0))) {
+                        return false;
+                    }
+                    continue;
+                }
+            }
             let mut f = match archive.by_index(i) {
                 Ok(f) => f,
                 Err(e) => {
@@ -1286,6 +1303,54 @@ mod tests {
         let got = collect(&p);
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[1].as_ref().unwrap().source_path.ends_with("news_tensite_xml.dat#2"));
+    }
+
+    #[test]
+    fn an_encrypted_zip_member_is_reported_as_encrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let z = dir.path().join("a.zip");
+        let mut bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
+            for (name, text) in [("a.txt", "第一篇。"), ("b.txt", "第二篇。")] {
+                w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(text.as_bytes()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        // Flag the first member encrypted (bit 0 of the flags, in its local header and in
+        // its central directory entry): the writer here has no cipher built in.
+        let local = memchr::memmem::find(&bytes, b"PK\x03\x04").unwrap();
+        bytes[local + 6] |= 1;
+        let central = memchr::memmem::find(&bytes, b"PK\x01\x02").unwrap();
+        bytes[central + 8] |= 1;
+        std::fs::write(&z, &bytes).unwrap();
+        let got = collect(&z);
+        assert_eq!(got.len(), 2, "{got:?}");
+        let e = got[0].as_ref().unwrap_err();
+        assert_eq!(e.kind, "encrypted", "{e:?}");
+        assert!(e.source_path.ends_with("a.zip!a.txt"), "{e:?}");
+        assert!(got[1].as_ref().is_ok_and(|d| d.source_path.ends_with("a.zip!b.txt")));
+    }
+
+    #[test]
+    fn tar_member_names_in_gbk() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("a.tar");
+        {
+            let mut b = tar::Builder::new(File::create(&t).unwrap());
+            let (gbk, _, _) = encoding_rs::GBK.encode("新闻/北京报道.txt");
+            let body = "第一篇。".as_bytes();
+            let mut h = tar::Header::new_gnu();
+            h.set_size(body.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, std::ffi::OsStr::from_bytes(&gbk), body).unwrap();
+            b.finish().unwrap();
+        }
+        let got = collect(&t);
+        assert!(got[0].as_ref().unwrap().source_path.ends_with("a.tar!新闻/北京报道.txt"), "{got:?}");
     }
 
     #[test]
