@@ -64,6 +64,12 @@ impl Decoder {
         // reader decoded it to parse it), so `decode.force_encoding`, which names a file's
         // encoding, does not apply to it.
         let force = if matches!(raw.format, InputFormat::JsonLines | InputFormat::Table) { None } else { self.force };
+        if force.is_none() {
+            if let Some((text, bad, name)) = utf32(&raw.bytes) {
+                let confidence = judged_confidence(&text, bad > 0);
+                return self.finish(raw, doc_id, text, bad > 0, name, confidence, repairs);
+            }
+        }
         let (mut encoding, confidence, body, valid_utf8) = self.detect(&raw.bytes, force, &mut repairs);
         if !is_utf16(encoding) {
             let ratio = control_ratio(body);
@@ -74,7 +80,7 @@ impl Decoder {
                 ));
             }
         }
-        let (mut text, had_errors) = if encoding == UTF_8 {
+        let (text, had_errors) = if encoding == UTF_8 {
             // Valid UTF-8 is copied as it is: encoding_rs would validate it again.
             match valid_utf8.map_or_else(|| std::str::from_utf8(body), Ok) {
                 Ok(s) => (s.to_owned(), false),
@@ -100,6 +106,22 @@ impl Decoder {
             Some(e) => (e.name(), judged_confidence(&text, had_errors)),
             None => (display_name(encoding, body), confidence),
         };
+        self.finish(raw, doc_id, text, had_errors, encoding_name, confidence, repairs)
+    }
+
+    /// The repairs every decoded text goes through (malformed bytes counted, NULs removed,
+    /// mojibake and byte shifts mended), then the document.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        raw: RawDoc,
+        doc_id: String,
+        mut text: String,
+        had_errors: bool,
+        encoding_name: &'static str,
+        confidence: f32,
+        mut repairs: Vec<String>,
+    ) -> Result<Document, DocError> {
         if had_errors {
             let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
             repairs.push(format!("malformed_bytes:{n}"));
@@ -133,7 +155,14 @@ impl Decoder {
             }
         }
         if text.trim().is_empty() {
-            return Err(fail("empty", "file holds only whitespace".into()));
+            return Err(DocError {
+                source_path: raw.source_path.clone(),
+                doc_id: Some(doc_id),
+                stage: Stage::Decode,
+                kind: "empty",
+                message: "file holds only whitespace".into(),
+                source_bytes: raw.bytes.len() as u64,
+            });
         }
         Ok(Document {
             doc_id,
@@ -500,6 +529,58 @@ fn plausible_share(text: &str) -> f32 {
 /// What a file is, by its first bytes, when it is a document or media format that holds
 /// no plain text: a small PDF or RTF file is mostly ASCII and passed the control-byte test,
 /// then came out as an empty document in GBK.
+/// UTF-32 text, which encoding_rs does not decode (the WHATWG standard leaves it out): by
+/// its byte-order mark (`FF FE 00 00`, `00 00 FE FF`), or without one where every four-byte
+/// unit of the whole file is a code point, few of them controls (a byte pattern no UTF-8,
+/// UTF-16 or legacy text makes: their units read as numbers past U+10FFFF). Returns the text, the count of units that were
+/// no code point (each now U+FFFD) and the name to report. Read as UTF-16, UTF-32 had come
+/// out as text with a NUL after every character, and the NULs removed.
+fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
+    let (le, body) = if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (true, &b[4..])
+    } else if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        (false, &b[4..])
+    } else {
+        if b.len() < 16 || b.len() % 4 != 0 {
+            return None;
+        }
+        let unit = |u: &[u8], le: bool| {
+            let v = if le { u32::from_le_bytes([u[0], u[1], u[2], u[3]]) } else { u32::from_be_bytes([u[0], u[1], u[2], u[3]]) };
+            char::from_u32(v)
+        };
+        let le = b[0] != 0 && b[3] == 0;
+        let mut controls = 0;
+        for u in b.chunks_exact(4) {
+            match unit(u, le) {
+                Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') => controls += 1,
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        // Binary data of small 32-bit numbers would pass as code points: as controls.
+        if controls * 100 > b.len() / 4 {
+            return None;
+        }
+        (le, b)
+    };
+    let mut bad = 0;
+    let text = body
+        .chunks(4)
+        .map(|u| {
+            let v = match *u {
+                [a, b, c, d] if le => u32::from_le_bytes([a, b, c, d]),
+                [a, b, c, d] => u32::from_be_bytes([a, b, c, d]),
+                _ => u32::MAX,
+            };
+            char::from_u32(v).unwrap_or_else(|| {
+                bad += 1;
+                '\u{FFFD}'
+            })
+        })
+        .collect();
+    Some((text, bad, if le { "UTF-32LE" } else { "UTF-32BE" }))
+}
+
 fn known_non_text(b: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 9] = [
         (b"%PDF-", "a PDF document"),
@@ -767,6 +848,33 @@ mod tests {
         assert_eq!(doc.encoding, "UTF-16BE");
         assert_eq!(doc.raw_text, format!("{}\u{FFFD}", &ascii_heavy[..ascii_heavy.len() - 1]));
         assert!(doc.repairs.contains(&"malformed_bytes:1".to_string()), "{:?}", doc.repairs);
+    }
+
+    #[test]
+    fn utf32_with_and_without_bom() {
+        let units = |le: bool, bom: bool| {
+            let mut b: Vec<u8> = Vec::new();
+            for c in std::iter::once('\u{FEFF}').filter(|_| bom).chain(SAMPLE.chars()) {
+                b.extend_from_slice(&if le { (c as u32).to_le_bytes() } else { (c as u32).to_be_bytes() });
+            }
+            b
+        };
+        for (le, name) in [(true, "UTF-32LE"), (false, "UTF-32BE")] {
+            for bom in [true, false] {
+                let doc = decoder().decode(raw(units(le, bom))).unwrap();
+                assert_eq!((doc.encoding, doc.raw_text.as_str()), (name, SAMPLE), "bom {bom}");
+                assert!(doc.repairs.is_empty(), "{:?}", doc.repairs);
+            }
+        }
+        // A unit past U+10FFFF behind the mark is one U+FFFD, named as a repair.
+        let mut b = units(true, true);
+        b.extend_from_slice(&0x0011_0000u32.to_le_bytes());
+        let doc = decoder().decode(raw(b)).unwrap();
+        assert_eq!(doc.raw_text, format!("{SAMPLE}\u{FFFD}"));
+        assert!(doc.repairs.contains(&"malformed_bytes:1".to_string()), "{:?}", doc.repairs);
+        // Small 32-bit numbers are binary, not UTF-32 text of controls.
+        let bin: Vec<u8> = (0..500u32).flat_map(|i| (i % 20 + 1).to_le_bytes()).collect();
+        assert_eq!(decoder().decode(raw(bin)).unwrap_err().kind, "binary");
     }
 
     #[test]
