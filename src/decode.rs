@@ -541,7 +541,7 @@ fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
     } else if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
         (false, &b[4..])
     } else {
-        if b.len() < 16 || b.len() % 4 != 0 {
+        if b.len() < 16 || !b.len().is_multiple_of(4) {
             return None;
         }
         let unit = |u: &[u8], le: bool| {
