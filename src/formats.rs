@@ -515,7 +515,14 @@ impl Expander {
 
     /// The text and fields of one JSON record.
     fn record(&self, line: &str, n: u64) -> Result<(String, Fields), String> {
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("line {n} is not JSON: {e}"))?;
+        let v: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            // Python's json.dumps writes a float that is no number as NaN or Infinity, which
+            // JSON does not allow; pandas leaves a missing value so. As null the record reads.
+            Err(e) => non_numbers_as_null(line)
+                .and_then(|l| serde_json::from_str(&l).ok())
+                .ok_or_else(|| format!("line {n} is not JSON: {e}"))?,
+        };
         let obj = v.as_object().ok_or_else(|| format!("line {n} is not a JSON object"))?;
         let value = |key: &str| -> Option<String> {
             match obj.get(key)? {
@@ -723,6 +730,38 @@ fn member_name(raw: &[u8]) -> Option<String> {
 
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
+
+/// `line` with every `NaN`, `Infinity` and `-Infinity` outside a string written `null`, or
+/// None when there is none.
+fn non_numbers_as_null(line: &str) -> Option<String> {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let (mut in_string, mut escaped, mut from, mut i, mut any) = (false, false, 0, 0, false);
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+        } else if c == b'"' {
+            in_string = true;
+        } else if let Some(word) = ["NaN", "Infinity", "-Infinity"].iter().find(|w| b[i..].starts_with(w.as_bytes())) {
+            out.push_str(&line[from..i]);
+            out.push_str("null");
+            i += word.len();
+            from = i;
+            any = true;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&line[from..]);
+    any.then_some(out)
+}
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
@@ -1168,6 +1207,25 @@ mod tests {
         let got = collect(&p);
         assert_eq!(got.len(), 1);
         assert!(got[0].as_ref().unwrap_err().message.contains("text column"), "{got:?}");
+    }
+
+    #[test]
+    fn json_lines_with_nan_read_it_as_null() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let lines = [
+            r#"{"text":"第一篇","views":NaN,"score":-Infinity,"title":"NaN, \"Infinity\""}"#,
+            r#"{"text":"第二篇","ratio":Infinity}"#,
+            r#"{"text":"第三篇","views":NaNa}"#,
+        ];
+        std::fs::write(&p, lines.join("\n")).unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 3);
+        let first = got[0].as_ref().unwrap();
+        assert_eq!(first.bytes, "第一篇".as_bytes());
+        assert_eq!(first.fields.as_ref().unwrap().title.as_deref(), Some("NaN, \"Infinity\""));
+        assert_eq!(got[1].as_ref().unwrap().bytes, "第二篇".as_bytes());
+        assert_eq!(got[2].as_ref().unwrap_err().kind, "bad_record");
     }
 
     #[test]
