@@ -604,54 +604,20 @@ impl Expander {
             let record: Vec<u8> = buf.drain(..end + 6).collect();
             searched = 0;
             k += 1;
-            let shown = format!("{display}#{k}");
-            let Some((_, inner)) = open_tag(&record, "doc") else {
-                let msg = format!("record {k}: a </doc> with no <doc> before it");
-                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
-                    return false;
-                }
-                continue;
-            };
-            let body_end = record.len() - 6;
-            if inner > body_end {
-                let msg = format!("record {k}: its <doc> tag does not close before </doc>");
-                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
-                    return false;
-                }
-                continue;
-            }
-            let doc_tag = &record[..inner];
-            let rec = &record[inner..body_end];
-            let element = |name: &str| -> Option<&[u8]> {
-                let (_, s) = open_tag(rec, name)?;
-                let e = s + find(&rec[s..], format!("</{name}>").as_bytes())?;
-                Some(&rec[s..e])
-            };
-            let text = |b: Option<&[u8]>| b.and_then(|b| std::str::from_utf8(b).ok()).map(|s| s.trim().to_string());
-            let (title, content) = match element("content") {
-                Some(content) => (element("contenttitle").unwrap_or_default(), content),
-                None => (attribute(doc_tag, "title").unwrap_or_default(), rec),
-            };
-            if title.iter().chain(content).all(u8::is_ascii_whitespace) {
-                let msg = format!("record {k} holds no text: no title, and no <content> or text inside <doc>");
-                if !self.send(Err(read_error(&shown, "bad_record", msg, record.len() as u64))) {
-                    return false;
-                }
-                continue;
-            }
-            let mut bytes = title.to_vec();
-            bytes.push(b'\n');
-            bytes.extend_from_slice(content);
-            let fields = Fields {
-                url: text(element("url")).or_else(|| text(attribute(doc_tag, "url"))),
-                id: text(element("docno")).or_else(|| text(attribute(doc_tag, "id"))),
-                ..Fields::default()
-            };
-            let doc =
-                RawDoc { source_path: shown, bytes, format: InputFormat::XmlRecord, fields: Some(Box::new(fields)) };
-            if !self.send(Ok(doc)) {
+            if !self.xml_record(&record, record.len() - 6, &format!("{display}#{k}"), k) {
                 return false;
             }
+        }
+        // A file cut inside its last record (a download or a copy that stopped): the text so
+        // far is a document, and an errors row says it was cut. It had been dropped unsaid.
+        if k > 0 && open_tag(&buf, "doc").is_some() {
+            k += 1;
+            let shown = format!("{display}#{k}");
+            if !self.xml_record(&buf, buf.len(), &shown, k) {
+                return false;
+            }
+            let msg = format!("record {k}: the file ends inside it, before its </doc>; the text before the end is kept");
+            return self.send(Err(read_error(&shown, "truncated", msg, buf.len() as u64)));
         }
         if k == 0 {
             // Not a record dump: the whole file is one document (what is buffered, plus the rest).
@@ -663,6 +629,53 @@ impl Expander {
             return self.send(Ok(RawDoc::new(display, buf)));
         }
         true
+    }
+
+    /// Sends record `k` of a `<doc>` dump, named `shown`: `record` from its `<doc>` tag, its
+    /// content ending at `body_end` (before its `</doc>`, or where the file ends). False if
+    /// the run stops.
+    fn xml_record(&self, record: &[u8], body_end: usize, shown: &str, k: u64) -> bool {
+        let Some((_, inner)) = open_tag(record, "doc") else {
+            let msg = format!("record {k}: a </doc> with no <doc> before it");
+            return self.send(Err(read_error(shown, "bad_record", msg, record.len() as u64)));
+        };
+        if inner > body_end {
+            let msg = format!("record {k}: its <doc> tag does not close before </doc>");
+            return self.send(Err(read_error(shown, "bad_record", msg, record.len() as u64)));
+        }
+        let doc_tag = &record[..inner];
+        let rec = &record[inner..body_end];
+        // A record the file's end cut has its last element open to the end.
+        let cut = body_end == record.len();
+        let element = |name: &str| -> Option<&[u8]> {
+            let (_, s) = open_tag(rec, name)?;
+            let e = find(&rec[s..], format!("</{name}>").as_bytes()).map(|e| s + e);
+            Some(&rec[s..e.or(cut.then_some(rec.len()))?])
+        };
+        let text = |b: Option<&[u8]>| b.and_then(|b| std::str::from_utf8(b).ok()).map(|s| s.trim().to_string());
+        let (title, content) = match element("content") {
+            Some(content) => (element("contenttitle").unwrap_or_default(), content),
+            None => (attribute(doc_tag, "title").unwrap_or_default(), rec),
+        };
+        if title.iter().chain(content).all(u8::is_ascii_whitespace) {
+            let msg = format!("record {k} holds no text: no title, and no <content> or text inside <doc>");
+            return self.send(Err(read_error(shown, "bad_record", msg, record.len() as u64)));
+        }
+        let mut bytes = title.to_vec();
+        bytes.push(b'\n');
+        bytes.extend_from_slice(content);
+        let fields = Fields {
+            url: text(element("url")).or_else(|| text(attribute(doc_tag, "url"))),
+            id: text(element("docno")).or_else(|| text(attribute(doc_tag, "id"))),
+            ..Fields::default()
+        };
+        let doc = RawDoc {
+            source_path: shown.to_string(),
+            bytes,
+            format: InputFormat::XmlRecord,
+            fields: Some(Box::new(fields)),
+        };
+        self.send(Ok(doc))
     }
 }
 
@@ -1451,6 +1464,25 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].as_ref().unwrap().bytes, "新华社北京电。".as_bytes());
         assert_eq!(got[1].as_ref().unwrap_err().kind, "corrupt");
+    }
+
+    #[test]
+    fn a_record_the_files_end_cuts_is_kept_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("news.xml");
+        let whole = "<doc>\n<url>http://a.cn/1</url>\n<contenttitle>标题一</contenttitle>\n<content>正文一。</content>\n</doc>\n";
+        std::fs::write(&p, format!("{whole}<doc>\n<url>http://a.cn/2</url>\n<contenttitle>标题二</contenttitle>\n<content>正文二,写到")).unwrap();
+        let got = collect(&p);
+        assert_eq!(got.len(), 3, "{got:?}");
+        let d = got[1].as_ref().unwrap();
+        assert!(d.source_path.ends_with("news.xml#2"));
+        assert_eq!(String::from_utf8_lossy(&d.bytes), "标题二\n正文二,写到");
+        assert_eq!(d.fields.as_ref().unwrap().url.as_deref(), Some("http://a.cn/2"));
+        let e = got[2].as_ref().unwrap_err();
+        assert_eq!((e.kind, e.source_path.ends_with("news.xml#2")), ("truncated", true), "{e:?}");
+        // What follows the last record and opens none (a wrapper's closing tag) is no record.
+        std::fs::write(&p, format!("<corpus>\n{whole}</corpus>\n")).unwrap();
+        assert_eq!(collect(&p).len(), 1);
     }
 
     #[test]
