@@ -545,7 +545,11 @@ fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
             return None;
         }
         let unit = |u: &[u8], le: bool| {
-            let v = if le { u32::from_le_bytes([u[0], u[1], u[2], u[3]]) } else { u32::from_be_bytes([u[0], u[1], u[2], u[3]]) };
+            let v = if le {
+                u32::from_le_bytes([u[0], u[1], u[2], u[3]])
+            } else {
+                u32::from_be_bytes([u[0], u[1], u[2], u[3]])
+            };
             char::from_u32(v)
         };
         let le = b[0] != 0 && b[3] == 0;

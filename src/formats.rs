@@ -440,7 +440,11 @@ impl Expander {
     /// [`Self::table_rows`] over a stream whose cells `cells` turns into text.
     fn table_rows_of(&self, stream: &mut dyn Read, display: &str, delimiter: u8, mut cells: LineDecoder) -> bool {
         let mark = std::rc::Rc::new(std::cell::Cell::new(0u64));
-        let bounded = Bounded { inner: stream, read: 0, mark: mark.clone(), limit: self.max_bytes + (1 << 16) };
+        // A TSV row's bytes are kept until the next row is read (see the stray quotation
+        // mark below).
+        let tee = (delimiter == b'\t').then(|| std::rc::Rc::new(std::cell::RefCell::new(Vec::new())));
+        let bounded =
+            Bounded { inner: stream, read: 0, mark: mark.clone(), limit: self.max_bytes + (1 << 16), tee: tee.clone() };
         let mut reader =
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
         let mut row = csv::ByteRecord::new();
@@ -448,6 +452,7 @@ impl Expander {
         // Data rows read so far, the header not counted.
         let mut k = 0u64;
         loop {
+            let start = mark.get();
             match reader.read_byte_record(&mut row) {
                 Ok(false) => return true,
                 Ok(true) => {}
@@ -461,56 +466,98 @@ impl Expander {
                     return self.send(Err(read_error(display, kind, msg, 0)));
                 }
             }
-            mark.set(reader.position().byte());
-            let mut cell = |b: &[u8]| cells.text(b).0.trim().to_string();
+            let end = reader.position().byte();
+            mark.set(end);
             let Some(cols) = &columns else {
-                let names: Vec<String> = row.iter().map(|b| cell(b).to_lowercase()).collect();
+                let names: Vec<String> = row.iter().map(|b| cells.text(b).0.trim().to_lowercase()).collect();
                 match Columns::find(&names, &self.cfg) {
                     Some(c) => columns = Some(c),
                     None => {
                         let msg = format!(
-                            "the header names no text column {:?} (input.text_field), nor {}: {names:?}",
+                            "the header names no text column {:?} (input.text_field), nor {}",
                             self.cfg.text_field,
                             TEXT_NAMES.join(", ")
                         );
-                        return self.send(Err(read_error(display, "bad_record", msg, 0)));
+                        return self.send(Err(read_error(display, "bad_record", format!("{msg}: {names:?}"), 0)));
+                    }
+                }
+                if let Some(t) = &tee {
+                    Bounded::<&mut dyn Read>::forget(t, start, end);
+                }
+                continue;
+            };
+            // A TSV cell that opens with a quotation mark, from a tool that does not quote
+            // cells (a headline quoting a phrase: "三抓三促"行动启动), had lost its marks, or,
+            // when no mark closed it, taken in the rows after it. Such a row's bytes are read
+            // again with the marks as plain characters.
+            if let Some(t) = &tee {
+                let raw = Bounded::<&mut dyn Read>::forget(t, start, end);
+                if !misquoted_tsv(&raw) {
+                    if !self.table_row(&row, cols, &mut cells, display, &mut k) {
+                        return false;
+                    }
+                    continue;
+                }
+                let mut plain = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .quoting(false)
+                    .from_reader(raw.as_slice());
+                let mut part = csv::ByteRecord::new();
+                while plain.read_byte_record(&mut part).unwrap_or(false) {
+                    if !self.table_row(&part, cols, &mut cells, display, &mut k) {
+                        return false;
                     }
                 }
                 continue;
-            };
-            // Rows are numbered as records are (`news.xml#3`): a cell may hold newlines, and
-            // the parser's line count skips blank lines.
-            k += 1;
-            let shown = format!("{display}#{k}");
-            let mut get = |c: Option<usize>| c.and_then(|c| row.get(c)).map(&mut cell).filter(|s| !s.is_empty());
-            let title = get(cols.title);
-            let url = get(cols.url);
-            let date = get(cols.date);
-            let id = get(cols.id);
-            let source = get(cols.source);
-            let text = row.get(cols.text).map(|b| cells.text(b)).filter(|(t, _)| !t.trim().is_empty());
-            let Some((text, encoding)) = text else {
-                if row.iter().all(|b| b.iter().all(u8::is_ascii_whitespace)) {
-                    continue; // a blank line
-                }
-                let msg = format!("row {k} has no text in column {}", cols.text + 1);
-                let size = row.as_slice().len() as u64;
-                if !self.send(Err(read_error(&shown, "bad_record", msg, size))) {
-                    return false;
-                }
-                continue;
-            };
-            let fields = Fields { title, url, date, id, source, encoding };
-            let doc = RawDoc {
-                source_path: shown,
-                bytes: text.trim().as_bytes().to_vec(),
-                format: InputFormat::Table,
-                fields: Some(Box::new(fields)),
-            };
-            if !self.send(Ok(doc)) {
+            }
+            if !self.table_row(&row, cols, &mut cells, display, &mut k) {
                 return false;
             }
         }
+    }
+
+    /// Sends one data row of a CSV or TSV dump (counted in `k`, a blank row not counted):
+    /// its text and fields, or an errors row when its text cell is blank. False if the run
+    /// stops.
+    fn table_row(
+        &self,
+        row: &csv::ByteRecord,
+        cols: &Columns,
+        cells: &mut LineDecoder,
+        display: &str,
+        k: &mut u64,
+    ) -> bool {
+        if row.iter().all(|b| b.iter().all(u8::is_ascii_whitespace)) {
+            return true; // a blank line
+        }
+        // Rows are numbered as records are (`news.xml#3`): a cell may hold newlines, and
+        // the parser's line count skips blank lines.
+        *k += 1;
+        let shown = format!("{display}#{k}");
+        let mut get = |c: Option<usize>| {
+            c.and_then(|c| row.get(c)).map(|b| cells.text(b).0.trim().to_string()).filter(|s| !s.is_empty())
+        };
+        let title = get(cols.title);
+        let url = get(cols.url);
+        let date = get(cols.date);
+        let id = get(cols.id);
+        let source = get(cols.source);
+        let text = row.get(cols.text).map(|b| cells.text(b)).filter(|(t, _)| !t.trim().is_empty());
+        let Some((text, encoding)) = text else {
+            let msg = format!("row {k} has no text in column {}", cols.text + 1);
+            let size = row.as_slice().len() as u64;
+            return self.send(Err(read_error(&shown, "bad_record", msg, size)));
+        };
+        let fields = Fields { title, url, date, id, source, encoding };
+        let doc = RawDoc {
+            source_path: shown,
+            bytes: text.trim().as_bytes().to_vec(),
+            format: InputFormat::Table,
+            fields: Some(Box::new(fields)),
+        };
+        self.send(Ok(doc))
     }
 
     /// The text and fields of one JSON record.
@@ -616,7 +663,8 @@ impl Expander {
             if !self.xml_record(&buf, buf.len(), &shown, k) {
                 return false;
             }
-            let msg = format!("record {k}: the file ends inside it, before its </doc>; the text before the end is kept");
+            let msg =
+                format!("record {k}: the file ends inside it, before its </doc>; the text before the end is kept");
             return self.send(Err(read_error(&shown, "truncated", msg, buf.len() as u64)));
         }
         if k == 0 {
@@ -744,6 +792,38 @@ fn member_name(raw: &[u8]) -> Option<String> {
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
 
+/// Whether the bytes of one TSV row, as the quoting parser took them, hold a cell that
+/// opens with a quotation mark and is no quoted cell: its closing mark is followed by more
+/// than a tab or the row's end, or a tab falls inside it (in a TSV, rows the mark took in).
+fn misquoted_tsv(raw: &[u8]) -> bool {
+    let mut i = 0;
+    let mut cell_start = true;
+    while i < raw.len() {
+        if cell_start && raw[i] == b'"' {
+            i += 1;
+            loop {
+                match raw.get(i) {
+                    None => return true,
+                    Some(b'\t') => return true,
+                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            if !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
+                return true;
+            }
+            continue;
+        }
+        cell_start = matches!(raw[i], b'\t' | b'\n' | b'\r');
+        i += 1;
+    }
+    false
+}
+
 /// `line` with every `NaN`, `Infinity` and `-Infinity` outside a string written `null`, or
 /// None when there is none.
 fn non_numbers_as_null(line: &str) -> Option<String> {
@@ -866,6 +946,20 @@ struct Bounded<R> {
     read: u64,
     mark: std::rc::Rc<std::cell::Cell<u64>>,
     limit: u64,
+    /// When set, a copy of the bytes read from the stream position `mark` had when
+    /// [`Bounded::forget`] last ran on: the bytes of the row being parsed and the
+    /// parser's read-ahead.
+    tee: Option<std::rc::Rc<std::cell::RefCell<Vec<u8>>>>,
+}
+
+impl<R> Bounded<R> {
+    /// The bytes from stream position `start` (the end of the row before) to `end` (the
+    /// end of this row), dropped from `tee` with any before them.
+    fn forget(tee: &std::cell::RefCell<Vec<u8>>, start: u64, end: u64) -> Vec<u8> {
+        let mut t = tee.borrow_mut();
+        let n = ((end - start) as usize).min(t.len());
+        t.drain(..n).collect()
+    }
 }
 
 impl<R: Read> Read for Bounded<R> {
@@ -875,6 +969,9 @@ impl<R: Read> Read for Bounded<R> {
         }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        if let Some(t) = &self.tee {
+            t.borrow_mut().extend_from_slice(&buf[..n]);
+        }
         Ok(n)
     }
 }
@@ -1242,6 +1339,41 @@ mod tests {
     }
 
     #[test]
+    fn a_tsv_cell_with_a_stray_quotation_mark_keeps_the_rows_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.tsv");
+        let tsv = "id\ttitle\ttext\n\
+                   1\t\"三抓三促\"行动启动\t第一篇。\n\
+                   2\t乙\t第二篇。\n\
+                   3\t丙\t第三篇说\"好\"。\n\
+                   4\t丁\t\"第四篇\n分两行\"\n\
+                   5\t\"未闭合的标题\t第五篇。\n\
+                   6\t己\t第六篇。\n";
+        std::fs::write(&p, tsv).unwrap();
+        let got: Vec<RawDoc> = collect(&p).into_iter().map(Result::unwrap).collect();
+        let rows: Vec<(String, String, String)> = got
+            .iter()
+            .map(|d| {
+                let f = d.fields.as_ref().unwrap();
+                (f.id.clone().unwrap(), f.title.clone().unwrap(), String::from_utf8(d.bytes.clone()).unwrap())
+            })
+            .collect();
+        let want = [
+            ("1", "\"三抓三促\"行动启动", "第一篇。"),
+            ("2", "乙", "第二篇。"),
+            ("3", "丙", "第三篇说\"好\"。"),
+            ("4", "丁", "第四篇\n分两行"),
+            ("5", "\"未闭合的标题", "第五篇。"),
+            ("6", "己", "第六篇。"),
+        ];
+        assert_eq!(rows.len(), want.len(), "{rows:?}");
+        for (got, want) in rows.iter().zip(want) {
+            assert_eq!((got.0.as_str(), got.1.as_str(), got.2.as_str()), want);
+        }
+        assert!(got[3].source_path.ends_with("a.tsv#4"), "{}", got[3].source_path);
+    }
+
+    #[test]
     fn json_lines_with_a_bad_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
@@ -1471,7 +1603,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("news.xml");
         let whole = "<doc>\n<url>http://a.cn/1</url>\n<contenttitle>标题一</contenttitle>\n<content>正文一。</content>\n</doc>\n";
-        std::fs::write(&p, format!("{whole}<doc>\n<url>http://a.cn/2</url>\n<contenttitle>标题二</contenttitle>\n<content>正文二,写到")).unwrap();
+        std::fs::write(
+            &p,
+            format!(
+                "{whole}<doc>\n<url>http://a.cn/2</url>\n<contenttitle>标题二</contenttitle>\n<content>正文二,写到"
+            ),
+        )
+        .unwrap();
         let got = collect(&p);
         assert_eq!(got.len(), 3, "{got:?}");
         let d = got[1].as_ref().unwrap();
