@@ -56,8 +56,8 @@ struct RunArgs {
     #[arg(short = 'j', long = "threads")]
     threads: Option<usize>,
     /// Process only shard I of N (0-based), e.g. 0/4.
-    #[arg(long)]
-    shard: Option<String>,
+    #[arg(long, value_parser = |s: &str| Shard::parse(s).map_err(|_| "expected I/N with 0 <= I < N, e.g. 0/4"))]
+    shard: Option<Shard>,
     /// No progress bar or progress lines.
     #[arg(long)]
     no_progress: bool,
@@ -163,10 +163,7 @@ fn run_cmd(a: RunArgs) -> Result<u8> {
         cfg.run.threads = t;
     }
     let out = a.out.clone().unwrap_or_else(|| cfg.output.path.clone());
-    let shard = match &a.shard {
-        Some(s) => Shard::parse(s)?,
-        None => Shard::ALL,
-    };
+    let shard = a.shard.unwrap_or(Shard::ALL);
     let incremental = a.incremental || cfg.run.incremental;
     let inputs = resolve_inputs(&a.inputs, &cfg)?;
     if json {

@@ -231,7 +231,12 @@ fn usage_errors_exit_2() {
     let w = Workdir::new();
     assert_eq!(w.zhetl(&["run", "--no-such-flag"]).status.code(), Some(2));
     assert_eq!(w.zhetl(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(w.zhetl(&["run", "--shard", "3/2", "--no-progress"]).status.code(), Some(1));
+    // A shard that is no I/N with I < N is refused as the argument parser refuses others.
+    for bad in ["3/2", "5/4", "1/0", "a/b", "2"] {
+        let o = w.zhetl(&["run", "--shard", bad, "--no-progress"]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--shard"), "{}", stderr(&o));
+    }
 }
 
 #[test]
