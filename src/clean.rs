@@ -169,7 +169,11 @@ impl Cleaner {
         // Markup first: a page becomes the lines of its article; tags inside a text file or
         // a record's text are stripped to text.
         let page = doc.format == "html" || doc.format != "xml" && crate::html::looks_like_html(&raw);
-        let inline = !page && crate::html::has_inline_markup(&raw);
+        let xml = !page && doc.format != "xml" && crate::html::looks_like_xml(&raw);
+        if xml {
+            raw = crate::html::open_cdata(&raw).into_owned();
+        }
+        let inline = !page && (xml || crate::html::has_inline_markup(&raw));
         if (page || inline) && crate::html::nesting_depth(&raw, crate::html::MAX_DEPTH) > crate::html::MAX_DEPTH {
             raw = crate::html::flat_text(&raw);
             doc.warnings.push("markup_too_deep".into());
@@ -839,6 +843,21 @@ mod tests {
         let doc = clean(&page);
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
         assert_eq!(doc.text, body);
+    }
+
+    #[test]
+    fn an_xml_file_of_another_shape_loses_its_tags() {
+        let feed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><item>\n\
+                    <title>金昌市召开座谈会</title>\n\
+                    <description><![CDATA[<p>会议要求,各地要抓好落实,确保取得实效,群众满意。</p>]]></description>\n\
+                    </item></channel></rss>\n";
+        let doc = clean(feed);
+        assert!(!doc.text.contains('<') && !doc.text.contains("CDATA"), "{}", doc.text);
+        assert!(doc.text.contains("会议要求,各地要抓好落实,确保取得实效,群众满意。"), "{}", doc.text);
+        assert!(doc.repairs.contains(&"markup_stripped".to_string()), "{:?}", doc.repairs);
+        // Text that opens with a bracketed tag of its own is no XML.
+        let doc = clean("<新华社>北京1月1日电 今天天气很好。");
+        assert!(doc.text.contains("<新华社>"), "{}", doc.text);
     }
 
     #[test]

@@ -311,6 +311,40 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
         || has_tag(head, "<html") && has_tag(head, "<head")
 }
 
+/// Whether a document is an XML file of some other shape than a page or a `<doc>` dump (an
+/// RSS feed, a NewsML item, a site's export): an XML declaration, or a root element that
+/// closes. Its tags are stripped as a page's would be; they had stayed in the text.
+pub(crate) fn looks_like_xml(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    starts_with_tag(text, "<?xml")
+        || text.starts_with('<')
+            && text[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+            && text.trim_end().ends_with('>')
+            && text.contains("</")
+}
+
+/// XML text with its CDATA sections opened (`<![CDATA[正文]]>` is 正文): an HTML parser
+/// reads a CDATA section outside SVG and MathML as a comment, and the text in it, often the
+/// whole article of a feed, would be lost.
+pub(crate) fn open_cdata(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<![CDATA[") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<![CDATA[") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 9..];
+        let end = rest.find("]]>").unwrap_or(rest.len());
+        // Left as markup: a feed puts an article's HTML in its sections (<p>, <img>), to be
+        // stripped with the rest.
+        out.push_str(&rest[..end]);
+        rest = &rest[(end + 3).min(rest.len())..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether plain text carries markup to strip (a `<p>` or `<br>` in a text file).
 pub(crate) fn has_inline_markup(text: &str) -> bool {
     ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<span", "<strong>", "<img "]
