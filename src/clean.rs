@@ -335,7 +335,9 @@ impl Cleaner {
             }
             lines.push((line.to_string(), role));
         }
-        // Second pass: header, then body.
+        // Second pass: header, then body. `guessed` holds the lines of `out` given a header
+        // role by position alone (no pattern said so).
+        let mut guessed: Vec<usize> = Vec::new();
         let mut in_body = stated_title.is_some();
         let mut title: Option<String> = None;
         let mut has_subtitle = false;
@@ -354,6 +356,9 @@ impl Cleaner {
                 }
                 Some(r) => *r,
                 None if !(in_body || is_body_like(line, n) || title.is_some() && opens_what_follows(line, n)) => {
+                    if title.is_some() {
+                        guessed.push(out.len());
+                    }
                     if title.is_none() && p.lines.classes(line).has(SITE) {
                         Role::Boilerplate
                     } else if title.is_some() && is_stamp(line, n) {
@@ -426,6 +431,15 @@ impl Cleaner {
             for q in &mut out {
                 q.role = Role::Body;
                 q.start = Some(0);
+            }
+        }
+        // Short lines only, none of them body (a notice, a list of figures saved as text):
+        // below the title, the lines that took a header role by position alone are the body,
+        // where they had left `documents.text` empty. Lines a pattern named keep their role.
+        if guessed.len() >= 2 && !out.iter().any(|q| q.role == Role::Body) {
+            for &i in &guessed {
+                out[i].role = Role::Body;
+                out[i].start = Some(0);
             }
         }
         // Headings after the last body line (tail furniture without a marker) are not kept.
@@ -843,6 +857,17 @@ mod tests {
         let doc = clean(&page);
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
         assert_eq!(doc.text, body);
+    }
+
+    #[test]
+    fn short_lines_with_no_body_are_the_body() {
+        let doc = clean("通知\n明天上午九点\n在三楼会议室开会\n请准时参加\n办公室\n");
+        assert_eq!(doc.paragraphs[0].role, Role::Title);
+        assert_eq!(doc.text, "明天上午九点\n在三楼会议室开会\n请准时参加\n办公室");
+        // A line a pattern names keeps its role; one short line under a title is no body.
+        let doc = clean("通知\n来源:新华社\n明天上午九点\n请准时参加\n");
+        assert_eq!(role_list(&doc), ["title", "meta", "body", "body"]);
+        assert_eq!(role_list(&clean("村里新修了一条路\n王刚")), ["title", "byline"]);
     }
 
     #[test]
