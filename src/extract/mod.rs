@@ -2641,6 +2641,19 @@ mod tests {
         );
     }
 
+    /// A person who opens a clause, acts and then, after a colon, utters a whole sentence
+    /// says it; not a person inside another's act, nor a reporter over the story.
+    #[test]
+    fn a_person_who_acts_then_speaks_after_a_colon() {
+        let d = run("民警张晓伟跳进河里救起少年。张晓伟急忙上前拦住:“为群众救危排险是俺的职责。”\n\
+            少年的父亲王明找到派出所,硬往张晓伟手里塞:“这钱你得收下!”\n\
+            经理徐柏玉不领奖金。员工要求看齐,但却被徐柏玉坚辞拒绝:“这是公司制订的制度,必须遵守!”\n\
+            本报记者毛磊报道:“公安边防部门近年来严厉打击走私。”\n\
+            会上,李明拿出三份材料:“改革方案、预算报告和人事名单”\n");
+        let q: Vec<(&str, Option<&str>)> = d.quotes.iter().map(|q| (&q.text[..6], q.speaker.as_deref())).collect();
+        assert_eq!(q, [("为群", Some("张晓伟")), ("这钱", None), ("这是", Some("徐柏玉")), ("公安", None)]);
+    }
+
     /// A name that qualifies a noun (张晓伟的双手, 萨乌丁和田亮的动作, 王进喜的肖像) is not
     /// who speaks after it; the one before it who does is, and a name given to the speaker
     /// (一位叫庞增福的工人) is theirs.

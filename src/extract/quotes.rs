@@ -280,7 +280,7 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
     };
     let k = (0..=last).rev().take(3).find(|&k| outside(&people[k]) && !owner(k) && !addressed(ix, &people[k]))?;
     let p = &people[k];
-    says_before(ix, lists, p.end as usize, open).then_some(p)
+    says_before(ix, lists, p.start as usize, p.end as usize, open).then_some(p)
 }
 
 /// `“为什么不出栏卖些钱?”彭楚政皱着眉头` , `“…”张晓伟急忙转身`: in narrative, a whole
@@ -391,7 +391,7 @@ const SUBJECT_REACH: usize = 50;
 ///   what it says runs on to the quote (他指出,南非和中国如果迟迟不能建交,“…”);
 /// - or one clause between, and the last, short and with no subject of its own, holds the
 ///   speech verb (他紧紧地握住我的手,激动地说:“; not 他走过来,记者说:“).
-fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -> bool {
+fn says_before(ix: &TextIndex, lists: &Lists, subject_start: usize, subject_end: usize, open: usize) -> bool {
     let chars = &ix.chars;
     if open < subject_end || open - subject_end > SUBJECT_REACH {
         return false;
@@ -403,7 +403,7 @@ fn says_before(ix: &TextIndex, lists: &Lists, subject_end: usize, open: usize) -
     }
     let commas = between.iter().filter(|&&c| matches!(c, ',' | ';')).count();
     if between.len() < 20 && commas == 0 {
-        return has_speech_verb(ix, lists, subject_end, open);
+        return has_speech_verb(ix, lists, subject_end, open) || acts_then_speaks(ix, subject_start, subject_end, open);
     }
     // A speech verb right after the subject, ending at a comma or colon.
     let verb_end =
@@ -427,6 +427,36 @@ fn clause_end(ix: &TextIndex, from: usize, reach: usize) -> usize {
 }
 
 /// Whether the quote opening at `open` follows a colon or a comma (说:“, 表示,“).
+/// `张晓伟急忙上前拦住:“…。”`: in narrative, a person who opens a clause and does something
+/// short of speaking, then a colon and a whole utterance (it ends with its own full stop,
+/// question or exclamation mark), says it. Nothing but the action between (no other
+/// person, and no noun the colon could introduce a list or a text of: the caller's
+/// people and the checks here).
+fn acts_then_speaks(ix: &TextIndex, subject_start: usize, subject_end: usize, open: usize) -> bool {
+    let chars = &ix.chars;
+    if chars[open - 1] != ':' || !chars.get(open + 1..).is_some_and(|rest| utterance_ends(rest)) {
+        return false;
+    }
+    // The person is the clause's subject: at its start (往张晓伟手里塞: is another's act),
+    // or the agent of a passive (被徐柏玉坚辞拒绝:); not a reporter's credit over the story
+    // (本报记者毛磊报道:).
+    let before = subject_start.checked_sub(1).map(|k| chars[k]);
+    let opens = before.is_none_or(|c| matches!(c, '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n' | ' ' | '被'));
+    if !opens || ix.slice(subject_start.saturating_sub(2), subject_start).ends_with("记者") {
+        return false;
+    }
+    // The action is a verb phrase: its last word a verb (拦住), not a noun the colon
+    // introduces (他的回答:, 三条意见:).
+    ix.token(open - 2).is_some_and(|t| t.start as usize >= subject_end && t.pos.starts_with('v'))
+}
+
+/// Whether the quote that starts `rest` (after its open mark) closes a whole utterance:
+/// its closing mark follows a full stop, question or exclamation mark on the same line.
+fn utterance_ends(rest: &[char]) -> bool {
+    let Some(close) = rest.iter().position(|&c| matches!(c, '”' | '\n')) else { return false };
+    rest[close] == '”' && close > 0 && matches!(rest[close - 1], '。' | '!' | '?' | '…')
+}
+
 fn introduced(ix: &TextIndex, open: usize) -> bool {
     open > 0 && matches!(ix.chars[open - 1], ':' | ',')
 }
@@ -515,7 +545,7 @@ fn pronoun_before(ix: &TextIndex, lists: &Lists, open: usize) -> Option<usize> {
     let opens_clause = p == 0
         || matches!(chars[p - 1], '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n')
         || ix.token(p - 1).is_some_and(|t| matches!(t.pos, "t" | "f"));
-    (opens_clause && says_before(ix, lists, p + 1, open)).then_some(p)
+    (opens_clause && says_before(ix, lists, p, p + 1, open)).then_some(p)
 }
 
 /// The person a pronoun at `at` stands for: the nearest one named before it in the same
