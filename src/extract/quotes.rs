@@ -434,7 +434,7 @@ fn clause_end(ix: &TextIndex, from: usize, reach: usize) -> usize {
 /// people and the checks here).
 fn acts_then_speaks(ix: &TextIndex, subject_start: usize, subject_end: usize, open: usize) -> bool {
     let chars = &ix.chars;
-    if chars[open - 1] != ':' || !chars.get(open + 1..).is_some_and(|rest| utterance_ends(rest)) {
+    if chars[open - 1] != ':' || !chars.get(open + 1..).is_some_and(utterance_ends) {
         return false;
     }
     // The person is the clause's subject: at its start (往张晓伟手里塞: is another's act),
