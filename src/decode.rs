@@ -424,17 +424,30 @@ fn decode_utf8_or_mixed(bytes: &[u8], encoding: &mut &'static Encoding, repairs:
     // Spans: (start, end, is_utf8). A valid stretch counts as UTF-8 only with at least
     // eight multi-byte characters in it; shorter ones inside legacy text are accidents of
     // GBK byte pairs that happen to form UTF-8.
+    //
+    // Line by line, since a file joined from files in two encodings changes encoding at a
+    // line break: a short line of valid UTF-8 (一同, 新闻) is UTF-8 where no double-byte
+    // encoding could have written it. Its three-byte characters had counted as legacy bytes,
+    // and, out of step as GBK, made a file of more GBK lines than UTF-8 ones read as
+    // windows-1252. (GBK's 一同 is valid UTF-8 too, and stays legacy.)
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
-    for chunk in bytes.utf8_chunks() {
-        let v = chunk.valid();
-        let multi = v.chars().filter(|c| !c.is_ascii()).count();
-        let utf8 = multi >= 8 || (multi == 0 && spans.last().is_none_or(|s| s.2));
-        push_span(&mut spans, pos, pos + v.len(), utf8);
-        pos += v.len();
-        if !chunk.invalid().is_empty() {
-            push_span(&mut spans, pos, pos + chunk.invalid().len(), false);
-            pos += chunk.invalid().len();
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if !line.is_ascii() && std::str::from_utf8(line).is_ok() && GBK.decode_without_bom_handling(line).1 {
+            push_span(&mut spans, pos, pos + line.len(), true);
+            pos += line.len();
+            continue;
+        }
+        for chunk in line.utf8_chunks() {
+            let v = chunk.valid();
+            let multi = v.chars().filter(|c| !c.is_ascii()).count();
+            let utf8 = multi >= 8 || (multi == 0 && spans.last().is_none_or(|s| s.2));
+            push_span(&mut spans, pos, pos + v.len(), utf8);
+            pos += v.len();
+            if !chunk.invalid().is_empty() {
+                push_span(&mut spans, pos, pos + chunk.invalid().len(), false);
+                pos += chunk.invalid().len();
+            }
         }
     }
     let legacy_bytes: Vec<u8> = spans.iter().filter(|s| !s.2).flat_map(|s| bytes[s.0..s.1].iter().copied()).collect();
@@ -852,6 +865,35 @@ mod tests {
         assert_eq!(doc.encoding, "UTF-16BE");
         assert_eq!(doc.raw_text, format!("{}\u{FFFD}", &ascii_heavy[..ascii_heavy.len() - 1]));
         assert!(doc.repairs.contains(&"malformed_bytes:1".to_string()), "{:?}", doc.repairs);
+    }
+
+    #[test]
+    fn a_file_of_gbk_and_utf8_lines_decodes_each_line_in_its_own() {
+        let lines = [
+            "新华社北京1月1日电 今天天气很好,全市各景区接待游客十万人次。",
+            "金昌市永昌县城关镇赵家庄村边有一片戈壁滩。",
+            "过去,这里建成了现代化的养殖小区,群众收入明显提高。",
+            "村党支部书记王明说:“我们要继续努力。”",
+            "一同",
+        ];
+        // More GBK lines than UTF-8 ones, and the other way round.
+        for gbk_every in [3, 2] {
+            let mut bytes = Vec::new();
+            let mut want = String::new();
+            for (i, l) in lines.iter().cycle().take(15).enumerate() {
+                if i % gbk_every == 0 {
+                    bytes.extend_from_slice(l.as_bytes());
+                } else {
+                    bytes.extend_from_slice(&GBK.encode(l).0);
+                }
+                bytes.push(b'\n');
+                want.push_str(l);
+                want.push('\n');
+            }
+            let doc = decoder().decode(raw(bytes)).unwrap();
+            assert_eq!(doc.raw_text, want, "{:?}", doc.repairs);
+            assert!(doc.repairs.contains(&"mixed_encoding:UTF-8+GBK".to_string()), "{:?}", doc.repairs);
+        }
     }
 
     #[test]
