@@ -299,8 +299,8 @@ impl Expander {
             // A member behind a password is not damage: say which it is, so that a user
             // knows to decrypt the archive rather than fetch it again.
             if let Ok(raw) = archive.by_index_raw(i) {
-                if raw.encrypted() && raw.is_file() {
-                    let name = member_name(raw.name_raw()).unwrap_or_else(|| format!("{i}"));
+                let name = member_name(raw.name_raw()).unwrap_or_else(|| format!("{i}"));
+                if raw.encrypted() && raw.is_file() && !hidden_member(&name) {
                     let msg = format!("member {name} is encrypted: zhetl reads no passwords");
                     drop(raw);
                     if !self.send(Err(read_error(&format!("{display}!{name}"), "encrypted", msg, 0))) {
@@ -323,7 +323,7 @@ impl Expander {
             }
             let member = member_name(f.name_raw()).or_else(|| f.name().ok().map(|n| n.to_string()));
             let member = member.unwrap_or_else(|| format!("member-{i}"));
-            if member.rsplit('/').next().is_some_and(|base| base.starts_with('.')) || member.starts_with("__MACOSX") {
+            if hidden_member(&member) {
                 continue;
             }
             let shown = format!("{display}!{member}");
@@ -449,6 +449,7 @@ impl Expander {
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
         let mut row = csv::ByteRecord::new();
         let mut columns: Option<Columns> = None;
+        let mut header_len = 0;
         // Data rows read so far, the header not counted.
         let mut k = 0u64;
         loop {
@@ -470,6 +471,7 @@ impl Expander {
             mark.set(end);
             let Some(cols) = &columns else {
                 let names: Vec<String> = row.iter().map(|b| cells.text(b).0.trim().to_lowercase()).collect();
+                header_len = names.len();
                 match Columns::find(&names, &self.cfg) {
                     Some(c) => columns = Some(c),
                     None => {
@@ -489,23 +491,17 @@ impl Expander {
             // A TSV cell that opens with a quotation mark, from a tool that does not quote
             // cells (a headline quoting a phrase: "三抓三促"行动启动), had lost its marks, or,
             // when no mark closed it, taken in the rows after it. Such a row's bytes are read
-            // again with the marks as plain characters.
+            // again, a mark opening a quoted cell only where one closes it at a tab or a line's
+            // end with no tab inside (see [`lenient_tsv_rows`]).
             if let Some(t) = &tee {
                 let raw = Bounded::<&mut dyn Read>::forget(t, start, end);
-                if !misquoted_tsv(&raw) {
+                if !misquoted_tsv(&raw, row.len() == header_len) {
                     if !self.table_row(&row, cols, &mut cells, display, &mut k) {
                         return false;
                     }
                     continue;
                 }
-                let mut plain = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .has_headers(false)
-                    .flexible(true)
-                    .quoting(false)
-                    .from_reader(raw.as_slice());
-                let mut part = csv::ByteRecord::new();
-                while plain.read_byte_record(&mut part).unwrap_or(false) {
+                for part in lenient_tsv_rows(&raw) {
                     if !self.table_row(&part, cols, &mut cells, display, &mut k) {
                         return false;
                     }
@@ -792,28 +788,93 @@ fn member_name(raw: &[u8]) -> Option<String> {
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
 
+/// The rows of TSV bytes a quoting parser misread: a cell is quoted (its marks dropped, a
+/// doubled mark one, newlines kept) only where a mark opens it and another closes it right
+/// before a tab, a line break or the end, with no tab between; any other cell runs to the
+/// next tab or line break, its marks plain characters.
+fn lenient_tsv_rows(raw: &[u8]) -> Vec<csv::ByteRecord> {
+    let mut rows = Vec::new();
+    let mut row = csv::ByteRecord::new();
+    let mut i = 0;
+    let ends = |b: Option<&u8>| matches!(b, None | Some(b'\t' | b'\n' | b'\r'));
+    while i < raw.len() {
+        let mut cell = Vec::new();
+        let mut quoted = false;
+        if raw[i] == b'"' {
+            let mut j = i + 1;
+            while j < raw.len() && raw[j] != b'\t' {
+                if raw[j] == b'"' {
+                    if raw.get(j + 1) == Some(&b'"') {
+                        cell.push(b'"');
+                        j += 2;
+                        continue;
+                    }
+                    quoted = ends(raw.get(j + 1));
+                    break;
+                }
+                cell.push(raw[j]);
+                j += 1;
+            }
+            if quoted {
+                i = j + 1;
+            } else {
+                cell.clear();
+            }
+        }
+        if !quoted {
+            let e = raw[i..].iter().position(|&b| matches!(b, b'\t' | b'\n' | b'\r')).map_or(raw.len(), |e| i + e);
+            cell.extend_from_slice(&raw[i..e]);
+            i = e;
+        }
+        row.push_field(&cell);
+        match raw.get(i) {
+            Some(b'\t') => i += 1,
+            Some(b'\r' | b'\n') => {
+                i += if raw[i] == b'\r' && raw.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                rows.push(std::mem::take(&mut row));
+            }
+            _ => {}
+        }
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+/// A zip member left out: a hidden file (`.DS_Store`) or macOS's resource forks.
+fn hidden_member(name: &str) -> bool {
+    name.rsplit('/').next().is_some_and(|base| base.starts_with('.')) || name.starts_with("__MACOSX")
+}
+
 /// Whether the bytes of one TSV row, as the quoting parser took them, hold a cell that
-/// opens with a quotation mark and is no quoted cell: its closing mark is followed by more
-/// than a tab or the row's end, or a tab falls inside it (in a TSV, rows the mark took in).
-fn misquoted_tsv(raw: &[u8]) -> bool {
+/// opens with a quotation mark and is no quoted cell: no mark closes it before the row's
+/// end, or its closing mark is followed by more than a tab or the row's end, or (the row
+/// not of the header's width) a tab falls inside it, as when the mark took in the rest of
+/// the row and the rows after it. A quoted cell of the header's row with a tab inside is a
+/// cell that holds a tab (pandas quotes it so).
+fn misquoted_tsv(raw: &[u8], header_width: bool) -> bool {
     let mut i = 0;
     let mut cell_start = true;
     while i < raw.len() {
         if cell_start && raw[i] == b'"' {
             i += 1;
+            let mut tab = false;
             loop {
                 match raw.get(i) {
                     None => return true,
-                    Some(b'\t') => return true,
                     Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
                         break;
                     }
-                    Some(_) => i += 1,
+                    Some(&c) => {
+                        tab |= c == b'\t';
+                        i += 1;
+                    }
                 }
             }
-            if !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
+            if tab && !header_width || !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
                 return true;
             }
             continue;
@@ -1348,7 +1409,9 @@ mod tests {
                    3\t丙\t第三篇说\"好\"。\n\
                    4\t丁\t\"第四篇\n分两行\"\n\
                    5\t\"未闭合的标题\t第五篇。\n\
-                   6\t己\t第六篇。\n";
+                   6\t己\t第六篇。\n\
+                   7\t\"三抓三促\"行动\t\"第一段。\n第二段。\"\n\
+                   8\t庚\t\"第一段\t含制表符。\n第二段。\"\n";
         std::fs::write(&p, tsv).unwrap();
         let got: Vec<RawDoc> = collect(&p).into_iter().map(Result::unwrap).collect();
         let rows: Vec<(String, String, String)> = got
@@ -1365,6 +1428,8 @@ mod tests {
             ("4", "丁", "第四篇\n分两行"),
             ("5", "\"未闭合的标题", "第五篇。"),
             ("6", "己", "第六篇。"),
+            ("7", "\"三抓三促\"行动", "第一段。\n第二段。"),
+            ("8", "庚", "第一段\t含制表符。\n第二段。"),
         ];
         assert_eq!(rows.len(), want.len(), "{rows:?}");
         for (got, want) in rows.iter().zip(want) {
