@@ -549,10 +549,10 @@ fn plausible_share(text: &str) -> f32 {
 /// no code point (each now U+FFFD) and the name to report. Read as UTF-16, UTF-32 had come
 /// out as text with a NUL after every character, and the NULs removed.
 fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
-    let (le, body) = if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
-        (true, &b[4..])
+    let (le, body, marked) = if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (true, &b[4..], true)
     } else if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        (false, &b[4..])
+        (false, &b[4..], true)
     } else {
         if b.len() < 16 || !b.len().is_multiple_of(4) {
             return None;
@@ -578,7 +578,7 @@ fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
         if controls * 100 > b.len() / 4 {
             return None;
         }
-        (le, b)
+        (le, b, false)
     };
     let mut bad = 0;
     let text = body
@@ -594,7 +594,13 @@ fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
                 '\u{FFFD}'
             })
         })
-        .collect();
+        .collect::<String>();
+    // Without a mark, the text must read as text: binary of small numbers (token ids) and
+    // UTF-16 with a NUL-high character every other unit ('春\n眠\n' is U+A6625 …) make code
+    // points too, scattered over scripts and planes no news text uses.
+    if !marked && plausible_share(&text) < 0.9 {
+        return None;
+    }
     Some((text, bad, if le { "UTF-32LE" } else { "UTF-32BE" }))
 }
 
@@ -918,9 +924,17 @@ mod tests {
         let doc = decoder().decode(raw(b)).unwrap();
         assert_eq!(doc.raw_text, format!("{SAMPLE}\u{FFFD}"));
         assert!(doc.repairs.contains(&"malformed_bytes:1".to_string()), "{:?}", doc.repairs);
-        // Small 32-bit numbers are binary, not UTF-32 text of controls.
+        // Small 32-bit numbers are binary, not UTF-32 text of controls, nor of scattered
+        // characters (token ids); UTF-16 whose every other character is a line break is
+        // UTF-16.
         let bin: Vec<u8> = (0..500u32).flat_map(|i| (i % 20 + 1).to_le_bytes()).collect();
         assert_eq!(decoder().decode(raw(bin)).unwrap_err().kind, "binary");
+        let ids: Vec<u8> = (0..2000u32).flat_map(|i| (i * 7919 % 21128 + 100).to_le_bytes()).collect();
+        assert_ne!(decoder().decode(raw(ids)).map(|d| d.encoding).unwrap_or("binary"), "UTF-32LE");
+        let poem = "春\n眠\n不\n觉\n晓\n处\n处\n闻\n啼\n鸟\n";
+        let utf16: Vec<u8> = poem.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let doc = decoder().decode(raw(utf16)).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-16LE", poem));
     }
 
     #[test]
