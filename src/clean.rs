@@ -218,7 +218,8 @@ impl Cleaner {
                 .collect()
         } else {
             let stated = doc.fields.as_ref().and_then(|f| f.title.as_deref()).map(|t| normalize(t.trim()));
-            self.roles(&text, doc.fields.is_some(), stated.as_deref().filter(|t| !t.is_empty()))
+            let page = doc.format == "html";
+            self.roles(&text, doc.fields.is_some(), page, stated.as_deref().filter(|t| !t.is_empty()))
         };
         let mut body = String::with_capacity(text.len());
         let mut chars = 0u32;
@@ -280,7 +281,7 @@ impl Cleaner {
     /// repeats the title is the title); where the text is one headline-like line and no
     /// more (no byline, no metadata), that line is the body, not a title over an empty
     /// `documents.text`.
-    fn roles(&self, text: &str, record: bool, stated_title: Option<&str>) -> Vec<Paragraph> {
+    fn roles(&self, text: &str, record: bool, page: bool, stated_title: Option<&str>) -> Vec<Paragraph> {
         let p = &self.patterns;
         let mut out: Vec<Paragraph> = Vec::new();
         let mut in_tail = false;
@@ -356,9 +357,6 @@ impl Cleaner {
                 }
                 Some(r) => *r,
                 None if !(in_body || is_body_like(line, n) || title.is_some() && opens_what_follows(line, n)) => {
-                    if title.is_some() {
-                        guessed.push(out.len());
-                    }
                     if title.is_none() && p.lines.classes(line).has(SITE) {
                         Role::Boilerplate
                     } else if title.is_some() && is_stamp(line, n) {
@@ -391,8 +389,10 @@ impl Cleaner {
                         Role::Byline
                     } else if !has_subtitle {
                         has_subtitle = true;
+                        guessed.push(out.len());
                         Role::Subtitle
                     } else {
+                        guessed.push(out.len());
                         Role::Meta
                     }
                 }
@@ -433,10 +433,14 @@ impl Cleaner {
                 q.start = Some(0);
             }
         }
-        // Short lines only, none of them body (a notice, a list of figures saved as text):
-        // below the title, the lines that took a header role by position alone are the body,
-        // where they had left `documents.text` empty. Lines a pattern named keep their role.
-        if guessed.len() >= 2 && !out.iter().any(|q| q.role == Role::Body) {
+        // Short lines only, none of them body (a poem, a list of figures saved as text):
+        // below the title, the lines that took a subtitle's or metadata's role by position
+        // alone are the body, where they had left `documents.text` empty. Lines a pattern
+        // named keep their role, and so do names (bylines), stamps and the title repeated.
+        // Not in a page, whose lines with no body are its furniture (a login form's links),
+        // nor a file's name (an attachment's).
+        guessed.retain(|&i| !file_name(&out[i].text));
+        if !page && guessed.len() >= 2 && !out.iter().any(|q| q.role == Role::Body) {
             for &i in &guessed {
                 out[i].role = Role::Body;
                 out[i].start = Some(0);
@@ -453,6 +457,14 @@ impl Cleaner {
         }
         out
     }
+}
+
+/// A line that is a file's name (附件1.pdf, 统计表.xls): an attachment's link.
+fn file_name(line: &str) -> bool {
+    const EXTENSIONS: [&str; 11] =
+        [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".jpg", ".png"];
+    let lower = line.trim_end().to_ascii_lowercase();
+    EXTENSIONS.iter().any(|e| lower.ends_with(e))
 }
 
 fn is_han(c: char) -> bool {
@@ -863,11 +875,26 @@ mod tests {
     fn short_lines_with_no_body_are_the_body() {
         let doc = clean("通知\n明天上午九点\n在三楼会议室开会\n请准时参加\n办公室\n");
         assert_eq!(doc.paragraphs[0].role, Role::Title);
-        assert_eq!(doc.text, "明天上午九点\n在三楼会议室开会\n请准时参加\n办公室");
+        // The office signing it, a short name, stays a byline.
+        assert_eq!(doc.text, "明天上午九点\n在三楼会议室开会\n请准时参加");
         // A line a pattern names keeps its role; one short line under a title is no body.
         let doc = clean("通知\n来源:新华社\n明天上午九点\n请准时参加\n");
         assert_eq!(role_list(&doc), ["title", "meta", "body", "body"]);
         assert_eq!(role_list(&clean("村里新修了一条路\n王刚")), ["title", "byline"]);
+        // Names, stamps, a source and attachments are no body, nor are a page's lines.
+        let doc = clean("村里新修了一条路\n王刚\n李明\n");
+        assert_eq!(role_list(&doc), ["title", "byline", "byline"]);
+        let doc = clean("会议通知\n03-05 09:30\n附件1.pdf\n附件2.xls\n");
+        assert!(doc.text.is_empty(), "{}", doc.text);
+        let mut doc = Document {
+            raw_text:
+                "<html><head><title>用户登录</title></head><body><div>忘记密码</div><div>注册新用户</div></body></html>"
+                    .into(),
+            format: "html",
+            ..Document::default()
+        };
+        CLEANER.clean(&mut doc);
+        assert!(doc.text.is_empty(), "{}", doc.text);
     }
 
     #[test]
