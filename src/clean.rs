@@ -907,9 +907,14 @@ mod tests {
         assert!(!doc.text.contains('<') && !doc.text.contains("CDATA"), "{}", doc.text);
         assert!(doc.text.contains("会议要求,各地要抓好落实,确保取得实效,群众满意。"), "{}", doc.text);
         assert!(doc.repairs.contains(&"markup_stripped".to_string()), "{:?}", doc.repairs);
-        // Text that opens with a bracketed tag of its own is no XML.
+        // Text that opens with a bracketed tag of its own is no XML, nor text with tags in it.
         let doc = clean("<新华社>北京1月1日电 今天天气很好。");
         assert!(doc.text.contains("<新华社>"), "{}", doc.text);
+        let doc = clean("<b>重要通知</b>\n明天开会,请准时参加。\n联系人:王刚 电话:12345 <wang@example.com>");
+        assert!(doc.text.contains("<wang@example.com>"), "{}", doc.text);
+        // A section of plain text keeps its < and &.
+        let doc = clean("<?xml version=\"1.0\"?>\n<article><content><![CDATA[如果a<b成立,则结论正确;A&B公司股价上涨。]]></content></article>");
+        assert_eq!(doc.text, "如果a<b成立,则结论正确;A&B公司股价上涨。");
     }
 
     #[test]

@@ -316,11 +316,18 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
 /// closes. Its tags are stripped as a page's would be; they had stayed in the text.
 pub(crate) fn looks_like_xml(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    starts_with_tag(text, "<?xml")
-        || text.starts_with('<')
-            && text[1..].starts_with(|c: char| c.is_ascii_alphabetic())
-            && text.trim_end().ends_with('>')
-            && text.contains("</")
+    if starts_with_tag(text, "<?xml") {
+        return true;
+    }
+    // A root element: the text ends with the closing tag of the element it opens with (not
+    // <b>重要通知</b> … <wang@example.com>, text with tags in it).
+    let Some(rest) = text.strip_prefix('<') else { return false };
+    let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))).unwrap_or(0);
+    let name = &rest[..name_len];
+    !name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()) && {
+        let end = text.trim_end();
+        end.strip_suffix('>').and_then(|e| e.trim_end().strip_suffix(name)).is_some_and(|e| e.ends_with("</"))
+    }
 }
 
 /// XML text with its CDATA sections opened (`<![CDATA[正文]]>` is 正文): an HTML parser
@@ -336,9 +343,21 @@ pub(crate) fn open_cdata(text: &str) -> std::borrow::Cow<'_, str> {
         out.push_str(&rest[..i]);
         rest = &rest[i + 9..];
         let end = rest.find("]]>").unwrap_or(rest.len());
-        // Left as markup: a feed puts an article's HTML in its sections (<p>, <img>), to be
-        // stripped with the rest.
-        out.push_str(&rest[..end]);
+        let section = &rest[..end];
+        // A feed puts an article's HTML in its sections (<p>, <img>): left as markup, to be
+        // stripped with the rest. Other text is text: its `<` and `&` are characters
+        // (股市a<b时), escaped so that the parser gives them back.
+        if has_inline_markup(section) || section.contains("</") {
+            out.push_str(section);
+        } else {
+            for c in section.chars() {
+                match c {
+                    '<' => out.push_str("&lt;"),
+                    '&' => out.push_str("&amp;"),
+                    c => out.push(c),
+                }
+            }
+        }
         rest = &rest[(end + 3).min(rest.len())..];
     }
     out.push_str(rest);
