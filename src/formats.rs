@@ -653,14 +653,22 @@ impl Expander {
         }
         // A file cut inside its last record (a download or a copy that stopped): the text so
         // far is a document, and an errors row says it was cut. It had been dropped unsaid.
-        if k > 0 && open_tag(&buf, "doc").is_some() {
+        // Not a `<doc` inside a comment left open (<!-- end of <doc> dump -->).
+        let opened = find(&buf, b"<doc")
+            .filter(|&d| find(&buf[..d], b"<!--").is_none_or(|c| find(&buf[c..d], b"-->").is_some()));
+        if k > 0 && opened.is_some() {
             k += 1;
             let shown = format!("{display}#{k}");
-            if !self.xml_record(&buf, buf.len(), &shown, k) {
+            // A Sogou record cut before its <content> has no text to keep, and one cut
+            // inside its <doc> tag none either.
+            let fields_only = open_tag(&buf, "content").is_none()
+                && [&b"<url>"[..], b"<docno>", b"<contenttitle>"].iter().any(|t| find(&buf, t).is_some());
+            let kept = open_tag(&buf, "doc").is_some() && !fields_only;
+            if kept && !self.xml_record(&buf, buf.len(), &shown, k) {
                 return false;
             }
-            let msg =
-                format!("record {k}: the file ends inside it, before its </doc>; the text before the end is kept");
+            let what = if kept { "the text before the end is kept" } else { "it holds no text to keep" };
+            let msg = format!("record {k}: the file ends inside it, before its </doc>; {what}");
             return self.send(Err(read_error(&shown, "truncated", msg, buf.len() as u64)));
         }
         if k == 0 {
@@ -693,12 +701,17 @@ impl Expander {
         let cut = body_end == record.len();
         let element = |name: &str| -> Option<&[u8]> {
             let (_, s) = open_tag(rec, name)?;
-            let e = find(&rec[s..], format!("</{name}>").as_bytes()).map(|e| s + e);
-            Some(&rec[s..e.or(cut.then_some(rec.len()))?])
+            let close = format!("</{name}>");
+            match find(&rec[s..], close.as_bytes()) {
+                Some(e) => Some(&rec[s..s + e]),
+                None if cut => Some(cut_end(&rec[s..], close.as_bytes())),
+                None => None,
+            }
         };
         let text = |b: Option<&[u8]>| b.and_then(|b| std::str::from_utf8(b).ok()).map(|s| s.trim().to_string());
         let (title, content) = match element("content") {
             Some(content) => (element("contenttitle").unwrap_or_default(), content),
+            None if cut => (attribute(doc_tag, "title").unwrap_or_default(), cut_end(rec, b"</doc>")),
             None => (attribute(doc_tag, "title").unwrap_or_default(), rec),
         };
         if title.iter().chain(content).all(u8::is_ascii_whitespace) {
@@ -840,6 +853,21 @@ fn lenient_tsv_rows(raw: &[u8]) -> Vec<csv::ByteRecord> {
         rows.push(row);
     }
     rows
+}
+
+/// The text of an element the file's end cut, without what the cut left of its closing tag
+/// (`</con`) or of a UTF-8 character (the bytes of a character begun and not finished).
+fn cut_end<'a>(text: &'a [u8], close: &[u8]) -> &'a [u8] {
+    let mut text = text;
+    if let Some(lt) = text.iter().rposition(|&b| b == b'<') {
+        if close.starts_with(&text[lt..]) {
+            text = &text[..lt];
+        }
+    }
+    match std::str::from_utf8(text) {
+        Err(e) if e.error_len().is_none() => &text[..e.valid_up_to()],
+        _ => text,
+    }
 }
 
 /// A zip member left out: a hidden file (`.DS_Store`) or macOS's resource forks.
@@ -1683,6 +1711,25 @@ mod tests {
         assert_eq!(d.fields.as_ref().unwrap().url.as_deref(), Some("http://a.cn/2"));
         let e = got[2].as_ref().unwrap_err();
         assert_eq!((e.kind, e.source_path.ends_with("news.xml#2")), ("truncated", true), "{e:?}");
+        // Cut inside the closing tag, or inside a character: neither is text.
+        std::fs::write(&p, format!("{whole}<doc>\n<contenttitle>标题二</contenttitle>\n<content>正文二。</con"))
+            .unwrap();
+        let got = collect(&p);
+        assert_eq!(String::from_utf8_lossy(&got[1].as_ref().unwrap().bytes), "标题二\n正文二。");
+        let mut cut = format!("{whole}<doc>\n<content>正文二").into_bytes();
+        cut.extend_from_slice(&"三".as_bytes()[..2]);
+        std::fs::write(&p, cut).unwrap();
+        assert_eq!(String::from_utf8_lossy(&collect(&p)[1].as_ref().unwrap().bytes), "\n正文二");
+        // Cut before its content or inside its tag: no text, a truncated row.
+        for tail in ["<doc>\n<url>http://a.cn/3</url>\n<contentti", "<doc id=\"3\" url=\"http://a"] {
+            std::fs::write(&p, format!("{whole}{tail}")).unwrap();
+            let got = collect(&p);
+            assert_eq!(got.len(), 2, "{got:?}");
+            assert_eq!(got[1].as_ref().unwrap_err().kind, "truncated");
+        }
+        // A comment after the last record that names <doc> opens no record.
+        std::fs::write(&p, format!("{whole}<!-- end of <doc> dump -->\n")).unwrap();
+        assert_eq!(collect(&p).len(), 1);
         // What follows the last record and opens none (a wrapper's closing tag) is no record.
         std::fs::write(&p, format!("<corpus>\n{whole}</corpus>\n")).unwrap();
         assert_eq!(collect(&p).len(), 1);
