@@ -2229,8 +2229,9 @@ mod tests {
             ]
         );
         let d = run("从一年级到六年级,3年级学生,全国政协十三届四次会议,第十一届亚运会和十一届亚运会,三门峡市,一级风险,三级风景区,公布半年报,三百分之一。\n");
-        let q: Vec<&str> = d.quantities.iter().map(|q| q.text.as_str()).collect();
-        assert!(q.is_empty(), "{q:?}");
+        // 三百分之一 is a three-hundredth (see `fractions_are_shares`), not 3 and per cent.
+        let q: Vec<(&str, f64)> = d.quantities.iter().map(|q| (q.text.as_str(), q.value)).collect();
+        assert!(q.len() == 1 && q[0].0 == "三百分之一" && (q[0].1 - 100.0 / 300.0).abs() < 1e-9, "{q:?}");
     }
 
     /// Countries, provinces and counties counted without a measure word, and small change
@@ -2258,9 +2259,9 @@ mod tests {
             "沿312国道前进,20多万国民党军队,九百余万市民参与,读《三国演义》,七国集团首脑会议,两省长会面,三分之一。\n",
         );
         // No unit there: 九百余万市民 counts the citizens with none (see
-        // `large_numbers_count_the_noun_after_them`).
+        // `large_numbers_count_the_noun_after_them`); 三分之一 is a third, no 三分 of money.
         let q: Vec<(&str, &str)> = d.quantities.iter().map(|q| (q.text.as_str(), q.unit.as_str())).collect();
-        assert_eq!(q, [("九百余万", "")]);
+        assert_eq!(q, [("九百余万", ""), ("三分之一", "%")]);
     }
 
     /// Cases a fuzzer found: a pair running downward is no range (a score, 比分3-1), and a
@@ -2570,6 +2571,20 @@ mod tests {
         let d = run("农村青年初中毕业升入高中。年初,全县召开大会。\n");
         let got: Vec<&str> = d.dates.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(got, ["年初"]);
+    }
+
+    #[test]
+    fn fractions_are_shares() {
+        let d = run("吕梁的贫困人口占全省的1/3左右,近四分之三的耕地种粮,二分之一的步兵战车移交。\n\
+            2024/1/3出版,第12/40页,进入1/4决赛,几十分之一,一又四分之三子,万分之三。\n");
+        let got: Vec<(&str, f64)> = d.quantities.iter().map(|q| (q.text.as_str(), q.value)).collect();
+        let want = [("1/3", 100.0 / 3.0), ("近四分之三", 75.0), ("二分之一", 50.0), ("万分之三", 0.03)];
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for ((t, v), (wt, wv)) in got.iter().zip(want) {
+            assert_eq!(*t, wt);
+            assert!((v - wv).abs() < 1e-9, "{t}: {v}");
+        }
+        assert!(d.quantities.iter().all(|q| q.unit == "%" && q.kind == "percent"));
     }
 
     #[test]

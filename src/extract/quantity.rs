@@ -332,6 +332,11 @@ impl Units {
                 }
                 continue;
             }
+            if let Some((q, next)) = self.fraction(ix, i, arabic) {
+                out.push(q);
+                i = next;
+                continue;
+            }
             let ordinal = i > 0 && chars[i - 1] == '第';
             let found = if ordinal { None } else { self.read(ix, lexicon, i, arabic, None) };
             match found {
@@ -523,6 +528,74 @@ impl Units {
             (None, Some(p)) => Some((p, false)),
             (None, None) => None,
         }
+    }
+
+    /// A fraction starting at `i`, as a share in per cent like 百分之 and 成: 三分之一 (33.3%),
+    /// 四分之三, 2/3. The slash only between one-digit and two-digit numbers, the top the
+    /// smaller, nothing numeric or a slash on either side: not a date (2024/1/3), a page
+    /// (12/40), nor a round (1/4决赛).
+    fn fraction(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
+        let chars = &ix.chars;
+        let unit = self.units.iter().find(|u| u.word == ['%'])?;
+        let (below, above, end) = if arabic {
+            let digits = |j: usize| chars[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = digits(i);
+            let slash = i + n;
+            if n != 1 || chars.get(slash) != Some(&'/') || i > 0 && chars[i - 1] == '/' {
+                return None;
+            }
+            let m = digits(slash + 1);
+            let end = slash + 1 + m;
+            let next_numeric =
+                chars.get(end).is_some_and(|&c| c == '/' || c == '.' || c.is_alphanumeric() && !super::is_han(c));
+            if !(1..=2).contains(&m) || next_numeric {
+                return None;
+            }
+            let top: f64 = ix.slice(i, slash).parse().ok()?;
+            let bottom: f64 = ix.slice(slash + 1, end).parse().ok()?;
+            (bottom, top, end)
+        } else {
+            let (bottom, None, at) = Self::number(ix, i, false)? else { return None };
+            if chars.get(at..at + 2) != Some(&['分', '之']) {
+                return None;
+            }
+            let (top, None, end) = Self::number(ix, at + 2, false)? else { return None };
+            (bottom.times(1.0), top.times(1.0), end)
+        };
+        // 1/4决赛, 八分之一决赛: a round of a tournament, no share; nor the part of a mixed
+        // number (一又四分之三子), nor a vague one (几十分之一).
+        if !(below >= 2.0 && above >= 1.0 && above < below)
+            || ix.at_str(end, "决赛")
+            || i > 0 && matches!(chars[i - 1], '又' | '几' | '数')
+        {
+            return None;
+        }
+        let mut start = i;
+        let mut qualifier = None;
+        if let Some((w, bound)) = self.prefix_before(ix, i) {
+            if bound {
+                start = i - w.len();
+            }
+            qualifier = Some(w.iter().collect::<String>());
+        }
+        if let Some(w) = self.suffixes.iter().find(|w| ix.at(end, w)) {
+            qualifier.get_or_insert_with(|| w.iter().collect());
+        }
+        Some((
+            Quantity {
+                sentence_idx: ix.sentence_of(start),
+                text: ix.slice(start, end).to_string(),
+                value: above / below * 100.0,
+                value_max: None,
+                unit: unit.base.clone(),
+                kind: unit.kind,
+                qualifier,
+                object: None,
+                start: start as u32,
+                end: end as u32,
+            },
+            end,
+        ))
     }
 
     /// A percentage written out (百分之五十, 百分之三十五点六, 百分之百) starting at `i`.
