@@ -536,6 +536,21 @@ impl Units {
     /// (12/40), nor a round (1/4决赛).
     fn fraction(&self, ix: &TextIndex, i: usize, arabic: bool) -> Option<(Quantity, usize)> {
         let chars = &ix.chars;
+        // Asked at every number: first the cheap look for a slash or 分之 after it.
+        if arabic {
+            if chars.get(i + 1) != Some(&'/') {
+                return None;
+            }
+        } else {
+            let run = chars[i..]
+                .iter()
+                .take(MAX_CN_NUMERAL + 1)
+                .take_while(|&&c| cn_digit(c).is_some() || cn_unit(c).is_some())
+                .count();
+            if chars.get(i + run..i + run + 2) != Some(&['分', '之']) {
+                return None;
+            }
+        }
         let unit = self.units.iter().find(|u| u.word == ['%'])?;
         let (below, above, end) = if arabic {
             let digits = |j: usize| chars[j..].iter().take_while(|c| c.is_ascii_digit()).count();
