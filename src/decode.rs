@@ -84,7 +84,7 @@ impl Decoder {
             // Valid UTF-8 is copied as it is: encoding_rs would validate it again.
             match valid_utf8.map_or_else(|| std::str::from_utf8(body), Ok) {
                 Ok(s) => (s.to_owned(), false),
-                Err(_) => decode_utf8_or_mixed(body, &mut encoding, &mut repairs),
+                Err(_) => decode_utf8_or_mixed(body, &mut encoding, &mut repairs, &self.lexicon),
             }
         } else {
             let (t, bad) = encoding.decode_without_bom_handling(body);
@@ -420,21 +420,52 @@ fn utf8_state(bytes: &[u8]) -> Utf8<'_> {
 /// legacy encoding chardetng finds for them (a file that is half GBK and half UTF-8);
 /// isolated bad bytes become U+FFFD. Sets `encoding` to the legacy one when it covers most
 /// of the text, and names the mix in `repairs`.
-fn decode_utf8_or_mixed(bytes: &[u8], encoding: &mut &'static Encoding, repairs: &mut Vec<String>) -> (String, bool) {
+fn decode_utf8_or_mixed(
+    bytes: &[u8],
+    encoding: &mut &'static Encoding,
+    repairs: &mut Vec<String>,
+    lexicon: &Lexicon,
+) -> (String, bool) {
     // Spans: (start, end, is_utf8). A valid stretch counts as UTF-8 only with at least
     // eight multi-byte characters in it; shorter ones inside legacy text are accidents of
     // GBK byte pairs that happen to form UTF-8.
     //
     // Line by line, since a file joined from files in two encodings changes encoding at a
-    // line break: a short line of valid UTF-8 (一同, 新闻) is UTF-8 where no double-byte
-    // encoding could have written it. Its three-byte characters had counted as legacy bytes,
-    // and, out of step as GBK, made a file of more GBK lines than UTF-8 ones read as
-    // windows-1252. (GBK's 一同 is valid UTF-8 too, and stays legacy.)
+    // line break. A line of valid UTF-8 is UTF-8 where no double-byte encoding could have
+    // written it (一同 in UTF-8), and where it could (GBK's 一同 is valid UTF-8 too; so are
+    // short UTF-8 headings such as 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is the one
+    // that gives clearly more common characters, else the encoding of the line before. Run together, a UTF-8 line had taken the short GBK
+    // line after it, and a short UTF-8 line among GBK ones had counted as legacy bytes and,
+    // out of step as GBK pairs, made the file read as windows-1252.
+    // The share of common characters among the letters (punctuation and full-width forms
+    // aside): a decode in the wrong encoding makes mostly rare ones.
+    let common = |t: &str| {
+        let letters = t.chars().filter(|&c| {
+            !c.is_ascii()
+                && !matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' | '·')
+        });
+        let (n, k) = letters
+            .fold((0, 0), |(n, k), c| (n + 1, k + usize::from(lexicon.is_common_char(c.encode_utf8(&mut [0; 4])))));
+        if n == 0 {
+            0.5
+        } else {
+            k as f64 / n as f64
+        }
+    };
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
-        if !line.is_ascii() && std::str::from_utf8(line).is_ok() && GBK.decode_without_bom_handling(line).1 {
-            push_span(&mut spans, pos, pos + line.len(), true);
+        if let Ok(text) = std::str::from_utf8(line) {
+            let utf8 = if line.is_ascii() {
+                spans.last().is_none_or(|s| s.2)
+            } else {
+                let (gbk, refused) = GBK.decode_without_bom_handling(line);
+                let (as_utf8, as_gbk) = (common(text), common(&gbk));
+                // Both as plausible (雷达 reads in GBK as 板疯揪, three common characters):
+                // the line before decides.
+                refused || as_utf8 > as_gbk + 0.25 || as_gbk <= as_utf8 + 0.25 && spans.last().is_none_or(|s| s.2)
+            };
+            push_span(&mut spans, pos, pos + line.len(), utf8);
             pos += line.len();
             continue;
         }
@@ -900,6 +931,12 @@ mod tests {
             assert_eq!(doc.raw_text, want, "{:?}", doc.repairs);
             assert!(doc.repairs.contains(&"mixed_encoding:UTF-8+GBK".to_string()), "{:?}", doc.repairs);
         }
+        // Short UTF-8 lines GBK could also read, among UTF-8 lines, stay UTF-8.
+        let utf8 = "今天天气很好,全市各景区接待游客十万人次。\n图片新闻\n中国\n";
+        let mut bytes = utf8.as_bytes().to_vec();
+        bytes.extend_from_slice(&GBK.encode("村党支部书记王明说:我们要继续努力。\n").0);
+        let doc = decoder().decode(raw(bytes)).unwrap();
+        assert_eq!(doc.raw_text, format!("{utf8}村党支部书记王明说:我们要继续努力。\n"), "{:?}", doc.repairs);
     }
 
     #[test]
