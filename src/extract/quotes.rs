@@ -442,7 +442,31 @@ fn acts_then_speaks(ix: &TextIndex, subject_start: usize, subject_end: usize, op
     // (本报记者毛磊报道:).
     let before = subject_start.checked_sub(1).map(|k| chars[k]);
     let opens = before.is_none_or(|c| matches!(c, '。' | '!' | '?' | ',' | ';' | ':' | '”' | '\n' | ' ' | '被'));
-    if !opens || ix.slice(subject_start.saturating_sub(2), subject_start).ends_with("记者") {
+    let credit = ix.slice(subject_start.saturating_sub(4), subject_start).trim_end();
+    if !opens || ["记者", "通讯员", "报道员", "摄影"].iter().any(|w| credit.ends_with(w)) {
+        return false;
+    }
+    // What one sees, hears or receives is not said (王刚看到门上贴着:, 李明听到广播里传来:).
+    let action = ix.slice(subject_end, open - 1);
+    if [
+        "看到",
+        "看见",
+        "听到",
+        "听见",
+        "收到",
+        "接到",
+        "读到",
+        "发现",
+        "注意到",
+        "贴着",
+        "写着",
+        "传来",
+        "印着",
+        "刻着",
+    ]
+    .iter()
+    .any(|w| action.contains(w))
+    {
         return false;
     }
     // The action is a verb phrase: its last word a verb (拦住), not a noun the colon
