@@ -339,6 +339,8 @@ impl Cleaner {
         // Second pass: header, then body. `guessed` holds the lines of `out` given a header
         // role by position alone (no pattern said so).
         let mut guessed: Vec<usize> = Vec::new();
+        // The lines made bylines by their shape alone (a short line of name-like words).
+        let mut names: Vec<usize> = Vec::new();
         let mut in_body = stated_title.is_some();
         let mut title: Option<String> = None;
         let mut has_subtitle = false;
@@ -386,6 +388,7 @@ impl Cleaner {
                     } else if line.starts_with("——") || line.starts_with("--") {
                         Role::Subtitle
                     } else if is_name_line(line) {
+                        names.push(out.len());
                         Role::Byline
                     } else if !has_subtitle {
                         has_subtitle = true;
@@ -441,6 +444,10 @@ impl Cleaner {
         // nor a file's name (an attachment's).
         guessed.retain(|&i| !file_name(&out[i].text));
         if !page && guessed.len() >= 2 && !out.iter().any(|q| q.role == Role::Body) {
+            // A name-shaped line with lines of the text after it is one of them (a poem's
+            // 早已消失); at the end it signs the text.
+            let last = guessed[guessed.len() - 1];
+            guessed.extend(names.iter().filter(|&&i| i < last));
             for &i in &guessed {
                 out[i].role = Role::Body;
                 out[i].start = Some(0);
@@ -881,6 +888,9 @@ mod tests {
         let doc = clean("通知\n来源:新华社\n明天上午九点\n请准时参加\n");
         assert_eq!(role_list(&doc), ["title", "meta", "body", "body"]);
         assert_eq!(role_list(&clean("村里新修了一条路\n王刚")), ["title", "byline"]);
+        // A name-shaped line among a poem's lines is one of them; one that ends it signs it.
+        let doc = clean("雪\n哦,越下越大\n再也来不及融化\n早已消失\n宛如万马舞银鬃\n王忠范\n");
+        assert_eq!(role_list(&doc), ["title", "body", "body", "body", "body", "byline"]);
         // Names, stamps, a source and attachments are no body, nor are a page's lines.
         let doc = clean("村里新修了一条路\n王刚\n李明\n");
         assert_eq!(role_list(&doc), ["title", "byline", "byline"]);
