@@ -449,7 +449,6 @@ impl Expander {
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded);
         let mut row = csv::ByteRecord::new();
         let mut columns: Option<Columns> = None;
-        let mut header_len = 0;
         // Data rows read so far, the header not counted.
         let mut k = 0u64;
         loop {
@@ -471,7 +470,6 @@ impl Expander {
             mark.set(end);
             let Some(cols) = &columns else {
                 let names: Vec<String> = row.iter().map(|b| cells.text(b).0.trim().to_lowercase()).collect();
-                header_len = names.len();
                 match Columns::find(&names, &self.cfg) {
                     Some(c) => columns = Some(c),
                     None => {
@@ -495,7 +493,7 @@ impl Expander {
             // end with no tab inside (see [`lenient_tsv_rows`]).
             if let Some(t) = &tee {
                 let raw = Bounded::<&mut dyn Read>::forget(t, start, end);
-                if !misquoted_tsv(&raw, row.len() == header_len) {
+                if !misquoted_tsv(&raw) {
                     if !self.table_row(&row, cols, &mut cells, display, &mut k) {
                         return false;
                     }
@@ -801,10 +799,13 @@ fn member_name(raw: &[u8]) -> Option<String> {
 trait ReadSeek: Read + std::io::Seek {}
 impl<T: Read + std::io::Seek> ReadSeek for T {}
 
+/// Longest quoted cell [`lenient_tsv_rows`] looks through for its closing mark.
+const QUOTED_REACH: usize = 1 << 16;
+
 /// The rows of TSV bytes a quoting parser misread: a cell is quoted (its marks dropped, a
-/// doubled mark one, newlines kept) only where a mark opens it and another closes it right
-/// before a tab, a line break or the end, with no tab between; any other cell runs to the
-/// next tab or line break, its marks plain characters.
+/// doubled mark one, tabs and newlines kept) only where a mark opens it and the next mark
+/// closes it right before a tab, a line break or the end; any other cell runs to the next
+/// tab or line break, its marks plain characters.
 fn lenient_tsv_rows(raw: &[u8]) -> Vec<csv::ByteRecord> {
     let mut rows = Vec::new();
     let mut row = csv::ByteRecord::new();
@@ -815,7 +816,10 @@ fn lenient_tsv_rows(raw: &[u8]) -> Vec<csv::ByteRecord> {
         let mut quoted = false;
         if raw[i] == b'"' {
             let mut j = i + 1;
-            while j < raw.len() && raw[j] != b'\t' {
+            // A cell may hold tabs and line breaks; the look for its closing mark stops after
+            // `QUOTED_REACH` bytes, so that many stray marks cost linear time.
+            let reach = (i + QUOTED_REACH).min(raw.len());
+            while j < reach {
                 if raw[j] == b'"' {
                     if raw.get(j + 1) == Some(&b'"') {
                         cell.push(b'"');
@@ -877,17 +881,14 @@ fn hidden_member(name: &str) -> bool {
 
 /// Whether the bytes of one TSV row, as the quoting parser took them, hold a cell that
 /// opens with a quotation mark and is no quoted cell: no mark closes it before the row's
-/// end, or its closing mark is followed by more than a tab or the row's end, or (the row
-/// not of the header's width) a tab falls inside it, as when the mark took in the rest of
-/// the row and the rows after it. A quoted cell of the header's row with a tab inside is a
-/// cell that holds a tab (pandas quotes it so).
-fn misquoted_tsv(raw: &[u8], header_width: bool) -> bool {
+/// end, or its closing mark is followed by more than a tab or the row's end. (A stray mark
+/// that the next mark closes right before a tab, rows later, goes unseen, as it did.)
+fn misquoted_tsv(raw: &[u8]) -> bool {
     let mut i = 0;
     let mut cell_start = true;
     while i < raw.len() {
         if cell_start && raw[i] == b'"' {
             i += 1;
-            let mut tab = false;
             loop {
                 match raw.get(i) {
                     None => return true,
@@ -896,13 +897,10 @@ fn misquoted_tsv(raw: &[u8], header_width: bool) -> bool {
                         i += 1;
                         break;
                     }
-                    Some(&c) => {
-                        tab |= c == b'\t';
-                        i += 1;
-                    }
+                    Some(_) => i += 1,
                 }
             }
-            if tab && !header_width || !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
+            if !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
                 return true;
             }
             continue;
@@ -1439,7 +1437,9 @@ mod tests {
                    5\t\"未闭合的标题\t第五篇。\n\
                    6\t己\t第六篇。\n\
                    7\t\"三抓三促\"行动\t\"第一段。\n第二段。\"\n\
-                   8\t庚\t\"第一段\t含制表符。\n第二段。\"\n";
+                   8\t庚\t\"第一段\t含制表符。\n第二段。\"\n\
+                   9\t\"三抓三促\"行动\t\"第一段\t含制表符。\n第二段。\"\n\
+                   10\t辛\t\"第一段\t含制表符。\n第二段。\"\t\n";
         std::fs::write(&p, tsv).unwrap();
         let got: Vec<RawDoc> = collect(&p).into_iter().map(Result::unwrap).collect();
         let rows: Vec<(String, String, String)> = got
@@ -1458,6 +1458,8 @@ mod tests {
             ("6", "己", "第六篇。"),
             ("7", "\"三抓三促\"行动", "第一段。\n第二段。"),
             ("8", "庚", "第一段\t含制表符。\n第二段。"),
+            ("9", "\"三抓三促\"行动", "第一段\t含制表符。\n第二段。"),
+            ("10", "辛", "第一段\t含制表符。\n第二段。"),
         ];
         assert_eq!(rows.len(), want.len(), "{rows:?}");
         for (got, want) in rows.iter().zip(want) {
