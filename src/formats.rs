@@ -1603,19 +1603,23 @@ mod tests {
         assert!(got[1].as_ref().unwrap().source_path.ends_with("news_tensite_xml.dat#2"));
     }
 
+    /// A zip of a.txt and b.txt, one short article each.
+    fn two_member_zip() -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
+        for (name, text) in [("a.txt", "第一篇。"), ("b.txt", "第二篇。")] {
+            w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        bytes
+    }
+
     #[test]
     fn an_encrypted_zip_member_is_reported_as_encrypted() {
         let dir = tempfile::tempdir().unwrap();
         let z = dir.path().join("a.zip");
-        let mut bytes = Vec::new();
-        {
-            let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
-            for (name, text) in [("a.txt", "第一篇。"), ("b.txt", "第二篇。")] {
-                w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-                w.write_all(text.as_bytes()).unwrap();
-            }
-            w.finish().unwrap();
-        }
+        let mut bytes = two_member_zip();
         // Flag the first member encrypted (bit 0 of the flags, in its local header and in
         // its central directory entry): the writer here has no cipher built in.
         let local = memchr::memmem::find(&bytes, b"PK\x03\x04").unwrap();
@@ -1655,15 +1659,7 @@ mod tests {
     fn zip_members_under_one_name_are_reported() {
         let dir = tempfile::tempdir().unwrap();
         let z = dir.path().join("a.zip");
-        let mut bytes = Vec::new();
-        {
-            let mut w = zip::ZipWriter::new(Cursor::new(&mut bytes));
-            for (name, text) in [("a.txt", "第一篇。"), ("b.txt", "第二篇。")] {
-                w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-                w.write_all(text.as_bytes()).unwrap();
-            }
-            w.finish().unwrap();
-        }
+        let mut bytes = two_member_zip();
         // The writer refuses a name twice; rename the second member in place (the name is in
         // its local header and in the central directory, and no checksum covers it).
         let mut at = 0;

@@ -585,32 +585,7 @@ impl Units {
         {
             return None;
         }
-        let mut start = i;
-        let mut qualifier = None;
-        if let Some((w, bound)) = self.prefix_before(ix, i) {
-            if bound {
-                start = i - w.len();
-            }
-            qualifier = Some(w.iter().collect::<String>());
-        }
-        if let Some(w) = self.suffixes.iter().find(|w| ix.at(end, w)) {
-            qualifier.get_or_insert_with(|| w.iter().collect());
-        }
-        Some((
-            Quantity {
-                sentence_idx: ix.sentence_of(start),
-                text: ix.slice(start, end).to_string(),
-                value: above / below * 100.0,
-                value_max: None,
-                unit: unit.base.clone(),
-                kind: unit.kind,
-                qualifier,
-                object: None,
-                start: start as u32,
-                end: end as u32,
-            },
-            end,
-        ))
+        Some(self.share(ix, i, end, above / below * 100.0, None, unit))
     }
 
     /// A percentage written out (百分之五十, 百分之三十五点六, 百分之百) starting at `i`.
@@ -626,6 +601,21 @@ impl Units {
         if ix.chars[at] == '半' {
             return None;
         }
+        Some(self.share(ix, i, end, n.times(unit.factor), upper.map(|u| u.times(unit.factor)), unit))
+    }
+
+    /// A share from `i` to `end` (per cent written out, a fraction), its text taking in a
+    /// qualifier before it that is bound to it (近三分之一), and its qualifier any after it
+    /// (以上).
+    fn share(
+        &self,
+        ix: &TextIndex,
+        i: usize,
+        end: usize,
+        value: f64,
+        value_max: Option<f64>,
+        unit: &Unit,
+    ) -> (Quantity, usize) {
         let mut qualifier = None;
         let mut start = i;
         if let Some((w, bound)) = self.prefix_before(ix, i) {
@@ -637,21 +627,19 @@ impl Units {
         if let Some(w) = self.suffixes.iter().find(|w| ix.at(end, w)) {
             qualifier.get_or_insert_with(|| w.iter().collect());
         }
-        Some((
-            Quantity {
-                sentence_idx: ix.sentence_of(start),
-                text: ix.slice(start, end).to_string(),
-                value: n.times(unit.factor),
-                value_max: upper.map(|u| u.times(unit.factor)),
-                unit: unit.base.clone(),
-                kind: unit.kind,
-                qualifier,
-                object: None,
-                start: start as u32,
-                end: end as u32,
-            },
-            end,
-        ))
+        let q = Quantity {
+            sentence_idx: ix.sentence_of(start),
+            text: ix.slice(start, end).to_string(),
+            value,
+            value_max,
+            unit: unit.base.clone(),
+            kind: unit.kind,
+            qualifier,
+            object: None,
+            start: start as u32,
+            end: end as u32,
+        };
+        (q, end)
     }
 
     /// Reads one quantity whose number starts at `i`; returns it and where to go on.
