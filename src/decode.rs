@@ -426,17 +426,18 @@ fn decode_utf8_or_mixed(
     repairs: &mut Vec<String>,
     lexicon: &Lexicon,
 ) -> (String, bool) {
-    // Spans: (start, end, is_utf8). A valid stretch counts as UTF-8 only with at least
-    // eight multi-byte characters in it; shorter ones inside legacy text are accidents of
-    // GBK byte pairs that happen to form UTF-8.
+    // Spans: (start, end, is_utf8), made line by line, since a file joined from files in two
+    // encodings changes encoding at a line break. A line of valid UTF-8 with eight or more
+    // multi-byte characters is UTF-8. A shorter one is UTF-8 where no double-byte encoding
+    // could have written it (一同 in UTF-8); where one could (GBK's 一同 is valid UTF-8 too;
+    // so are short UTF-8 headings such as 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is
+    // the reading that gives clearly more common characters, else the encoding of the line
+    // before. Run together, a UTF-8 line had taken the short GBK line after it, and a short
+    // UTF-8 line among GBK ones had counted as legacy bytes and, out of step as GBK pairs,
+    // made the file read as windows-1252. In a line with bad bytes, a valid stretch counts as
+    // UTF-8 only with eight multi-byte characters or more; shorter ones inside legacy text
+    // are accidents of GBK byte pairs that happen to form UTF-8.
     //
-    // Line by line, since a file joined from files in two encodings changes encoding at a
-    // line break. A line of valid UTF-8 is UTF-8 where no double-byte encoding could have
-    // written it (一同 in UTF-8), and where it could (GBK's 一同 is valid UTF-8 too; so are
-    // short UTF-8 headings such as 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is the one
-    // that gives clearly more common characters, else the encoding of the line before. Run together, a UTF-8 line had taken the short GBK
-    // line after it, and a short UTF-8 line among GBK ones had counted as legacy bytes and,
-    // out of step as GBK pairs, made the file read as windows-1252.
     // The share of common characters among the letters (punctuation and full-width forms
     // aside): a decode in the wrong encoding makes mostly rare ones.
     let common = |t: &str| {
@@ -458,6 +459,8 @@ fn decode_utf8_or_mixed(
         if let Ok(text) = std::str::from_utf8(line) {
             let utf8 = if line.is_ascii() {
                 spans.last().is_none_or(|s| s.2)
+            } else if text.chars().filter(|c| !c.is_ascii()).nth(7).is_some() {
+                true
             } else {
                 let (gbk, refused) = GBK.decode_without_bom_handling(line);
                 let (as_utf8, as_gbk) = (common(text), common(&gbk));
