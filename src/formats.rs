@@ -489,8 +489,8 @@ impl Expander {
             // A TSV cell that opens with a quotation mark, from a tool that does not quote
             // cells (a headline quoting a phrase: "三抓三促"行动启动), had lost its marks, or,
             // when no mark closed it, taken in the rows after it. Such a row's bytes are read
-            // again, a mark opening a quoted cell only where one closes it at a tab or a line's
-            // end with no tab inside (see [`lenient_tsv_rows`]).
+            // again, a mark opening a quoted cell only where the next mark closes it at a tab
+            // or a line's end (see [`lenient_tsv_rows`]).
             if let Some(t) = &tee {
                 let raw = Bounded::<&mut dyn Read>::forget(t, start, end);
                 if !misquoted_tsv(&raw) {
