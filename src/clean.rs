@@ -336,8 +336,8 @@ impl Cleaner {
             }
             lines.push((line.to_string(), role));
         }
-        // Second pass: header, then body. `guessed` holds the lines of `out` given a header
-        // role by position alone (no pattern said so).
+        // Second pass: header, then body. `guessed` holds the lines of `out` given a
+        // subtitle's or metadata's role by position alone (no pattern said so).
         let mut guessed: Vec<usize> = Vec::new();
         // The lines made bylines by their shape alone (a short line of name-like words).
         let mut names: Vec<usize> = Vec::new();
