@@ -45,14 +45,7 @@ impl Decoder {
     /// A `DocError` (stage `decode`) for empty or whitespace-only inputs and for binary files.
     pub fn decode(&self, raw: RawDoc) -> Result<Document, DocError> {
         let doc_id = raw.doc_id();
-        let fail = |kind: &'static str, message: String| DocError {
-            source_path: raw.source_path.clone(),
-            doc_id: Some(doc_id.clone()),
-            stage: Stage::Decode,
-            kind,
-            message,
-            source_bytes: raw.bytes.len() as u64,
-        };
+        let fail = |kind: &'static str, message: String| decode_error(&raw, &doc_id, kind, message);
         if raw.bytes.is_empty() {
             return Err(fail("empty", "file is empty".into()));
         }
@@ -155,14 +148,7 @@ impl Decoder {
             }
         }
         if text.trim().is_empty() {
-            return Err(DocError {
-                source_path: raw.source_path.clone(),
-                doc_id: Some(doc_id),
-                stage: Stage::Decode,
-                kind: "empty",
-                message: "file holds only whitespace".into(),
-                source_bytes: raw.bytes.len() as u64,
-            });
+            return Err(decode_error(&raw, &doc_id, "empty", "file holds only whitespace".into()));
         }
         Ok(Document {
             doc_id,
@@ -573,15 +559,25 @@ fn plausible_share(text: &str) -> f32 {
     }
 }
 
-/// What a file is, by its first bytes, when it is a document or media format that holds
-/// no plain text: a small PDF or RTF file is mostly ASCII and passed the control-byte test,
-/// then came out as an empty document in GBK.
+/// The decode stage's errors row for `raw`.
+fn decode_error(raw: &RawDoc, doc_id: &str, kind: &'static str, message: String) -> DocError {
+    DocError {
+        source_path: raw.source_path.clone(),
+        doc_id: Some(doc_id.to_string()),
+        stage: Stage::Decode,
+        kind,
+        message,
+        source_bytes: raw.bytes.len() as u64,
+    }
+}
+
 /// UTF-32 text, which encoding_rs does not decode (the WHATWG standard leaves it out): by
 /// its byte-order mark (`FF FE 00 00`, `00 00 FE FF`), or without one where every four-byte
-/// unit of the whole file is a code point, few of them controls (a byte pattern no UTF-8,
-/// UTF-16 or legacy text makes: their units read as numbers past U+10FFFF). Returns the text, the count of units that were
-/// no code point (each now U+FFFD) and the name to report. Read as UTF-16, UTF-32 had come
-/// out as text with a NUL after every character, and the NULs removed.
+/// unit of the whole file is a code point, few of them controls, the text reading as text
+/// (a byte pattern no UTF-8, UTF-16 or legacy text makes: their units read as numbers past
+/// U+10FFFF). Returns the text, the count of units that were no code point (each now
+/// U+FFFD) and the name to report. Read as UTF-16, UTF-32 had come out as text with a NUL
+/// after every character, and the NULs removed.
 fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
     let (le, body, marked) = if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
         (true, &b[4..], true)
@@ -591,53 +587,42 @@ fn utf32(b: &[u8]) -> Option<(String, usize, &'static str)> {
         if b.len() < 16 || !b.len().is_multiple_of(4) {
             return None;
         }
-        let unit = |u: &[u8], le: bool| {
-            let v = if le {
-                u32::from_le_bytes([u[0], u[1], u[2], u[3]])
-            } else {
-                u32::from_be_bytes([u[0], u[1], u[2], u[3]])
-            };
-            char::from_u32(v)
-        };
-        let le = b[0] != 0 && b[3] == 0;
-        let mut controls = 0;
-        for u in b.chunks_exact(4) {
-            match unit(u, le) {
-                Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') => controls += 1,
-                Some(_) => {}
-                None => return None,
-            }
-        }
-        // Binary data of small 32-bit numbers would pass as code points: as controls.
-        if controls * 100 > b.len() / 4 {
-            return None;
-        }
-        (le, b, false)
+        (b[0] != 0 && b[3] == 0, b, false)
     };
-    let mut bad = 0;
-    let text = body
-        .chunks(4)
-        .map(|u| {
-            let v = match *u {
-                [a, b, c, d] if le => u32::from_le_bytes([a, b, c, d]),
-                [a, b, c, d] => u32::from_be_bytes([a, b, c, d]),
-                _ => u32::MAX,
-            };
-            char::from_u32(v).unwrap_or_else(|| {
+    // One pass: without a mark, the first unit that is no code point ends the look (most
+    // files, their first four bytes past U+10FFFF).
+    let (mut text, mut bad, mut controls) = (String::new(), 0, 0);
+    for u in body.chunks(4) {
+        let v = match *u {
+            [a, b, c, d] if le => u32::from_le_bytes([a, b, c, d]),
+            [a, b, c, d] => u32::from_be_bytes([a, b, c, d]),
+            _ => u32::MAX,
+        };
+        match char::from_u32(v) {
+            Some(c) => {
+                controls += usize::from(c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'));
+                text.push(c);
+            }
+            None if marked => {
                 bad += 1;
-                '\u{FFFD}'
-            })
-        })
-        .collect::<String>();
-    // Without a mark, the text must read as text: binary of small numbers (token ids) and
-    // UTF-16 with a NUL-high character every other unit ('春\n眠\n' is U+A6625 …) make code
-    // points too, scattered over scripts and planes no news text uses.
-    if !marked && plausible_share(&text) < 0.9 {
+                text.push('\u{FFFD}');
+            }
+            None => return None,
+        }
+    }
+    // Without a mark, the text must read as text: binary data of small 32-bit numbers makes
+    // code points too, as controls, or (token ids) scattered over scripts, and so does UTF-16
+    // with a NUL-high character every other unit ('春\n眠\n' is U+A6625 …), over planes no
+    // news text uses.
+    if !marked && (controls * 100 > body.len() / 4 || plausible_share(&text) < 0.9) {
         return None;
     }
     Some((text, bad, if le { "UTF-32LE" } else { "UTF-32BE" }))
 }
 
+/// What a file is, by its first bytes, when it is a document or media format that holds
+/// no plain text: a small PDF or RTF file is mostly ASCII and passed the control-byte test,
+/// then came out as an empty document in GBK.
 fn known_non_text(b: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 9] = [
         (b"%PDF-", "a PDF document"),
