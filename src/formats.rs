@@ -296,18 +296,23 @@ impl Expander {
             return false;
         }
         for i in 0..archive.len() {
-            // A member behind a password is not damage: say which it is, so that a user
-            // knows to decrypt the archive rather than fetch it again.
-            if let Ok(raw) = archive.by_index_raw(i) {
-                let name = member_name(raw.name_raw()).unwrap_or_else(|| format!("{i}"));
-                if raw.encrypted() && raw.is_file() && !hidden_member(&name) {
-                    let msg = format!("member {name} is encrypted: zhetl reads no passwords");
-                    drop(raw);
-                    if !self.send(Err(read_error(&format!("{display}!{name}"), "encrypted", msg, 0))) {
-                        return false;
-                    }
-                    continue;
+            // The member's name and whether a password guards it, from its header: a member
+            // behind a password is not damage, so say which it is, so that a user knows to
+            // decrypt the archive rather than fetch it again.
+            let (member, encrypted) = match archive.by_index_raw(i) {
+                Ok(raw) => (
+                    member_name(raw.name_raw()).or_else(|| raw.name().ok().map(|n| n.to_string())),
+                    raw.encrypted() && raw.is_file(),
+                ),
+                Err(_) => (None, false),
+            };
+            let member = member.unwrap_or_else(|| format!("member-{i}"));
+            if encrypted && !hidden_member(&member) {
+                let msg = format!("member {member} is encrypted: zhetl reads no passwords");
+                if !self.send(Err(read_error(&format!("{display}!{member}"), "encrypted", msg, 0))) {
+                    return false;
                 }
+                continue;
             }
             let mut f = match archive.by_index(i) {
                 Ok(f) => f,
@@ -318,12 +323,7 @@ impl Expander {
                     continue;
                 }
             };
-            if !f.is_file() {
-                continue;
-            }
-            let member = member_name(f.name_raw()).or_else(|| f.name().ok().map(|n| n.to_string()));
-            let member = member.unwrap_or_else(|| format!("member-{i}"));
-            if hidden_member(&member) {
+            if !f.is_file() || hidden_member(&member) {
                 continue;
             }
             let shown = format!("{display}!{member}");
@@ -468,6 +468,12 @@ impl Expander {
             }
             let end = reader.position().byte();
             mark.set(end);
+            // A TSV cell that opens with a quotation mark, from a tool that does not quote
+            // cells (a headline quoting a phrase: "三抓三促"行动启动), had lost its marks, or,
+            // when no mark closed it, taken in the rows after it. Such a row's bytes are read
+            // again, a mark opening a quoted cell only where the next mark closes it at a tab
+            // or a line's end (see [`lenient_tsv_rows`]).
+            let misread = tee.as_deref().and_then(|t| misread_row(t, start, end));
             let Some(cols) = &columns else {
                 let names: Vec<String> = row.iter().map(|b| cells.text(b).0.trim().to_lowercase()).collect();
                 match Columns::find(&names, &self.cfg) {
@@ -481,32 +487,15 @@ impl Expander {
                         return self.send(Err(read_error(display, "bad_record", format!("{msg}: {names:?}"), 0)));
                     }
                 }
-                if let Some(t) = &tee {
-                    Bounded::<&mut dyn Read>::forget(t, start, end);
-                }
                 continue;
             };
-            // A TSV cell that opens with a quotation mark, from a tool that does not quote
-            // cells (a headline quoting a phrase: "三抓三促"行动启动), had lost its marks, or,
-            // when no mark closed it, taken in the rows after it. Such a row's bytes are read
-            // again, a mark opening a quoted cell only where the next mark closes it at a tab
-            // or a line's end (see [`lenient_tsv_rows`]).
-            if let Some(t) = &tee {
-                let raw = Bounded::<&mut dyn Read>::forget(t, start, end);
-                if !misquoted_tsv(&raw) {
-                    if !self.table_row(&row, cols, &mut cells, display, &mut k) {
-                        return false;
-                    }
-                    continue;
+            let sent = match misread {
+                Some(raw) => {
+                    lenient_tsv_rows(&raw).iter().all(|part| self.table_row(part, cols, &mut cells, display, &mut k))
                 }
-                for part in lenient_tsv_rows(&raw) {
-                    if !self.table_row(&part, cols, &mut cells, display, &mut k) {
-                        return false;
-                    }
-                }
-                continue;
-            }
-            if !self.table_row(&row, cols, &mut cells, display, &mut k) {
+                None => self.table_row(&row, cols, &mut cells, display, &mut k),
+            };
+            if !sent {
                 return false;
             }
         }
@@ -802,46 +791,51 @@ impl<T: Read + std::io::Seek> ReadSeek for T {}
 /// Longest quoted cell [`lenient_tsv_rows`] looks through for its closing mark.
 const QUOTED_REACH: usize = 1 << 16;
 
+/// Where the quoted cell that opens with the mark at `raw[open]` ends (just after its
+/// closing mark), when the next mark that is not doubled (`""` is a mark inside) closes it
+/// right before a tab, a line break or the end, within `reach` bytes.
+fn quoted_cell_end(raw: &[u8], open: usize, reach: usize) -> Option<usize> {
+    let limit = open.saturating_add(reach).min(raw.len());
+    let mut j = open + 1;
+    while j < limit {
+        if raw[j] == b'"' {
+            if raw.get(j + 1) == Some(&b'"') {
+                j += 2;
+                continue;
+            }
+            return matches!(raw.get(j + 1), None | Some(b'\t' | b'\n' | b'\r')).then_some(j + 1);
+        }
+        j += 1;
+    }
+    None
+}
+
 /// The rows of TSV bytes a quoting parser misread: a cell is quoted (its marks dropped, a
-/// doubled mark one, tabs and newlines kept) only where a mark opens it and the next mark
-/// closes it right before a tab, a line break or the end; any other cell runs to the next
-/// tab or line break, its marks plain characters.
+/// doubled mark one, tabs and newlines kept) only where [`quoted_cell_end`] finds it closed;
+/// any other cell runs to the next tab or line break, its marks plain characters. The look
+/// for a closing mark stops after [`QUOTED_REACH`] bytes, so that many stray marks cost
+/// linear time.
 fn lenient_tsv_rows(raw: &[u8]) -> Vec<csv::ByteRecord> {
     let mut rows = Vec::new();
     let mut row = csv::ByteRecord::new();
     let mut i = 0;
-    let ends = |b: Option<&u8>| matches!(b, None | Some(b'\t' | b'\n' | b'\r'));
     while i < raw.len() {
         let mut cell = Vec::new();
-        let mut quoted = false;
-        if raw[i] == b'"' {
-            let mut j = i + 1;
-            // A cell may hold tabs and line breaks; the look for its closing mark stops after
-            // `QUOTED_REACH` bytes, so that many stray marks cost linear time.
-            let reach = (i + QUOTED_REACH).min(raw.len());
-            while j < reach {
-                if raw[j] == b'"' {
-                    if raw.get(j + 1) == Some(&b'"') {
-                        cell.push(b'"');
-                        j += 2;
-                        continue;
-                    }
-                    quoted = ends(raw.get(j + 1));
-                    break;
+        match (raw[i] == b'"').then(|| quoted_cell_end(raw, i, QUOTED_REACH)).flatten() {
+            Some(end) => {
+                let mut k = i + 1;
+                while k < end - 1 {
+                    cell.push(raw[k]);
+                    // Inside, every mark is doubled.
+                    k += if raw[k] == b'"' { 2 } else { 1 };
                 }
-                cell.push(raw[j]);
-                j += 1;
+                i = end;
             }
-            if quoted {
-                i = j + 1;
-            } else {
-                cell.clear();
+            None => {
+                let e = raw[i..].iter().position(|&b| matches!(b, b'\t' | b'\n' | b'\r')).map_or(raw.len(), |e| i + e);
+                cell.extend_from_slice(&raw[i..e]);
+                i = e;
             }
-        }
-        if !quoted {
-            let e = raw[i..].iter().position(|&b| matches!(b, b'\t' | b'\n' | b'\r')).map_or(raw.len(), |e| i + e);
-            cell.extend_from_slice(&raw[i..e]);
-            i = e;
         }
         row.push_field(&cell);
         match raw.get(i) {
@@ -880,30 +874,22 @@ fn hidden_member(name: &str) -> bool {
 }
 
 /// Whether the bytes of one TSV row, as the quoting parser took them, hold a cell that
-/// opens with a quotation mark and is no quoted cell: no mark closes it before the row's
-/// end, or its closing mark is followed by more than a tab or the row's end. (A stray mark
-/// that the next mark closes right before a tab, rows later, goes unseen, as it did.)
+/// opens with a quotation mark and is no quoted cell ([`quoted_cell_end`], looking as far as
+/// the row goes): no mark closes it, or its closing mark is followed by more than a tab or
+/// the row's end. (A stray mark that the next mark closes right before a tab, rows later,
+/// goes unseen, as it did.)
 fn misquoted_tsv(raw: &[u8]) -> bool {
     let mut i = 0;
     let mut cell_start = true;
     while i < raw.len() {
         if cell_start && raw[i] == b'"' {
-            i += 1;
-            loop {
-                match raw.get(i) {
-                    None => return true,
-                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
-                    Some(b'"') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(_) => i += 1,
+            match quoted_cell_end(raw, i, raw.len()) {
+                Some(end) => {
+                    i = end;
+                    continue;
                 }
+                None => return true,
             }
-            if !matches!(raw.get(i), None | Some(b'\t' | b'\n' | b'\r')) {
-                return true;
-            }
-            continue;
         }
         cell_start = matches!(raw[i], b'\t' | b'\n' | b'\r');
         i += 1;
@@ -1034,19 +1020,20 @@ struct Bounded<R> {
     mark: std::rc::Rc<std::cell::Cell<u64>>,
     limit: u64,
     /// When set, a copy of the bytes read from the stream position `mark` had when
-    /// [`Bounded::forget`] last ran on: the bytes of the row being parsed and the
-    /// parser's read-ahead.
+    /// [`misread_row`] last ran on: the bytes of the row being parsed and the parser's
+    /// read-ahead.
     tee: Option<std::rc::Rc<std::cell::RefCell<Vec<u8>>>>,
 }
 
-impl<R> Bounded<R> {
-    /// The bytes from stream position `start` (the end of the row before) to `end` (the
-    /// end of this row), dropped from `tee` with any before them.
-    fn forget(tee: &std::cell::RefCell<Vec<u8>>, start: u64, end: u64) -> Vec<u8> {
-        let mut t = tee.borrow_mut();
-        let n = ((end - start) as usize).min(t.len());
-        t.drain(..n).collect()
-    }
+/// The bytes of the row from stream position `start` (the end of the row before) to `end`
+/// (the end of this one) when [`misquoted_tsv`] finds a cell in them misread, else None;
+/// either way they leave `tee`.
+fn misread_row(tee: &std::cell::RefCell<Vec<u8>>, start: u64, end: u64) -> Option<Vec<u8>> {
+    let mut t = tee.borrow_mut();
+    let n = ((end - start) as usize).min(t.len());
+    let misread = misquoted_tsv(&t[..n]).then(|| t[..n].to_vec());
+    t.drain(..n);
+    misread
 }
 
 impl<R: Read> Read for Bounded<R> {
