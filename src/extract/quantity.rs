@@ -553,13 +553,12 @@ impl Units {
         }
         let unit = self.units.iter().find(|u| u.word == ['%'])?;
         let (below, above, end) = if arabic {
-            let digits = |j: usize| chars[j..].iter().take_while(|c| c.is_ascii_digit()).count();
-            let n = digits(i);
-            let slash = i + n;
-            if n != 1 || chars.get(slash) != Some(&'/') || i > 0 && chars[i - 1] == '/' {
+            // One digit, then the slash (looked for above).
+            let slash = i + 1;
+            if i > 0 && chars[i - 1] == '/' {
                 return None;
             }
-            let m = digits(slash + 1);
+            let m = chars[slash + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
             let end = slash + 1 + m;
             let next_numeric =
                 chars.get(end).is_some_and(|&c| c == '/' || c == '.' || c.is_alphanumeric() && !super::is_han(c));

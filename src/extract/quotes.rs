@@ -290,7 +290,7 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
 fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize) -> Option<&'a Entity> {
     let chars = &ix.chars;
     // A quote introduced by a colon or comma has its speaker before it (歹徒狂叫:“…”吴宏权冲了上去).
-    if close == 0 || close <= s || !matches!(chars[close - 1], '。' | '!' | '?' | '…') || introduced(ix, s - 1) {
+    if close <= s || !ends_whole(chars, close) || introduced(ix, s - 1) {
         return None;
     }
     let from = close + 1;
@@ -478,7 +478,13 @@ fn acts_then_speaks(ix: &TextIndex, subject_start: usize, subject_end: usize, op
 /// its closing mark follows a full stop, question or exclamation mark on the same line.
 fn utterance_ends(rest: &[char]) -> bool {
     let Some(close) = rest.iter().position(|&c| matches!(c, '”' | '\n')) else { return false };
-    rest[close] == '”' && close > 0 && matches!(rest[close - 1], '。' | '!' | '?' | '…')
+    rest[close] == '”' && ends_whole(rest, close)
+}
+
+/// Whether the quote whose closing mark is at `close` is a whole utterance: a full stop,
+/// question or exclamation mark or an ellipsis right before the mark.
+fn ends_whole(chars: &[char], close: usize) -> bool {
+    close > 0 && matches!(chars[close - 1], '。' | '!' | '?' | '…')
 }
 
 fn introduced(ix: &TextIndex, open: usize) -> bool {
