@@ -218,6 +218,13 @@ impl Decoder {
                 return (enc, 0.9, bytes, None);
             }
         }
+        // A legacy file with whole lines of UTF-8 Chinese in it (files of two encodings
+        // joined, most of them GBK): decoded line by line. Decoded whole as the legacy
+        // encoding, the UTF-8 lines had come out as mojibake with no error to show it (GBK
+        // reads most UTF-8 byte triples as pairs), and a short such file as windows-1252.
+        if has_utf8_line(bytes, &self.lexicon) {
+            return (UTF_8, 1.0, bytes, None);
+        }
         // chardetng exposes no score; confidence is judged from the decoded text instead.
         (guess_legacy(bytes, Utf8Detection::Allow), f32::NAN, bytes, None)
     }
@@ -402,6 +409,47 @@ fn utf8_state(bytes: &[u8]) -> Utf8<'_> {
     }
 }
 
+/// Whether a line of `bytes` is UTF-8 by [`utf8_line`]'s test, leaning to neither
+/// encoding: a legacy file with such a line is decoded line by line.
+fn has_utf8_line(bytes: &[u8], lexicon: &Lexicon) -> bool {
+    bytes
+        .split(|&b| b == b'\n')
+        .any(|line| !line.is_ascii() && std::str::from_utf8(line).is_ok_and(|text| utf8_line(text, lexicon, false)))
+}
+
+/// Whether a line that is valid UTF-8, and not ASCII, was written in UTF-8 rather than in
+/// GBK. Eight or more multi-byte characters: UTF-8 (no run of GBK pairs forms so many by
+/// accident). A shorter line is UTF-8 where GBK could not have written it (一同 in UTF-8);
+/// where it could (GBK's 一同 is valid UTF-8 too; so are short UTF-8 headings such as
+/// 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is the reading that gives clearly more common
+/// characters, else `lean_utf8` decides (the encoding of the line before).
+fn utf8_line(text: &str, lexicon: &Lexicon, lean_utf8: bool) -> bool {
+    if text.chars().filter(|c| !c.is_ascii()).nth(7).is_some() {
+        return true;
+    }
+    let (gbk, refused) = GBK.decode_without_bom_handling(text.as_bytes());
+    let (as_utf8, as_gbk) = (common_share(text, lexicon), common_share(&gbk, lexicon));
+    // Both as plausible (雷达 reads in GBK as 板疯揪, three common characters): the lean
+    // decides.
+    refused || as_utf8 > as_gbk + 0.25 || as_gbk <= as_utf8 + 0.25 && lean_utf8
+}
+
+/// The share of common characters among the letters of `t` (punctuation and full-width
+/// forms aside; 0.5 when there are none): a decode in the wrong encoding makes mostly rare
+/// ones.
+fn common_share(t: &str, lexicon: &Lexicon) -> f64 {
+    let letters = t.chars().filter(|&c| {
+        !c.is_ascii() && !matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' | '·')
+    });
+    let (n, k) =
+        letters.fold((0, 0), |(n, k), c| (n + 1, k + usize::from(lexicon.is_common_char(c.encode_utf8(&mut [0; 4])))));
+    if n == 0 {
+        0.5
+    } else {
+        k as f64 / n as f64
+    }
+}
+
 /// Decodes bytes that are mostly UTF-8. Stretches that are not UTF-8 are decoded as the
 /// legacy encoding chardetng finds for them (a file that is half GBK and half UTF-8);
 /// isolated bad bytes become U+FFFD. Sets `encoding` to the legacy one when it covers most
@@ -413,47 +461,18 @@ fn decode_utf8_or_mixed(
     lexicon: &Lexicon,
 ) -> (String, bool) {
     // Spans: (start, end, is_utf8), made line by line, since a file joined from files in two
-    // encodings changes encoding at a line break. A line of valid UTF-8 with eight or more
-    // multi-byte characters is UTF-8. A shorter one is UTF-8 where no double-byte encoding
-    // could have written it (一同 in UTF-8); where one could (GBK's 一同 is valid UTF-8 too;
-    // so are short UTF-8 headings such as 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is
-    // the reading that gives clearly more common characters, else the encoding of the line
-    // before. Run together, a UTF-8 line had taken the short GBK line after it, and a short
-    // UTF-8 line among GBK ones had counted as legacy bytes and, out of step as GBK pairs,
-    // made the file read as windows-1252. In a line with bad bytes, a valid stretch counts as
-    // UTF-8 only with eight multi-byte characters or more; shorter ones inside legacy text
-    // are accidents of GBK byte pairs that happen to form UTF-8.
-    //
-    // The share of common characters among the letters (punctuation and full-width forms
-    // aside): a decode in the wrong encoding makes mostly rare ones.
-    let common = |t: &str| {
-        let letters = t.chars().filter(|&c| {
-            !c.is_ascii()
-                && !matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' | '·')
-        });
-        let (n, k) = letters
-            .fold((0, 0), |(n, k), c| (n + 1, k + usize::from(lexicon.is_common_char(c.encode_utf8(&mut [0; 4])))));
-        if n == 0 {
-            0.5
-        } else {
-            k as f64 / n as f64
-        }
-    };
+    // encodings changes encoding at a line break; a valid line by [`utf8_line`], leaning to
+    // the encoding of the line before. Run together, a UTF-8 line had taken the short GBK
+    // line after it, and a short UTF-8 line among GBK ones had counted as legacy bytes and,
+    // out of step as GBK pairs, made the file read as windows-1252. In a line with bad bytes,
+    // a valid stretch counts as UTF-8 only with eight multi-byte characters or more; shorter
+    // ones inside legacy text are accidents of GBK byte pairs that happen to form UTF-8.
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         if let Ok(text) = std::str::from_utf8(line) {
-            let utf8 = if line.is_ascii() {
-                spans.last().is_none_or(|s| s.2)
-            } else if text.chars().filter(|c| !c.is_ascii()).nth(7).is_some() {
-                true
-            } else {
-                let (gbk, refused) = GBK.decode_without_bom_handling(line);
-                let (as_utf8, as_gbk) = (common(text), common(&gbk));
-                // Both as plausible (雷达 reads in GBK as 板疯揪, three common characters):
-                // the line before decides.
-                refused || as_utf8 > as_gbk + 0.25 || as_gbk <= as_utf8 + 0.25 && spans.last().is_none_or(|s| s.2)
-            };
+            let lean = spans.last().is_none_or(|s| s.2);
+            let utf8 = if line.is_ascii() { lean } else { utf8_line(text, lexicon, lean) };
             push_span(&mut spans, pos, pos + line.len(), utf8);
             pos += line.len();
             continue;
@@ -918,6 +937,32 @@ mod tests {
             let doc = decoder().decode(raw(bytes)).unwrap();
             assert_eq!(doc.raw_text, want, "{:?}", doc.repairs);
             assert!(doc.repairs.contains(&"mixed_encoding:UTF-8+GBK".to_string()), "{:?}", doc.repairs);
+        }
+        // One UTF-8 line among many GBK ones, and in a file too short for the byte
+        // statistics (chardetng had called it windows-1252).
+        for (gbk_lines, utf8_at) in [(12, 5), (2, 1), (3, 0)] {
+            let mut bytes = Vec::new();
+            let mut want = String::new();
+            for (i, l) in lines[..4].iter().cycle().take(gbk_lines + 1).enumerate() {
+                bytes.extend_from_slice(&if i == utf8_at { l.as_bytes().into() } else { GBK.encode(l).0 });
+                bytes.push(b'\n');
+                want.push_str(l);
+                want.push('\n');
+            }
+            let doc = decoder().decode(raw(bytes)).unwrap();
+            assert_eq!(doc.raw_text, want, "{:?}", doc.repairs);
+            // The legacy part names the file (chardetng calls the shortest one GB18030).
+            assert!(["GBK", "gb18030"].contains(&doc.encoding), "{}", doc.encoding);
+            assert!(doc.repairs.iter().any(|r| r.starts_with("mixed_encoding:UTF-8+")), "{:?}", doc.repairs);
+        }
+        // Short UTF-8 lines among GBK ones: a name GBK reads as rare characters, and
+        // full-width punctuation GBK cannot read.
+        for short in ["李学勤", "(Ａ、Ｂ)"] {
+            let mut bytes = GBK.encode(lines[1]).0.into_owned();
+            bytes.extend_from_slice(format!("\n{short}\n").as_bytes());
+            bytes.extend_from_slice(&GBK.encode(lines[2]).0);
+            let doc = decoder().decode(raw(bytes)).unwrap();
+            assert_eq!(doc.raw_text, format!("{}\n{short}\n{}", lines[1], lines[2]), "{:?}", doc.repairs);
         }
         // Short UTF-8 lines GBK could also read, among UTF-8 lines, stay UTF-8.
         let utf8 = "今天天气很好,全市各景区接待游客十万人次。\n图片新闻\n中国\n";
