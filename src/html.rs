@@ -364,11 +364,13 @@ pub(crate) fn open_cdata(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether plain text carries markup to strip (a `<p>` or `<br>` in a text file).
+/// Whether plain text carries markup to strip (a `<p>` or `<br>` in a text file). One look
+/// at each '<' for all the tags: a search of the whole text for each tag in turn, eleven
+/// passes over every document, was 0.9% of a run's instructions.
 pub(crate) fn has_inline_markup(text: &str) -> bool {
-    ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<span", "<strong>", "<img "]
-        .iter()
-        .any(|t| has_tag(text, t))
+    const TAGS: [&str; 11] =
+        ["<p>", "<p ", "</p>", "<br>", "<br/>", "<br />", "<div", "</div>", "<span", "<strong>", "<img "];
+    text.match_indices('<').any(|(i, _)| TAGS.iter().any(|t| starts_with_tag(&text[i..], t)))
 }
 
 /// Whether `text` starts with `tag` (which starts with '<'), in any ASCII letter case.
