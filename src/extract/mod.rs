@@ -2639,7 +2639,9 @@ mod tests {
             军分区司令员彭楚政来到村里。“为什么不出栏卖些钱?”彭楚政不解地问。\n\
             民警张晓伟跳进河里。“俺叫人民子弟警!”张晓伟边答边走。歹徒王强狂叫:“再追,老子就捅死你!”张晓伟冲了上去。\n\
             日本首相桥本龙太郎访华。桥本表示:“我们深切反省。”\n\
-            老人李白来到村里。他紧紧地握住我的手,激动地说:“我们成功了,谢谢大家。”\n");
+            老人李白来到村里。他紧紧地握住我的手,激动地说:“我们成功了,谢谢大家。”\n\
+            “路早该修了,可手里没钱啊。”城关镇南街社区党委书记李建华连连摇头。\n\
+            “种子买好了。”村民的儿子张强跑了进来。\n");
         let q: Vec<(&str, Option<&str>, Option<&str>)> =
             d.quotes.iter().map(|q| (&q.text[..6], q.speaker.as_deref(), q.speaker_role.as_deref())).collect();
         assert_eq!(
@@ -2652,6 +2654,10 @@ mod tests {
                 ("再追", None, None),
                 ("我们", Some("桥本龙太郎"), Some("首相")),
                 ("我们", Some("李白"), None),
+                // Named with the post before the name, then acting; not a person whose
+                // relation comes before the name (村民的儿子: a 的 and no post).
+                ("路早", Some("李建华"), Some("党委书记")),
+                ("种子", None, None),
             ]
         );
     }

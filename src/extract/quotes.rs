@@ -285,8 +285,9 @@ fn speaker_before<'a>(ix: &TextIndex, lists: &Lists, people: &'a [Entity], open:
 
 /// `“为什么不出栏卖些钱?”彭楚政皱着眉头` , `“…”张晓伟急忙转身`: in narrative, a whole
 /// utterance (it ends with its own full stop, question or exclamation mark) followed at once
-/// by a person who does something is that person's. Not `“…”李四的父亲说` (another's words),
-/// nor a name followed by a noun.
+/// by a person who does something is that person's, the person's post and its place written
+/// before the name or not (`“…。”南街社区党委书记李建华连连摇头`). Not `“…”李四的父亲说`
+/// (another's words), nor a name followed by a noun.
 fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize) -> Option<&'a Entity> {
     let chars = &ix.chars;
     // A quote introduced by a colon or comma has its speaker before it (歹徒狂叫:“…”吴宏权冲了上去).
@@ -295,11 +296,37 @@ fn acting_after<'a>(ix: &TextIndex, people: &'a [Entity], s: usize, close: usize
     }
     let from = close + 1;
     let first = people.partition_point(|p| (p.start as usize) < from);
-    let p = people.get(first).filter(|p| p.start as usize == from)?;
+    let p = people.get(first).filter(|p| p.start as usize == from || posted_from(ix, p, from))?;
     let next = ix.token(p.end as usize).filter(|t| t.start == p.end)?;
     let acts = next.pos.starts_with('v') || next.pos.starts_with('d') || next.pos == "ad" || next.pos == "p";
     acts.then_some(p)
 }
+
+/// Whether all that stands between `from` and the person is the post written before the name
+/// and, before the post, nouns (its place or body: 后炭市社区, 县委), at most
+/// [`POST_REACH`] characters in all.
+fn posted_from(ix: &TextIndex, p: &Entity, from: usize) -> bool {
+    let start = p.start as usize;
+    let Some(role) = p.role.as_deref().map(|r| r.chars().count()) else { return false };
+    if start < from + role
+        || start - from > POST_REACH
+        || !ix.slice(start - role, start).ends_with(p.role.as_deref().unwrap_or_default())
+    {
+        return false;
+    }
+    let mut k = from;
+    while k < start - role {
+        let Some(t) = ix.token(k).filter(|t| t.start as usize == k) else { return false };
+        if !(t.pos.starts_with('n') || t.pos == "j") {
+            return false;
+        }
+        k += t.len as usize;
+    }
+    k == start - role
+}
+
+/// How far after a quote a person named with their post may start, for [`acting_after`].
+const POST_REACH: usize = 20;
 
 /// The document's people by name, each with the first post it is given: a speaker named
 /// short (桥本) is reported by the one full name of four characters or more it begins
