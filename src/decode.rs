@@ -222,11 +222,12 @@ impl Decoder {
         // joined, most of them GBK): decoded line by line. Decoded whole as the legacy
         // encoding, the UTF-8 lines had come out as mojibake with no error to show it (GBK
         // reads most UTF-8 byte triples as pairs), and a short such file as windows-1252.
-        if has_utf8_line(bytes, &self.lexicon) {
+        let legacy = guess_legacy(bytes, Utf8Detection::Allow);
+        if has_utf8_line(bytes, legacy, &self.lexicon) {
             return (UTF_8, 1.0, bytes, None);
         }
         // chardetng exposes no score; confidence is judged from the decoded text instead.
-        (guess_legacy(bytes, Utf8Detection::Allow), f32::NAN, bytes, None)
+        (legacy, f32::NAN, bytes, None)
     }
 }
 
@@ -409,29 +410,44 @@ fn utf8_state(bytes: &[u8]) -> Utf8<'_> {
     }
 }
 
-/// Whether a line of `bytes` is UTF-8 by [`utf8_line`]'s test, leaning to neither
-/// encoding: a legacy file with such a line is decoded line by line.
-fn has_utf8_line(bytes: &[u8], lexicon: &Lexicon) -> bool {
-    bytes
-        .split(|&b| b == b'\n')
-        .any(|line| !line.is_ascii() && std::str::from_utf8(line).is_ok_and(|text| utf8_line(text, lexicon, false)))
+/// Whether a line of `bytes`, a file in the legacy encoding `legacy`, is UTF-8 by
+/// [`utf8_line`]'s test, leaning to neither encoding: such a file is decoded line by line.
+fn has_utf8_line(bytes: &[u8], legacy: &'static Encoding, lexicon: &Lexicon) -> bool {
+    bytes.split(|&b| b == b'\n').any(|line| {
+        !line.is_ascii() && std::str::from_utf8(line).is_ok_and(|text| utf8_line(text, legacy, lexicon, false))
+    })
 }
 
 /// Whether a line that is valid UTF-8, and not ASCII, was written in UTF-8 rather than in
-/// GBK. Eight or more multi-byte characters: UTF-8 (no run of GBK pairs forms so many by
-/// accident). A shorter line is UTF-8 where GBK could not have written it (一同 in UTF-8);
-/// where it could (GBK's 一同 is valid UTF-8 too; so are short UTF-8 headings such as
-/// 图片新闻, which GBK reads as 锲剧墖鏂伴椈), it is the reading that gives clearly more common
-/// characters, else `lean_utf8` decides (the encoding of the line before).
-fn utf8_line(text: &str, lexicon: &Lexicon, lean_utf8: bool) -> bool {
-    if text.chars().filter(|c| !c.is_ascii()).nth(7).is_some() {
+/// the file's `legacy` encoding. Eight or more multi-byte characters: UTF-8 ([`long_utf8`]).
+/// A shorter line is UTF-8 where the legacy
+/// encoding could not have written it (一同 in UTF-8, for GBK); where it could (GBK's 一同 is
+/// valid UTF-8 too, and Big5's 靚女; so are short UTF-8 headings such as 图片新闻, which GBK
+/// reads as 锲剧墖鏂伴椈), it is the reading that gives clearly more common characters, else
+/// `lean_utf8` decides (the encoding of the line before). Compared with GBK whatever the
+/// file, a Big5 line that happened to be valid UTF-8 had read as UTF-8 (靚女 as 谤k).
+fn utf8_line(text: &str, legacy: &'static Encoding, lexicon: &Lexicon, lean_utf8: bool) -> bool {
+    if long_utf8(text) {
         return true;
     }
-    let (gbk, refused) = GBK.decode_without_bom_handling(text.as_bytes());
-    let (as_utf8, as_gbk) = (common_share(text, lexicon), common_share(&gbk, lexicon));
+    let multi = text.chars().filter(|c| !c.is_ascii()).count();
+    let (other, refused) = legacy.decode_without_bom_handling(text.as_bytes());
+    let (as_utf8, as_other) = (common_share(text, lexicon), common_share(&other, lexicon));
+    // Clearly more common only in a reading of two multi-byte characters or more, with fewer
+    // ASCII letters and signs among them: Big5's second bytes include @, A-Z, a-z and the
+    // signs between, so a short Big5 line that is valid UTF-8 reads as one character and a
+    // letter (靚女 as 谤k, 霈。 as 计C).
+    let stray = text.bytes().filter(|b| (0x40..=0x7e).contains(b)).count();
+    let clearly = multi >= 2 && stray < multi && as_utf8 > as_other + 0.25;
     // Both as plausible (雷达 reads in GBK as 板疯揪, three common characters): the lean
     // decides.
-    refused || as_utf8 > as_gbk + 0.25 || as_gbk <= as_utf8 + 0.25 && lean_utf8
+    refused || clearly || as_other <= as_utf8 + 0.25 && lean_utf8
+}
+
+/// Whether valid UTF-8 holds eight multi-byte characters or more: UTF-8, since no run of GBK
+/// or Big5 pairs forms so many by accident.
+fn long_utf8(text: &str) -> bool {
+    text.chars().filter(|c| !c.is_ascii()).nth(7).is_some()
 }
 
 /// The share of common characters among the letters of `t` (punctuation and full-width
@@ -460,27 +476,41 @@ fn decode_utf8_or_mixed(
     repairs: &mut Vec<String>,
     lexicon: &Lexicon,
 ) -> (String, bool) {
+    // The legacy encoding, from the lines that are not UTF-8, less their long UTF-8
+    // stretches (a line that changes encoding halfway).
+    let mut sample: Vec<u8> = Vec::new();
+    for line in bytes.split_inclusive(|&b| b == b'\n').filter(|l| std::str::from_utf8(l).is_err()) {
+        for chunk in line.utf8_chunks() {
+            if !long_utf8(chunk.valid()) {
+                sample.extend_from_slice(chunk.valid().as_bytes());
+            }
+            sample.extend_from_slice(chunk.invalid());
+        }
+    }
+    let legacy = guess_legacy(&sample, Utf8Detection::Deny);
     // Spans: (start, end, is_utf8), made line by line, since a file joined from files in two
     // encodings changes encoding at a line break; a valid line by [`utf8_line`], leaning to
-    // the encoding of the line before. Run together, a UTF-8 line had taken the short GBK
+    // the encoding of the line before (the first line to the encoding of most of the file's
+    // bytes: the mixed decoding of a file that is mostly GBK had read a first line of rare
+    // characters as UTF-8). Run together, a UTF-8 line had taken the short GBK
     // line after it, and a short UTF-8 line among GBK ones had counted as legacy bytes and,
     // out of step as GBK pairs, made the file read as windows-1252. In a line with bad bytes,
     // a valid stretch counts as UTF-8 only with eight multi-byte characters or more; shorter
     // ones inside legacy text are accidents of GBK byte pairs that happen to form UTF-8.
+    let mostly_utf8 = sample.len() * 2 < bytes.len();
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         if let Ok(text) = std::str::from_utf8(line) {
-            let lean = spans.last().is_none_or(|s| s.2);
-            let utf8 = if line.is_ascii() { lean } else { utf8_line(text, lexicon, lean) };
+            let lean = spans.last().map_or(mostly_utf8, |s| s.2);
+            let utf8 = if line.is_ascii() { lean } else { utf8_line(text, legacy, lexicon, lean) };
             push_span(&mut spans, pos, pos + line.len(), utf8);
             pos += line.len();
             continue;
         }
         for chunk in line.utf8_chunks() {
             let v = chunk.valid();
-            let multi = v.chars().filter(|c| !c.is_ascii()).count();
-            let utf8 = multi >= 8 || (multi == 0 && spans.last().is_none_or(|s| s.2));
+            let utf8 = long_utf8(v) || (v.is_ascii() && spans.last().map_or(mostly_utf8, |s| s.2));
             push_span(&mut spans, pos, pos + v.len(), utf8);
             pos += v.len();
             if !chunk.invalid().is_empty() {
@@ -489,17 +519,19 @@ fn decode_utf8_or_mixed(
             }
         }
     }
-    let legacy_bytes: Vec<u8> = spans.iter().filter(|s| !s.2).flat_map(|s| bytes[s.0..s.1].iter().copied()).collect();
-    let legacy_multi = legacy_bytes.iter().filter(|&&b| b >= 0x80).count();
-    if legacy_multi < 8 {
-        // A few stray bytes: plain lossy UTF-8.
+    let legacy_multi: usize =
+        spans.iter().filter(|s| !s.2).map(|s| bytes[s.0..s.1].iter().filter(|&&b| b >= 0x80).count()).sum();
+    let utf8_multi = bytes.iter().filter(|&&b| b >= 0x80).count() - legacy_multi;
+    if legacy_multi < 8 && legacy_multi < utf8_multi {
+        // A few stray bytes in UTF-8 text: plain lossy UTF-8. Not in text that is mostly
+        // legacy (José in windows-1252 beside a line of UTF-8), which had lost its every
+        // legacy character to U+FFFD.
         if !bytes.is_empty() && std::str::from_utf8(bytes).err().is_some_and(|e| e.error_len().is_none()) {
             repairs.push("truncated_sequence".into());
         }
         let (t, bad) = UTF_8.decode_without_bom_handling(bytes);
         return (t.into_owned(), bad);
     }
-    let legacy = guess_legacy(&legacy_bytes, Utf8Detection::Deny);
     let mut out = String::with_capacity(bytes.len());
     let mut bad_any = false;
     for (s, e, utf8) in spans {
@@ -508,7 +540,6 @@ fn decode_utf8_or_mixed(
         bad_any |= bad;
         out.push_str(&t);
     }
-    let utf8_multi = bytes.iter().filter(|&&b| b >= 0x80).count() - legacy_multi;
     repairs.push(format!("mixed_encoding:UTF-8+{}", legacy.name()));
     if legacy_multi > utf8_multi {
         *encoding = legacy;
@@ -817,6 +848,7 @@ fn try_realign(chars: &[char], at: usize, before: &str, lexicon: &Lexicon) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::WINDOWS_1252;
     use std::sync::LazyLock;
 
     static LEX: LazyLock<Arc<Lexicon>> = LazyLock::new(|| Arc::new(Lexicon::new(&None, &None).unwrap()));
@@ -964,6 +996,38 @@ mod tests {
             let doc = decoder().decode(raw(bytes)).unwrap();
             assert_eq!(doc.raw_text, format!("{}\n{short}\n{}", lines[1], lines[2]), "{:?}", doc.repairs);
         }
+        // A file mostly in windows-1252 with a line of UTF-8, fewer than eight legacy bytes in
+        // all: its accented letters are kept, not lost to U+FFFD.
+        for utf8 in ["Beijing — China’s capital", "中文"] {
+            let mut bytes = WINDOWS_1252.encode("Owners José and Zoë met.\n").0.into_owned();
+            bytes.extend_from_slice(format!("{utf8}\n").as_bytes());
+            bytes.extend_from_slice(&WINDOWS_1252.encode("The señor ordered crème brûlée.\n").0);
+            let doc = decoder().decode(raw(bytes)).unwrap();
+            assert_eq!(
+                doc.raw_text,
+                format!("Owners José and Zoë met.\n{utf8}\nThe señor ordered crème brûlée.\n"),
+                "{:?}",
+                doc.repairs
+            );
+        }
+        // A Big5 file whose short line happens to be valid UTF-8 (靚女) stays Big5: the line is
+        // weighed against the file's own encoding, not GBK.
+        let big5 = "立法會昨日通過議案,市民普遍表示歡迎。\n靚女\n記者在現場看到,很多市民排隊等候。\n";
+        let doc = decoder().decode(raw(BIG5.encode(big5).0.into_owned())).unwrap();
+        assert_eq!((doc.encoding, doc.raw_text.as_str()), ("Big5", big5), "{:?}", doc.repairs);
+        // In a file mostly GBK, a first line of one rare character that is valid UTF-8 as
+        // GBK bytes stays GBK.
+        let rare = GBK.encode("薇").0.into_owned();
+        assert!(std::str::from_utf8(&rare).is_ok());
+        let mut bytes = rare;
+        bytes.push(b'\n');
+        for l in &lines[..3] {
+            bytes.extend_from_slice(&GBK.encode(l).0);
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(format!("{}\n", lines[3]).as_bytes());
+        let doc = decoder().decode(raw(bytes)).unwrap();
+        assert!(doc.raw_text.starts_with("薇\n"), "{:?}", doc.raw_text);
         // Short UTF-8 lines GBK could also read, among UTF-8 lines, stay UTF-8.
         let utf8 = "今天天气很好,全市各景区接待游客十万人次。\n图片新闻\n中国\n";
         let mut bytes = utf8.as_bytes().to_vec();
