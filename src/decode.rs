@@ -444,10 +444,18 @@ fn utf8_line(text: &str, legacy: &'static Encoding, lexicon: &Lexicon, lean_utf8
     refused || clearly || as_other <= as_utf8 + 0.25 && lean_utf8
 }
 
-/// Whether valid UTF-8 holds eight multi-byte characters or more: UTF-8, since no run of GBK
-/// or Big5 pairs forms so many by accident.
+/// Whether a line of valid UTF-8 holds eight multi-byte characters or more: UTF-8, since no
+/// whole line of GBK or Big5 pairs forms so many by accident.
 fn long_utf8(text: &str) -> bool {
     text.chars().filter(|c| !c.is_ascii()).nth(7).is_some()
+}
+
+/// Whether a valid stretch inside a line that is not UTF-8 holds eight characters of three
+/// bytes or more (Chinese, not Latin or Greek letters): UTF-8. GBK's full-width letters and
+/// digits (ＤＯＧＯＨＯＵＳＥ, A3 C4 A3 CF …) read, one byte along, as runs of two-byte UTF-8
+/// characters (ģϣǣ…), which had counted as a UTF-8 stretch in a GBK line.
+fn long_utf8_stretch(text: &str) -> bool {
+    text.chars().filter(|&c| c >= '\u{800}').nth(7).is_some()
 }
 
 /// The share of common characters among the letters of `t` (punctuation and full-width
@@ -481,7 +489,7 @@ fn decode_utf8_or_mixed(
     let mut sample: Vec<u8> = Vec::new();
     for line in bytes.split_inclusive(|&b| b == b'\n').filter(|l| std::str::from_utf8(l).is_err()) {
         for chunk in line.utf8_chunks() {
-            if !long_utf8(chunk.valid()) {
+            if !long_utf8_stretch(chunk.valid()) {
                 sample.extend_from_slice(chunk.valid().as_bytes());
             }
             sample.extend_from_slice(chunk.invalid());
@@ -495,8 +503,8 @@ fn decode_utf8_or_mixed(
     // characters as UTF-8). Run together, a UTF-8 line had taken the short GBK
     // line after it, and a short UTF-8 line among GBK ones had counted as legacy bytes and,
     // out of step as GBK pairs, made the file read as windows-1252. In a line with bad bytes,
-    // a valid stretch counts as UTF-8 only with eight multi-byte characters or more; shorter
-    // ones inside legacy text are accidents of GBK byte pairs that happen to form UTF-8.
+    // a valid stretch counts as UTF-8 only by [`long_utf8_stretch`]; shorter ones inside
+    // legacy text are accidents of GBK byte pairs that happen to form UTF-8.
     let mostly_utf8 = sample.len() * 2 < bytes.len();
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
@@ -510,7 +518,7 @@ fn decode_utf8_or_mixed(
         }
         for chunk in line.utf8_chunks() {
             let v = chunk.valid();
-            let utf8 = long_utf8(v) || (v.is_ascii() && spans.last().map_or(mostly_utf8, |s| s.2));
+            let utf8 = long_utf8_stretch(v) || (v.is_ascii() && spans.last().map_or(mostly_utf8, |s| s.2));
             push_span(&mut spans, pos, pos + v.len(), utf8);
             pos += v.len();
             if !chunk.invalid().is_empty() {
@@ -1010,6 +1018,13 @@ mod tests {
                 doc.repairs
             );
         }
+        // A GBK line with full-width letters among GBK lines and a UTF-8 one: the letters,
+        // valid UTF-8 one byte along, stay GBK.
+        let fw = "他们从国际足联指定的全球总代理ＤＯＧＯＨＯＵＳＥ公司购得门票。";
+        let mut bytes = GBK.encode(&format!("{}\n{fw}\n", lines[1])).0.into_owned();
+        bytes.extend_from_slice(format!("{}\n", lines[2]).as_bytes());
+        let doc = decoder().decode(raw(bytes)).unwrap();
+        assert_eq!(doc.raw_text, format!("{}\n{fw}\n{}\n", lines[1], lines[2]), "{:?}", doc.repairs);
         // A Big5 file whose short line happens to be valid UTF-8 (靚女) stays Big5: the line is
         // weighed against the file's own encoding, not GBK.
         let big5 = "立法會昨日通過議案,市民普遍表示歡迎。\n靚女\n記者在現場看到,很多市民排隊等候。\n";
