@@ -493,25 +493,60 @@ fn long_utf8_stretch(text: &str) -> bool {
 /// on the damaged line (地 and half a character) had been read whole as GBK, and a Russian
 /// line with one stray byte as windows-1252.
 fn damaged_utf8(line: &[u8], lexicon: &Lexicon) -> bool {
-    let (mut narrow, mut wide, mut bad) = (0usize, 0usize, 0usize);
+    let (mut narrow, mut accented, mut wide, mut bad) = (0usize, 0usize, 0usize, 0usize);
     let letters = line.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let mut chars: Vec<char> = Vec::new();
     for chunk in line.utf8_chunks() {
         bad += usize::from(!chunk.invalid().is_empty());
-        for c in chunk.valid().chars().filter(|c| !c.is_ascii()) {
+        chars.clear();
+        chars.extend(chunk.valid().chars());
+        for (i, &c) in chars.iter().enumerate().filter(|(_, c)| !c.is_ascii()) {
             if c < '\u{800}' {
-                // Accented Latin, Greek, Cyrillic: not the signs and rarer scripts that
-                // windows-1252 pairs make (ß“, DF 93, is U+07D3).
-                narrow += usize::from(matches!(c, '\u{c0}'..='\u{24f}' | '\u{370}'..='\u{4ff}'));
-            } else if matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
-                || lexicon.is_common_char(c.encode_utf8(&mut [0; 4]))
+                // Accented Latin, Greek, Cyrillic within a word: not the signs and rarer
+                // scripts that windows-1252 pairs make (ß“, DF 93, is U+07D3), nor a letter
+                // boxed in by bad bytes (GBK's 中国 reads D0 B9 as й between them). Among
+                // English words, only one beside two ASCII letters (GBK's 的救济金 reads in
+                // part as ľȼý, letters side by side between bad bytes; Big5's second bytes
+                // are ASCII letters one at a time: 宣传标语 reads in part as лy).
+                if matches!(c, '\u{c0}'..='\u{24f}' | '\u{370}'..='\u{4ff}') {
+                    narrow += usize::from(beside(&chars, i, char::is_alphabetic));
+                    let ascii = |j: usize| chars.get(j).is_some_and(char::is_ascii_alphabetic);
+                    accented += usize::from(i >= 2 && ascii(i - 1) && ascii(i - 2) || ascii(i + 1) && ascii(i + 2));
+                }
+            } else if punctuation(c)
+                || (wide_sign(c) || lexicon.is_common_char(c.encode_utf8(&mut [0; 4])))
+                    && beside(&chars, i, wide_letter)
             {
                 wide += 1;
             }
         }
     }
-    bad <= 3 && (wide >= bad.max(2) || narrow >= 1 && letters >= 4 * (narrow + bad))
+    bad <= 3 && (wide >= bad.max(2) || accented >= 1 && letters >= 4 * (accented + bad))
         || wide >= 4 * bad
         || narrow >= 8 * bad
+}
+
+/// CJK punctuation, general punctuation (dashes, curly quotes) and full-width forms.
+fn wide_sign(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Dashes, curly quotes, ellipses: UTF-8 punctuation of any script (E2 80 xx), which GBK
+/// pairs make only where a character's second byte is 0x80.
+fn punctuation(c: char) -> bool {
+    ('\u{2010}'..='\u{205e}').contains(&c)
+}
+
+/// A character of three bytes or more that belongs to running CJK text: a letter or a sign.
+fn wide_letter(c: char) -> bool {
+    c >= '\u{800}' && (c.is_alphabetic() || wide_sign(c))
+}
+
+/// Whether a neighbour of `chars[i]` in the same valid piece is `ok`: a character of a word
+/// or of running text, not one alone between bad bytes, as the accidents of legacy byte
+/// pairs are.
+fn beside(chars: &[char], i: usize, ok: impl Fn(char) -> bool) -> bool {
+    i.checked_sub(1).is_some_and(|j| ok(chars[j])) || chars.get(i + 1).is_some_and(|&c| ok(c))
 }
 
 /// The share of common characters among the letters of `t` (punctuation and full-width
@@ -552,6 +587,13 @@ fn decode_utf8_or_mixed(
     repairs: &mut Vec<String>,
     lexicon: &Lexicon,
 ) -> (String, bool) {
+    if std::str::from_utf8(bytes).err().is_some_and(|e| e.error_len().is_none()) {
+        // Valid UTF-8 cut inside its last character (地 and the first byte of the next):
+        // UTF-8, however few its characters.
+        repairs.push("truncated_sequence".into());
+        let (t, bad) = UTF_8.decode_without_bom_handling(bytes);
+        return (t.into_owned(), bad);
+    }
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
     let broken: Vec<bool> = lines.iter().map(|l| std::str::from_utf8(l).is_err()).collect();
     let damaged: Vec<bool> = lines.iter().zip(&broken).map(|(l, &b)| b && damaged_utf8(l, lexicon)).collect();
@@ -610,11 +652,15 @@ fn decode_utf8_or_mixed(
     // that happen to form UTF-8.
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut pos = 0;
-    // Bytes of valid lines that are legacy only by their lean; whether a line not UTF-8 holds
-    // valid characters of three bytes or more in its legacy part (damaged UTF-8: 国 and half
-    // of 中, not Latin letters in windows-1252).
+    // Bytes of valid lines that are legacy only by their lean; whether a line not UTF-8 holds,
+    // in its legacy part, a dash or curly quote or two valid characters of running CJK text
+    // side by side (damaged UTF-8, not Latin letters in windows-1252 nor the lone characters
+    // GBK pairs make by accident in an English line).
     let mut leaned = 0;
     let mut wide_in_legacy = false;
+    // Whether every bad place is a character cut short (a first byte and some of the rest:
+    // E2 9C of a curly quote), not a byte alone (é in windows-1252).
+    let mut cut_only = true;
     for (line, kind) in lines.iter().zip(kinds) {
         match kind {
             LineKind::Valid(v) => {
@@ -635,10 +681,15 @@ fn decode_utf8_or_mixed(
                 for chunk in line.utf8_chunks() {
                     let v = chunk.valid();
                     let utf8 = long_utf8_stretch(v) || (v.is_ascii() && spans.last().map_or(lean, |s| s.2));
-                    wide_in_legacy |= !utf8 && v.chars().any(|c| c >= '\u{800}');
+                    if !utf8 && !wide_in_legacy {
+                        let chars: Vec<char> = v.chars().collect();
+                        wide_in_legacy = (0..chars.len())
+                            .any(|i| punctuation(chars[i]) || wide_letter(chars[i]) && beside(&chars, i, wide_letter));
+                    }
                     push_span(&mut spans, pos, pos + v.len(), utf8);
                     pos += v.len();
                     if !chunk.invalid().is_empty() {
+                        cut_only &= chunk.invalid().len() >= 2;
                         push_span(&mut spans, pos, pos + chunk.invalid().len(), false);
                         pos += chunk.invalid().len();
                     }
@@ -651,11 +702,11 @@ fn decode_utf8_or_mixed(
         spans.iter().filter(|s| !s.2).map(|s| bytes[s.0..s.1].iter().filter(|&&b| b >= 0x80).count()).sum();
     let utf8_multi = bytes.iter().filter(|&&b| b >= 0x80).count() - legacy_multi;
     let own = legacy_multi - leaned;
-    if own < 8 && (own < utf8_multi + leaned || wide_in_legacy) {
+    if own < 8 && (legacy_multi < utf8_multi || wide_in_legacy || cut_only) {
         // A few stray bytes in UTF-8 text: plain lossy UTF-8, whatever the lines that only
         // leaned to the legacy encoding (It’s after a curly quote cut short). Not in text
-        // that is mostly legacy (José in windows-1252 beside a line of UTF-8), which had lost
-        // its every legacy character to U+FFFD.
+        // that is mostly legacy (José in windows-1252 beside a line of UTF-8, café beside
+        // one of curly quotes), which had lost its every legacy character to U+FFFD.
         if !bytes.is_empty() && std::str::from_utf8(bytes).err().is_some_and(|e| e.error_len().is_none()) {
             repairs.push("truncated_sequence".into());
         }
@@ -1203,6 +1254,22 @@ mod tests {
             let (bytes, want) = stray(text, after);
             let doc = decode(bytes);
             assert_eq!((doc.encoding, doc.raw_text.as_str()), ("UTF-8", want.as_str()), "{:?}", doc.repairs);
+        }
+        // English lines with a Chinese term in GBK or Big5, whose pairs read in part as
+        // accented letters (中国 as й, 的救济金 as ľȼý, Big5 宣傳標語 as лy): legacy, not
+        // damaged UTF-8, alone and after a UTF-8 line.
+        for (enc, line) in [
+            (GBK, "Source: 中国 News Agency"),
+            (GBK, "The company said 的救济金 would expand its business next year"),
+            (BIG5, "Source: 宣傳標語 News Agency"),
+        ] {
+            let text = format!("Daily briefing for subscribers\nMarkets were calm on Monday.\n{line}\n");
+            let doc = decode(enc.encode(&text).0.into_owned());
+            assert_eq!(doc.raw_text, text, "{:?}", doc.repairs);
+            let mut bytes = "今天天气很好,全市各景区接待游客十万人次。\n".as_bytes().to_vec();
+            bytes.extend_from_slice(&enc.encode(&format!("村党支部书记王明说,我们要继续努力。\n{text}")).0);
+            let doc = decode(bytes);
+            assert!(doc.raw_text.ends_with(&text), "{:?}", doc.raw_text);
         }
         // Two short GBK lines, one of them valid UTF-8 by accident (支为): GBK, not EUC-KR.
         for text in ["监管\n支为\n", "生活\n叶选\n", "平战时\n学校食堂\n"] {
