@@ -566,7 +566,7 @@ fn common_share(t: &str, lexicon: &Lexicon) -> f64 {
 }
 
 /// How a line of a file decoded by [`decode_utf8_or_mixed`] reads.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum LineKind {
     /// Valid UTF-8, by [`utf8_line`]; `None`: as the lines around it.
     Valid(Option<bool>),
@@ -595,12 +595,13 @@ fn decode_utf8_or_mixed(
         return (t.into_owned(), bad);
     }
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    let broken: Vec<bool> = lines.iter().map(|l| std::str::from_utf8(l).is_err()).collect();
-    let damaged: Vec<bool> = lines.iter().zip(&broken).map(|(l, &b)| b && damaged_utf8(l, lexicon)).collect();
+    // Each line as text where it is valid UTF-8, checked once.
+    let texts: Vec<Option<&str>> = lines.iter().map(|l| std::str::from_utf8(l).ok()).collect();
+    let damaged: Vec<bool> = lines.iter().zip(&texts).map(|(l, t)| t.is_none() && damaged_utf8(l, lexicon)).collect();
     // The legacy encoding, from the lines in it, less their long UTF-8 stretches (a line that
     // changes encoding halfway).
     let mut sample: Vec<u8> = Vec::new();
-    for (line, _) in lines.iter().zip(broken.iter().zip(&damaged)).filter(|(_, (&b, &d))| b && !d) {
+    for (line, _) in lines.iter().zip(texts.iter().zip(&damaged)).filter(|(_, (t, &d))| t.is_none() && !d) {
         for chunk in line.utf8_chunks() {
             if !long_utf8_stretch(chunk.valid()) {
                 sample.extend_from_slice(chunk.valid().as_bytes());
@@ -612,23 +613,21 @@ fn decode_utf8_or_mixed(
         // Too few bytes for chardetng to tell (two GBK characters alone were EUC-KR): the
         // valid lines that GBK reads as clearly more common characters join them (支为, valid
         // UTF-8 as ֧Ϊ).
-        for (i, line) in lines.iter().enumerate() {
-            if !broken[i]
-                && std::str::from_utf8(line).is_ok_and(|t| !t.is_ascii() && utf8_line(t, GBK, lexicon) == Some(false))
-            {
+        for (line, t) in lines.iter().zip(&texts) {
+            if t.is_some_and(|t| !t.is_ascii() && utf8_line(t, GBK, lexicon) == Some(false)) {
                 sample.extend_from_slice(line);
             }
         }
     }
     let legacy = guess_legacy(&sample, Utf8Detection::Deny);
-    let kinds: Vec<LineKind> = lines
+    let kinds: Vec<LineKind> = texts
         .iter()
-        .enumerate()
-        .map(|(i, line)| match std::str::from_utf8(line) {
-            Ok(_) if line.is_ascii() => LineKind::Valid(None),
-            Ok(text) => LineKind::Valid(utf8_line(text, legacy, lexicon)),
-            Err(_) if damaged[i] => LineKind::Damaged,
-            Err(_) => LineKind::Legacy,
+        .zip(&damaged)
+        .map(|(t, &d)| match t {
+            Some(text) if text.is_ascii() => LineKind::Valid(None),
+            Some(text) => LineKind::Valid(utf8_line(text, legacy, lexicon)),
+            None if d => LineKind::Damaged,
+            None => LineKind::Legacy,
         })
         .collect();
     // A line both readings fit (and an ASCII one) takes the encoding of the line before;
@@ -706,10 +705,8 @@ fn decode_utf8_or_mixed(
         // A few stray bytes in UTF-8 text: plain lossy UTF-8, whatever the lines that only
         // leaned to the legacy encoding (It’s after a curly quote cut short). Not in text
         // that is mostly legacy (José in windows-1252 beside a line of UTF-8, café beside
-        // one of curly quotes), which had lost its every legacy character to U+FFFD.
-        if !bytes.is_empty() && std::str::from_utf8(bytes).err().is_some_and(|e| e.error_len().is_none()) {
-            repairs.push("truncated_sequence".into());
-        }
+        // one of curly quotes), which had lost its every legacy character to U+FFFD. (A file
+        // cut inside its last character has returned above.)
         let (t, bad) = UTF_8.decode_without_bom_handling(bytes);
         return (t.into_owned(), bad);
     }
